@@ -1,0 +1,58 @@
+"""Every routine command of the repository: `nox -s tests`, `lint`, `typecheck`, `bench`.
+
+Each session installs the locked workspace (`uv.lock`) into its own virtualenv, so a fresh machine
+with Python and pip (plus `pip install nox uv`) needs nothing else.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.default_venv_backend = "uv"
+nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+
+SOURCES = ["packages", "services", "tests", "benchmarks", "noxfile.py"]
+
+
+def _install(session: nox.Session) -> None:
+    """Sync the locked workspace (all packages, dev group) into the session's virtualenv."""
+    session.run_install(
+        "uv",
+        "sync",
+        "--locked",
+        "--all-packages",
+        "--all-extras",
+        "--inexact",
+        env={"UV_PROJECT_ENVIRONMENT": session.virtualenv.location},
+    )
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite. Extra arguments go to pytest (`nox -s tests -- -k shopify`)."""
+    _install(session)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint rules and formatting."""
+    _install(session)
+    session.run("ruff", "check", *SOURCES)
+    session.run("ruff", "format", "--check", *SOURCES)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy, strict, over the shipped packages."""
+    _install(session)
+    session.run("mypy", "packages/g4hub-connectors/src", "packages/g4hub-core/src",
+                "services/hub-api/src")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks: print throughput, latency and memory figures (never asserted in tests)."""
+    _install(session)
+    session.run("python", "benchmarks/bench_connectors.py", *session.posargs)

@@ -1,0 +1,279 @@
+"""The HTTP layer every platform client stands on.
+
+It owns (or borrows) the httpx client, applies the one retry policy, turns transport failures and
+non-2xx answers into `ConnectorError`s, and decodes JSON bodies so that an HTML page, an empty or
+a truncated body becomes a clear error instead of a decode traceback. URLs in messages and logs
+pass through `redact_url` first, so query-string credentials never leak.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import socket
+import ssl
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from g4hub_connectors.config import ConnectorConfig
+from g4hub_connectors.errors import (
+    ConnectorError,
+    ConnectorTimeoutError,
+    InvalidStoreURLError,
+    PlatformUnavailableError,
+    UnexpectedResponseError,
+    error_from_response,
+    platform_label,
+)
+
+logger = logging.getLogger("g4hub_connectors.http")
+
+_SECRET_PARAMS = frozenset(
+    {"consumer_key", "consumer_secret", "oauth_signature", "oauth_consumer_key", "access_token",
+     "client_secret", "password", "token"}
+)
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL with credential-bearing query parameters masked."""
+    parts = urlsplit(str(url))
+    if not parts.query:
+        return str(url)
+    query = [
+        (k, "***" if k.lower() in _SECRET_PARAMS else v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query, safe="/*")))
+
+
+@dataclass(frozen=True)
+class ErrorBody:
+    """What a platform's error body says, parsed by the platform client."""
+
+    code: str | None = None
+    message: str | None = None
+    missing_scopes: Sequence[str] = field(default_factory=tuple)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        return None  # An HTTP date: rare from these platforms; fall back to the backoff.
+
+
+def _describe_body(response: httpx.Response) -> str:
+    """A short, safe description of a body that is not the JSON we wanted."""
+    body = response.content
+    ctype = response.headers.get("content-type", "unknown type").split(";")[0].strip()
+    if not body.strip():
+        return f"an empty body ({ctype})"
+    if b"<html" in body[:2048].lower() or ctype == "text/html":
+        match = _TITLE.search(body[:8192])
+        title = match.group(1).decode("utf-8", "replace").strip() if match else ""
+        title = " ".join(title.split())[:80]
+        return f"an HTML page titled “{title}”" if title else "an HTML page"
+    return f"{len(body)} bytes of {ctype}"
+
+
+class HTTPClient(ABC):
+    """Base of the platform clients: one store, one config, one httpx client."""
+
+    platform: ClassVar[str]
+    classify: ClassVar[Mapping[str, type[ConnectorError]]] = {}
+    """Platform error codes → error classes; these win over the HTTP status."""
+
+    def __init__(self, config: ConnectorConfig, http_client: httpx.AsyncClient | None) -> None:
+        self.config = config
+        self._owns_client = http_client is None
+        self._client = http_client or self._build_client(config)
+
+    @staticmethod
+    def _build_client(config: ConnectorConfig) -> httpx.AsyncClient:
+        verify: ssl.SSLContext | bool = config.verify_tls
+        if config.ca_bundle:
+            verify = ssl.create_default_context(cafile=config.ca_bundle)
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(config.timeout),
+            verify=verify,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=max(config.max_concurrency * 2, 10)),
+            headers={"User-Agent": "g4hub-connectors/0.1 (+httpx)"},
+        )
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    # -- hooks for platform clients -------------------------------------------------------------
+
+    @abstractmethod
+    def parse_error(self, response: httpx.Response) -> ErrorBody:
+        """Read the platform's error body; must not raise on any body."""
+
+    async def before_send(self, request: httpx.Request) -> None:
+        """Called before each attempt; Shopify paces its leaky bucket here."""
+
+    def after_response(self, response: httpx.Response) -> None:
+        """Called after each answer, success or not; Shopify reads its bucket here."""
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        json_body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        auth: httpx.Auth | None = None,
+        idempotent: bool | None = None,
+        timeout: float | None = None,
+    ) -> httpx.Response:
+        """Send one logical request, with retries, and return a 2xx response or raise."""
+        request = self._client.build_request(
+            method,
+            url,
+            params=params,
+            json=json_body,
+            headers=headers,
+            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+        )
+        retryable = method.upper() in _IDEMPOTENT if idempotent is None else idempotent
+
+        async def attempt() -> httpx.Response:
+            return await self._attempt(request, auth)
+
+        return await self.config.retry.call(attempt, idempotent=retryable)
+
+    async def _attempt(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
+        shown = redact_url(request.url)
+        await self.before_send(request)
+        started = time.perf_counter()
+        try:
+            response = await self._client.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT)
+        except httpx.TimeoutException as exc:
+            logger.info("%s %s timed out (%s)", request.method, shown, type(exc).__name__)
+            raise ConnectorTimeoutError(
+                f"{request.method} {shown}: no answer within {self.config.timeout:g} s "
+                f"({type(exc).__name__})",
+                platform=self.platform,
+            ) from None
+        except httpx.TransportError as exc:
+            raise self._transport_error(request, exc) from None
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.debug(
+            "%s %s -> %s in %.0f ms", request.method, shown, response.status_code, elapsed_ms
+        )
+        self.after_response(response)
+        if response.is_success:
+            return response
+        raise self.error_for(response)
+
+    def error_for(self, response: httpx.Response) -> ConnectorError:
+        """The exception for a non-2xx response (the only place one is built)."""
+        shown = redact_url(response.request.url)
+        if response.is_redirect:
+            location = redact_url(response.headers.get("location", "?"))
+            return InvalidStoreURLError(
+                f"{response.status_code} redirect from {shown} to {location}",
+                platform=self.platform,
+                status_code=response.status_code,
+                user_message=(
+                    f"The store address redirects to {location}. "
+                    "Please enter the address the store really answers at."
+                ),
+            )
+        body = self.parse_error(response)
+        return error_from_response(
+            response,
+            platform=self.platform,
+            url=shown,
+            platform_code=body.code,
+            message=body.message,
+            missing_scopes=body.missing_scopes,
+            retry_after=_retry_after(response),
+            classify=self.classify,
+        )
+
+    def _transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> ConnectorError:
+        shown = redact_url(request.url)
+        label = platform_label(self.platform)
+        cause: BaseException | None = exc
+        while cause is not None:
+            if isinstance(cause, socket.gaierror):
+                return InvalidStoreURLError(
+                    f"{request.method} {shown}: host not found ({cause})",
+                    platform=self.platform,
+                    user_message=(
+                        f"We couldn't find {request.url.host}. Please check the spelling of "
+                        f"your {label} store's address."
+                    ),
+                )
+            if isinstance(cause, ssl.SSLCertVerificationError):
+                return PlatformUnavailableError(
+                    f"{request.method} {shown}: TLS certificate not trusted ({cause.verify_message})",
+                    platform=self.platform,
+                    user_message=(
+                        f"Your {label} store's security certificate could not be verified "
+                        f"({cause.verify_message}). Install a valid certificate, or give the "
+                        "connector the store's CA bundle."
+                    ),
+                )
+            cause = cause.__cause__ or cause.__context__
+        kind = "connection refused or dropped"
+        if isinstance(exc, httpx.ConnectError):
+            kind = "could not connect"
+        elif isinstance(exc, httpx.RemoteProtocolError):
+            kind = "connection dropped mid-answer"
+        logger.info("%s %s failed: %s (%s)", request.method, shown, kind, type(exc).__name__)
+        return PlatformUnavailableError(
+            f"{request.method} {shown}: {kind} ({type(exc).__name__}: {exc})",
+            platform=self.platform,
+        )
+
+    # -- bodies -----------------------------------------------------------------------------------
+
+    def decode_json(self, response: httpx.Response) -> Any:
+        """The body as JSON, or an `UnexpectedResponseError` that says what came back instead."""
+        shown = redact_url(response.request.url)
+        body = response.content
+        ctype = response.headers.get("content-type", "")
+        looks_html = "html" in ctype or body.lstrip()[:1] == b"<"
+        if not looks_html and body.strip():
+            try:
+                return json.loads(body)
+            except ValueError as exc:
+                if isinstance(exc, json.JSONDecodeError) and exc.pos >= len(body.rstrip()) - 1:
+                    what = f"JSON cut off after {len(body)} bytes (truncated answer)"
+                else:
+                    what = f"malformed JSON ({exc.msg if isinstance(exc, json.JSONDecodeError) else exc})"
+                raise UnexpectedResponseError(
+                    f"{response.status_code} from {shown}: {what}",
+                    platform=self.platform,
+                    status_code=response.status_code,
+                ) from None
+        what = _describe_body(response)
+        raise UnexpectedResponseError(
+            f"{response.status_code} from {shown}: expected JSON, got {what}",
+            platform=self.platform,
+            status_code=response.status_code,
+            user_message=(
+                f"Your {platform_label(self.platform)} store answered {shown} with {what} "
+                "instead of API data. A firewall, security plugin, maintenance mode or a wrong "
+                "address may be in the way."
+            ),
+        )

@@ -1,0 +1,301 @@
+"""Every error a connector raises, grouped by what the caller should do about it.
+
+    ConnectorError                      code                      remedy
+    ├── ConfigurationError              (fix the store's settings)
+    │   ├── AuthenticationError         invalid_credentials
+    │   ├── PermissionDeniedError       permission_denied         (.missing_scopes)
+    │   ├── InvalidStoreURLError        invalid_store_url
+    │   ├── APIVersionError             api_version_unsupported
+    │   └── InvalidConfigError          invalid_config            (.problems; also a ValueError)
+    ├── NotFoundError                   not_found                 (fix the request)
+    ├── InvalidRequestError             invalid_request           (fix the request)
+    ├── TransientError                  (wait and retry; the SDK already did)
+    │   ├── RateLimitedError            rate_limited              (.retry_after)
+    │   ├── ConnectorTimeoutError       timeout
+    │   └── PlatformUnavailableError    platform_unavailable
+    └── UnexpectedResponseError         unexpected_response       (the store or we are wrong)
+
+Every error carries a stable `code`, a `user_message` fit to show a merchant, the `platform`, the
+HTTP `status_code` when there was one, and `retryable`. `str(error)` is the technical detail for
+logs; it never contains a secret, because errors are built from status, platform error codes and
+URLs that the HTTP layer has already stripped of credentials.
+
+`error_from_response` is the one place an HTTP response becomes an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIVersionError",
+    "AuthenticationError",
+    "ConfigurationError",
+    "ConnectorError",
+    "ConnectorTimeoutError",
+    "InvalidConfigError",
+    "InvalidRequestError",
+    "InvalidStoreURLError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PlatformUnavailableError",
+    "RateLimitedError",
+    "TransientError",
+    "UnexpectedResponseError",
+    "error_from_response",
+]
+
+_PLATFORM_LABELS = {"woocommerce": "WooCommerce", "shopify": "Shopify"}
+
+
+def platform_label(platform: str | None) -> str:
+    """The platform's name as a merchant writes it ("WooCommerce"), or "online" when unknown."""
+    if platform is None:
+        return "online"
+    return _PLATFORM_LABELS.get(platform, platform.title())
+
+
+class ConnectorError(Exception):
+    """Base of every connector error. Catch this to handle them all."""
+
+    code: str = "connector_error"
+    retryable: bool = False
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        platform: str | None = None,
+        status_code: int | None = None,
+        user_message: str | None = None,
+        platform_code: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.platform = platform
+        self.status_code = status_code
+        self.platform_code = platform_code
+        self.user_message = user_message or self.default_user_message(platform)
+
+    def default_user_message(self, platform: str | None) -> str:
+        return f"Something went wrong talking to your {platform_label(platform)} store."
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, platform={self.platform!r}, "
+            f"status_code={self.status_code!r}, detail={self.detail!r})"
+        )
+
+
+class ConfigurationError(ConnectorError):
+    """The store's settings are wrong: the merchant must change them before retrying helps."""
+
+
+class AuthenticationError(ConfigurationError):
+    code = "invalid_credentials"
+
+    def default_user_message(self, platform: str | None) -> str:
+        if platform == "shopify":
+            return (
+                "Unable to connect to your Shopify store. Please check your access token "
+                "(or the app's client ID and secret)."
+            )
+        if platform == "woocommerce":
+            return (
+                "Unable to connect to your WooCommerce store. "
+                "Please check your Consumer Key and Secret."
+            )
+        return "Unable to connect to your store. Please check its credentials."
+
+
+class PermissionDeniedError(ConfigurationError):
+    """The credentials are valid but lack a permission (a Shopify scope, a WooCommerce write key)."""
+
+    code = "permission_denied"
+
+    def __init__(
+        self, detail: str, *, missing_scopes: Sequence[str] = (), **kwargs: Any
+    ) -> None:
+        self.missing_scopes: tuple[str, ...] = tuple(missing_scopes)
+        super().__init__(detail, **kwargs)
+
+    def default_user_message(self, platform: str | None) -> str:
+        if platform == "shopify":
+            scopes = ", ".join(f"'{s}'" for s in self.missing_scopes) or "'read_products'"
+            noun = "scopes" if len(self.missing_scopes) > 1 else "scope"
+            return (
+                "Your Shopify access token doesn't have required permissions. "
+                f"Please regenerate with {scopes} {noun}."
+            )
+        if platform == "woocommerce":
+            return (
+                "Your WooCommerce API key doesn't have the permission this needs. "
+                "Please create a key with Read/Write access for an administrator or shop manager."
+            )
+        return "Your store credentials don't have the permission this needs."
+
+
+class InvalidStoreURLError(ConfigurationError):
+    code = "invalid_store_url"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return f"This doesn't look like a {platform_label(platform)} store address."
+
+
+class APIVersionError(ConfigurationError):
+    code = "api_version_unsupported"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store does not serve the requested API version. "
+            "Please choose a supported version."
+        )
+
+
+class InvalidConfigError(ConfigurationError, ValueError):
+    """The config given to `create_connector` is incomplete or malformed (never echoes values)."""
+
+    code = "invalid_config"
+
+    def __init__(self, detail: str, *, problems: Sequence[str] = (), **kwargs: Any) -> None:
+        self.problems = list(problems)
+        super().__init__(detail, **kwargs)
+
+    @classmethod
+    def from_problems(cls, platform: str | None, problems: Sequence[str]) -> InvalidConfigError:
+        text = "; ".join(problems)
+        return cls(
+            text,
+            problems=problems,
+            platform=platform,
+            user_message=f"The store settings are incomplete or invalid: {text}.",
+        )
+
+    def default_user_message(self, platform: str | None) -> str:
+        return "The store settings are incomplete or invalid."
+
+
+class NotFoundError(ConnectorError):
+    code = "not_found"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return f"That item does not exist in your {platform_label(platform)} store."
+
+
+class InvalidRequestError(ConnectorError):
+    """The store refused the values sent (a 400 or 422 with field errors)."""
+
+    code = "invalid_request"
+
+    def __init__(
+        self, detail: str, *, fields: Mapping[str, object] | None = None, **kwargs: Any
+    ) -> None:
+        self.fields = dict(fields or {})
+        super().__init__(detail, **kwargs)
+
+    def default_user_message(self, platform: str | None) -> str:
+        return f"Your {platform_label(platform)} store rejected the values sent: {self.detail}"
+
+
+class TransientError(ConnectorError):
+    """A passing problem. The SDK retries these itself; seeing one means the retries ran out."""
+
+    retryable = True
+
+
+class RateLimitedError(TransientError):
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(detail, **kwargs)
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store is limiting how fast we can call it. "
+            "Please try again in a minute."
+        )
+
+
+class ConnectorTimeoutError(TransientError):
+    code = "timeout"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store did not answer in time. "
+            "Please check that it is online and try again."
+        )
+
+
+class PlatformUnavailableError(TransientError):
+    code = "platform_unavailable"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"We couldn't reach your {platform_label(platform)} store: it is down or refusing "
+            "connections. Please check that it is online and try again."
+        )
+
+
+class UnexpectedResponseError(ConnectorError):
+    code = "unexpected_response"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store sent an answer we did not expect. "
+            "A plugin, firewall or maintenance page may be in the way."
+        )
+
+
+def error_from_response(
+    response: httpx.Response,
+    *,
+    platform: str,
+    url: str,
+    platform_code: str | None = None,
+    message: str | None = None,
+    missing_scopes: Sequence[str] = (),
+    retry_after: float | None = None,
+    classify: Mapping[str, type[ConnectorError]] | None = None,
+) -> ConnectorError:
+    """Turn a failed response into the matching `ConnectorError`.
+
+    The platform clients parse their own error bodies (WP_Error JSON, Shopify's `errors`) into
+    `platform_code`, `message` and `missing_scopes`; `classify` maps a platform code to a class and
+    wins over the status, because stores answer in their own language and only codes are stable.
+    `url` must already be free of credentials.
+    """
+    status = response.status_code
+    detail = f"{status} from {url}"
+    if platform_code:
+        detail += f" ({platform_code})"
+    if message:
+        detail += f": {message}"
+    common = {"platform": platform, "status_code": status, "platform_code": platform_code}
+
+    cls: type[ConnectorError] | None = (classify or {}).get(platform_code or "")
+    if cls is None:
+        if status == 401:
+            cls = AuthenticationError
+        elif status == 403:
+            cls = PermissionDeniedError
+        elif status in (404, 410):
+            cls = NotFoundError
+        elif status in (400, 409, 413, 422):
+            cls = InvalidRequestError
+        elif status == 429:
+            cls = RateLimitedError
+        elif status in (408, 504, 524):
+            cls = ConnectorTimeoutError
+        elif status >= 500:
+            cls = PlatformUnavailableError
+        else:
+            cls = UnexpectedResponseError
+    if cls is PermissionDeniedError:
+        return PermissionDeniedError(detail, missing_scopes=missing_scopes, **common)
+    if cls is RateLimitedError:
+        return RateLimitedError(detail, retry_after=retry_after, **common)
+    return cls(detail, **common)

@@ -1,0 +1,47 @@
+"""`g4hub-fake-store`: serve a fake store on a loopback port, for trying the SDK or the hub by hand."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import threading
+
+from g4hub_connectors.testing._asgi import FakeStore
+from g4hub_connectors.testing.shopify import FakeShopifyStore
+from g4hub_connectors.testing.woocommerce import FakeWooCommerceStore
+
+
+def build_store(platform: str, products: int, latency_ms: float, seed: int) -> FakeStore:
+    if platform == "woocommerce":
+        return FakeWooCommerceStore(products=products, latency=latency_ms / 1000, seed=seed)
+    return FakeShopifyStore(products=products, latency=latency_ms / 1000, seed=seed)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="g4hub-fake-store",
+        description="Serve a fake WooCommerce or Shopify store on a loopback port.",
+    )
+    parser.add_argument("platform", choices=["woocommerce", "shopify"])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--products", type=int, default=200)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    store = build_store(args.platform, args.products, args.latency_ms, args.seed)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with store.serve(args.host, args.port) as url:
+        # The printed credentials are the fake store's own test values, not anyone's secrets.
+        print(json.dumps(store.credentials(store_url=url), indent=2), flush=True)  # noqa: T201
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
