@@ -256,16 +256,25 @@ class HTTPClient(ABC):
         if not looks_html and body.strip():
             try:
                 return json.loads(body)
-            except ValueError as exc:
-                if isinstance(exc, json.JSONDecodeError) and exc.pos >= len(body.rstrip()) - 1:
+            except json.JSONDecodeError as exc:
+                # An error at the very end (or a string never closed) means the body stopped
+                # early: a proxy or the store cut the answer off.
+                if exc.pos >= len(body.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
                     what = f"JSON cut off after {len(body)} bytes (truncated answer)"
                 else:
-                    what = f"malformed JSON ({exc.msg if isinstance(exc, json.JSONDecodeError) else exc})"
-                raise UnexpectedResponseError(
-                    f"{response.status_code} from {shown}: {what}",
-                    platform=self.platform,
-                    status_code=response.status_code,
-                ) from None
+                    what = f"malformed JSON ({exc.msg} at byte {exc.pos})"
+            except UnicodeDecodeError:
+                what = "a body that is not UTF-8 text"
+            raise UnexpectedResponseError(
+                f"{response.status_code} from {shown}: {what}",
+                platform=self.platform,
+                status_code=response.status_code,
+                user_message=(
+                    f"Your {platform_label(self.platform)} store's answer from {shown} was "
+                    f"unreadable: {what}. A plugin printing into API answers, or a connection "
+                    "cut short, usually causes this; try again, and check the store's error log."
+                ),
+            )
         what = _describe_body(response)
         raise UnexpectedResponseError(
             f"{response.status_code} from {shown}: expected JSON, got {what}",
