@@ -12,6 +12,7 @@ nox.options.default_venv_backend = "uv"
 nox.options.sessions = ["lint", "typecheck", "tests"]
 nox.options.reuse_existing_virtualenvs = True
 
+PACKAGES = ["packages/g4hub-connectors", "packages/g4hub-core", "services/hub-api"]
 SOURCES = ["packages", "services", "tests", "benchmarks", "noxfile.py"]
 
 
@@ -47,8 +48,29 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy, strict, over the shipped packages."""
     _install(session)
-    session.run("mypy", "packages/g4hub-connectors/src", "packages/g4hub-core/src",
-                "services/hub-api/src")
+    session.run(
+        "mypy", "packages/g4hub-connectors/src", "packages/g4hub-core/src", "services/hub-api/src"
+    )
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build each package's wheel on its own and check it ships its type marker."""
+    import zipfile
+    from pathlib import Path
+
+    for package in PACKAGES:
+        out = Path(session.create_tmp()) / package.replace("/", "_")
+        session.run("uv", "build", "--wheel", "--out-dir", str(out), package)
+        wheels = list(out.glob("*.whl"))
+        if len(wheels) != 1:
+            session.error(f"{package}: expected one wheel, got {wheels}")
+        names = zipfile.ZipFile(wheels[0]).namelist()
+        if not any(name.endswith("/py.typed") for name in names):
+            session.error(f"{package}: wheel lacks py.typed")
+        if any(name.startswith("tests/") for name in names):
+            session.error(f"{package}: wheel ships tests")
+        session.log(f"{wheels[0].name}: {len(names)} files")
 
 
 @nox.session

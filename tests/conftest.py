@@ -40,7 +40,9 @@ def _check(sock: socket.socket, address: Any) -> None:
         return
     host = address[0] if isinstance(address, tuple) else address
     if not _is_loopback(host):
-        raise NetworkAccessBlocked(f"test tried to connect to {address!r}; only loopback is allowed")
+        raise NetworkAccessBlocked(
+            f"test tried to connect to {address!r}; only loopback is allowed"
+        )
 
 
 def _guarded_connect(self: socket.socket, address: Any) -> None:

@@ -14,8 +14,16 @@ PACKAGES = {
     "hub_api": ROOT / "services/hub-api/src/hub_api",
 }
 FORBIDDEN = {
-    "g4hub_connectors": {"sqlalchemy", "alembic", "litestar", "g4hub_core", "hub_api", "requests",
-                         "aiohttp", "os.environ"},
+    "g4hub_connectors": {
+        "sqlalchemy",
+        "alembic",
+        "litestar",
+        "g4hub_core",
+        "hub_api",
+        "requests",
+        "aiohttp",
+        "os.environ",
+    },
     "g4hub_core": {"litestar", "hub_api", "requests", "aiohttp"},
     "hub_api": {"requests", "aiohttp"},
 }

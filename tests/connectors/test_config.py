@@ -13,7 +13,9 @@ TOKEN = "shpat_" + "c3" * 16
 
 
 def test_woocommerce_config_masks_secrets() -> None:
-    config = gc.WooCommerceConfig(store_url="shop.example", consumer_key=KEY, consumer_secret=SECRET)
+    config = gc.WooCommerceConfig(
+        store_url="shop.example", consumer_key=KEY, consumer_secret=SECRET
+    )
     for text in (repr(config), str(config), config.model_dump_json()):
         assert KEY not in text
         assert SECRET not in text

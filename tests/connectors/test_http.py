@@ -1,4 +1,4 @@
-"""The HTTP layer: every failure becomes a ConnectorError that says what happened, without secrets."""
+"""The HTTP layer: each failure becomes a ConnectorError saying what happened, without secrets."""
 
 from __future__ import annotations
 
@@ -51,7 +51,9 @@ def test_redact_url_masks_credentials() -> None:
 async def test_html_instead_of_json_says_what_came_back() -> None:
     page = b"<html><head><title>Just a moment...</title></head><body>checking</body></html>"
     client = make_client(
-        httpx.MockTransport(lambda r: httpx.Response(200, content=page, headers={"content-type": "text/html"}))
+        httpx.MockTransport(
+            lambda r: httpx.Response(200, content=page, headers={"content-type": "text/html"})
+        )
     )
     response = await client.send("GET", "https://shop.example/wp-json/")
     with pytest.raises(UnexpectedResponseError) as caught:
@@ -62,11 +64,19 @@ async def test_html_instead_of_json_says_what_came_back() -> None:
 
 @pytest.mark.parametrize(
     ("body", "says"),
-    [(b"", "empty body"), (b'{"id": 1, "name": "Mu', "truncated"), (b"{'id': 1}", "malformed JSON")],
+    [
+        (b"", "empty body"),
+        (b'{"id": 1, "name": "Mu', "truncated"),
+        (b"{'id': 1}", "malformed JSON"),
+    ],
 )
 async def test_broken_json_is_a_clear_error(body: bytes, says: str) -> None:
     client = make_client(
-        httpx.MockTransport(lambda r: httpx.Response(200, content=body, headers={"content-type": "application/json"}))
+        httpx.MockTransport(
+            lambda r: httpx.Response(
+                200, content=body, headers={"content-type": "application/json"}
+            )
+        )
     )
     response = await client.send("GET", "https://shop.example/x")
     with pytest.raises(UnexpectedResponseError, match=says):

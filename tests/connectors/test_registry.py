@@ -16,7 +16,7 @@ from g4hub_connectors import registry
 KEY = "ck_" + "a1" * 20
 SECRET = "cs_" + "b2" * 20
 
-PLUGIN = '''
+PLUGIN = """
 from typing import ClassVar, Literal
 import g4hub_connectors as gc
 from g4hub_connectors.models import StoreInfo
@@ -37,16 +37,21 @@ class AcmeConnector(gc.BaseConnector[AcmeConfig]):
         return StoreInfo(platform="acme", name="Acme", url=self.config.store_url, api_version="v1")
     async def count_products(self): return 3
     async def get_products(self, cursor=None, limit=100): raise NotImplementedError
-    def iter_products(self, *, updated_since=None, include_variants=False): raise NotImplementedError
+    def iter_products(self, *, updated_since=None, include_variants=False):
+        raise NotImplementedError
     async def get_product(self, product_id, *, include_variants=True): raise NotImplementedError
     async def update_product(self, product_id, update): raise NotImplementedError
-'''
+"""
 
 
 def test_mapping_builds_the_platform_connector() -> None:
     connector = gc.create_connector(
-        {"platform": "WooCommerce", "store_url": "shop.example/", "consumer_key": KEY,
-         "consumer_secret": SECRET}
+        {
+            "platform": "WooCommerce",
+            "store_url": "shop.example/",
+            "consumer_key": KEY,
+            "consumer_secret": SECRET,
+        }
     )
     assert connector.platform == "woocommerce"
     assert connector.config.store_url == "https://shop.example"
@@ -65,10 +70,20 @@ def test_typed_config_builds_the_platform_connector() -> None:
     [
         ({}, "platform: is required"),
         ({"platform": "magento", "store_url": "x.example"}, "unknown platform 'magento'"),
-        ({"platform": "woocommerce", "store_url": "shop.example", "consumer_key": KEY},
-         "consumer_secret: Field required"),
-        ({"platform": "woocommerce", "store_url": "shop.example", "consumer_key": KEY,
-          "consumer_secret": SECRET, "colour": "red"}, "colour: Extra inputs are not permitted"),
+        (
+            {"platform": "woocommerce", "store_url": "shop.example", "consumer_key": KEY},
+            "consumer_secret: Field required",
+        ),
+        (
+            {
+                "platform": "woocommerce",
+                "store_url": "shop.example",
+                "consumer_key": KEY,
+                "consumer_secret": SECRET,
+                "colour": "red",
+            },
+            "colour: Extra inputs are not permitted",
+        ),
     ],
 )
 def test_invalid_configs_say_what_is_wrong(config: dict[str, str], says: str) -> None:
@@ -119,7 +134,11 @@ def test_register_replaces_a_platform_at_run_time(monkeypatch: pytest.MonkeyPatc
 
     gc.register("woocommerce", LoudWoo)
     connector = gc.create_connector(
-        {"platform": "woocommerce", "store_url": "shop.example", "consumer_key": KEY,
-         "consumer_secret": SECRET}
+        {
+            "platform": "woocommerce",
+            "store_url": "shop.example",
+            "consumer_key": KEY,
+            "consumer_secret": SECRET,
+        }
     )
     assert type(connector) is LoudWoo

@@ -19,7 +19,10 @@ from g4hub_connectors._urls import normalize_shopify_url, normalize_woocommerce_
         ("http://shop.example:8080", "http://shop.example:8080"),
         ("https://example.com/shop", "https://example.com/shop"),
         ("https://example.com/shop/", "https://example.com/shop"),
-        ("https://example.com/shop/wp-admin/edit.php?post_type=product", "https://example.com/shop"),
+        (
+            "https://example.com/shop/wp-admin/edit.php?post_type=product",
+            "https://example.com/shop",
+        ),
         ("https://example.com/wp-json/wc/v3/products", "https://example.com"),
         ("https://example.com/?foo=bar#top", "https://example.com"),
         ("https://café.example", "https://xn--caf-dma.example"),

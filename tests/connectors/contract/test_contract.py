@@ -1,4 +1,4 @@
-"""What every connector promises, whatever its platform (DESIGN.md, "The connector SDK contract")."""
+"""What every connector promises, whatever its platform (DESIGN.md: the SDK contract)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ Connector = gc.BaseConnector[Any]
 def secrets_of(store: FakeStore) -> list[str]:
     creds = store.credentials()
     return [
-        str(v) for k, v in creds.items()
+        str(v)
+        for k, v in creds.items()
         if k in ("consumer_key", "consumer_secret", "access_token", "client_secret") and v
     ]
 

@@ -1,12 +1,12 @@
 """g4hub-connectors: WooCommerce and Shopify behind one typed async contract.
 
-    import g4hub_connectors as gc
+import g4hub_connectors as gc
 
-    async with gc.create_connector({"platform": "woocommerce", "store_url": "https://shop.example",
-                                    "consumer_key": "ck_…", "consumer_secret": "cs_…"}) as store:
-        result = await store.test_connection()
-        async for product in store.iter_products():
-            ...
+async with gc.create_connector({"platform": "woocommerce", "store_url": "https://shop.example",
+                                "consumer_key": "ck_…", "consumer_secret": "cs_…"}) as store:
+    result = await store.test_connection()
+    async for product in store.iter_products():
+        ...
 """
 
 from g4hub_connectors._retry import RetryPolicy

@@ -36,8 +36,16 @@ from g4hub_connectors.errors import (
 logger = logging.getLogger("g4hub_connectors.http")
 
 _SECRET_PARAMS = frozenset(
-    {"consumer_key", "consumer_secret", "oauth_signature", "oauth_consumer_key", "access_token",
-     "client_secret", "password", "token"}
+    {
+        "consumer_key",
+        "consumer_secret",
+        "oauth_signature",
+        "oauth_consumer_key",
+        "access_token",
+        "client_secret",
+        "password",
+        "token",
+    }
 )
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -123,10 +131,10 @@ class HTTPClient(ABC):
     def parse_error(self, response: httpx.Response) -> ErrorBody:
         """Read the platform's error body; must not raise on any body."""
 
-    async def before_send(self, request: httpx.Request) -> None:
+    async def before_send(self, request: httpx.Request) -> None:  # noqa: B027 (optional hook)
         """Called before each attempt; Shopify paces its leaky bucket here."""
 
-    def after_response(self, response: httpx.Response) -> None:
+    def after_response(self, response: httpx.Response) -> None:  # noqa: B027 (optional hook)
         """Called after each answer, success or not; Shopify reads its bucket here."""
 
     # -- sending ----------------------------------------------------------------------------------
@@ -136,7 +144,7 @@ class HTTPClient(ABC):
         method: str,
         url: str,
         *,
-        params: Mapping[str, Any] | Sequence[tuple[str, Any]] | None = None,
+        params: httpx.QueryParams | Mapping[str, Any] | list[tuple[str, Any]] | None = None,
         json_body: Any = None,
         headers: Mapping[str, str] | None = None,
         auth: httpx.Auth | None = None,
@@ -225,7 +233,8 @@ class HTTPClient(ABC):
                 )
             if isinstance(cause, ssl.SSLCertVerificationError):
                 return PlatformUnavailableError(
-                    f"{request.method} {shown}: TLS certificate not trusted ({cause.verify_message})",
+                    f"{request.method} {shown}: TLS certificate not trusted "
+                    f"({cause.verify_message})",
                     platform=self.platform,
                     user_message=(
                         f"Your {label} store's security certificate could not be verified "

@@ -47,7 +47,8 @@ def _split(raw: str, platform: str, example: str) -> tuple[str, str, str, int | 
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise _fail(
-            f"Store addresses start with https:// (got {scheme}://). Please enter it like {example}.",
+            f"Store addresses start with https:// (got {scheme}://). "
+            f"Please enter it like {example}.",
             platform,
             f"unsupported scheme {scheme!r}",
         )

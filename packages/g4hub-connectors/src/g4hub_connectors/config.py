@@ -50,7 +50,9 @@ class ConnectorConfig(BaseModel):
 
 
 def _mask(value: str) -> str:
-    prefix = value[:3] if value[:3] in ("ck_", "cs_") else value[:6] if value.startswith("shp") else ""
+    prefix = (
+        value[:3] if value[:3] in ("ck_", "cs_") else value[:6] if value.startswith("shp") else ""
+    )
     return f"{prefix}…{value[-4:]}" if len(value) >= 12 else "…"
 
 
@@ -121,9 +123,7 @@ class ShopifyConfig(ConnectorConfig):
         has_token = self.access_token is not None and bool(self.access_token.get_secret_value())
         has_client = bool(self.client_id) and self.client_secret is not None
         if has_token == has_client:
-            raise ValueError(
-                "give either access_token, or client_id and client_secret (not both)"
-            )
+            raise ValueError("give either access_token, or client_id and client_secret (not both)")
         return self
 
     def credentials_hint(self) -> str:
@@ -132,6 +132,8 @@ class ShopifyConfig(ConnectorConfig):
         return f"client {self.client_id}"
 
 
-def config_fields_for_errors(data: dict[str, Any], secret_fields: tuple[str, ...]) -> dict[str, Any]:
+def config_fields_for_errors(
+    data: dict[str, Any], secret_fields: tuple[str, ...]
+) -> dict[str, Any]:
     """A copy of `data` safe to show in an error: secret values replaced by a mask."""
     return {k: ("**********" if k in secret_fields and v else v) for k, v in data.items()}

@@ -1,4 +1,4 @@
-"""The connector protocol every platform implements, and the base class that does the shared part."""
+"""The connector protocol every platform implements, and the base class doing the shared part."""
 
 from __future__ import annotations
 

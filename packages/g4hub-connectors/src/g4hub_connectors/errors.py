@@ -112,13 +112,11 @@ class AuthenticationError(ConfigurationError):
 
 
 class PermissionDeniedError(ConfigurationError):
-    """The credentials are valid but lack a permission (a Shopify scope, a WooCommerce write key)."""
+    """Valid credentials lacking a permission (a Shopify scope, a WooCommerce write key)."""
 
     code = "permission_denied"
 
-    def __init__(
-        self, detail: str, *, missing_scopes: Sequence[str] = (), **kwargs: Any
-    ) -> None:
+    def __init__(self, detail: str, *, missing_scopes: Sequence[str] = (), **kwargs: Any) -> None:
         self.missing_scopes: tuple[str, ...] = tuple(missing_scopes)
         super().__init__(detail, **kwargs)
 
@@ -274,7 +272,11 @@ def error_from_response(
         detail += f" ({platform_code})"
     if message:
         detail += f": {message}"
-    common = {"platform": platform, "status_code": status, "platform_code": platform_code}
+    common: dict[str, Any] = {
+        "platform": platform,
+        "status_code": status,
+        "platform_code": platform_code,
+    }
 
     cls: type[ConnectorError] | None = (classify or {}).get(platform_code or "")
     if cls is None:

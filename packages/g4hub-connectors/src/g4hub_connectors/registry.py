@@ -116,4 +116,3 @@ def create_connector(
     except ValidationError as exc:
         raise InvalidConfigError.from_problems(platform, _problems(exc)) from None
     return cls(typed, http_client=http_client)
-

@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-__all__ = ["Fault", "FaultKind", "FakeStore", "Request", "Response"]
+__all__ = ["FakeStore", "Fault", "FaultKind", "Request", "Response"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -69,8 +69,9 @@ class Response:
         cls, data: Any, status: int = 200, headers: list[tuple[str, str]] | None = None
     ) -> Response:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        return cls(status, body, [("content-type", "application/json; charset=utf-8"),
-                                  *(headers or [])])
+        return cls(
+            status, body, [("content-type", "application/json; charset=utf-8"), *(headers or [])]
+        )
 
     @classmethod
     def html(cls, title: str, status: int = 200) -> Response:
@@ -214,7 +215,7 @@ class FakeStore(ABC):
             if path_contains in r.path and (method is None or r.method == method)
         )
 
-    # -- ASGI ---------------------------------------------------------------------------------------
+    # -- ASGI -----------------------------------------------------------------------------------
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -229,8 +230,9 @@ class FakeStore(ABC):
             return
         request = await self._read(scope, receive)
         self.requests.append(
-            LoggedRequest(request.method, request.path, request.query, request.headers,
-                          time.monotonic())
+            LoggedRequest(
+                request.method, request.path, request.query, request.headers, time.monotonic()
+            )
         )
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -249,8 +251,10 @@ class FakeStore(ABC):
         if fault.kind in ("truncated", "drop"):
             real = await self.handle(request)
             return Response(real.status, real.body[: max(len(real.body) // 2, 1)], real.headers)
-        response = self.fault_body(fault.status) if fault.body is None else Response(
-            fault.status, fault.body, [("content-type", "application/json")]
+        response = (
+            self.fault_body(fault.status)
+            if fault.body is None
+            else Response(fault.status, fault.body, [("content-type", "application/json")])
         )
         response.headers.extend(fault.headers)
         return response
@@ -285,7 +289,7 @@ class FakeStore(ABC):
         if drop:
             raise _Drop("connection dropped by injected fault")
 
-    # -- ways to reach it ---------------------------------------------------------------------------
+    # -- ways to reach it -------------------------------------------------------------------------
 
     def transport(self) -> httpx.AsyncBaseTransport:
         """An in-process httpx transport to this store (no socket)."""

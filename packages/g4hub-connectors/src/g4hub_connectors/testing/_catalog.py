@@ -17,12 +17,43 @@ from decimal import Decimal
 __all__ = ["SeedProduct", "SeedVariant", "generate_catalog"]
 
 _ADJECTIVES = [
-    "Classic", "Organic", "Vintage", "Große", "Café", "Smörgås", "Ñandú", "Ultra", "Petite",
-    "日本の", "Ελληνικό", "Żółty", "Crème", "Bright", "Handmade", "Русский", "עברית", "🔥 Hot",
+    "Classic",
+    "Organic",
+    "Vintage",
+    "Große",
+    "Café",
+    "Smörgås",
+    "Ñandú",
+    "Ultra",
+    "Petite",
+    "日本の",
+    "Ελληνικό",
+    "Żółty",
+    "Crème",
+    "Bright",
+    "Handmade",
+    "Русский",
+    "עברית",
+    "🔥 Hot",
 ]
 _NOUNS = [
-    "T-Shirt", "Mug", "Notebook", "Backpack", "Candle", "Sneakers", "Tea", "Scarf", "Lamp",
-    "Poster", "Hoodie", "お茶", "Kaffeebecher", "Bougie", "Tasse ☕", "Sac à dos", "Ψωμί",
+    "T-Shirt",
+    "Mug",
+    "Notebook",
+    "Backpack",
+    "Candle",
+    "Sneakers",
+    "Tea",
+    "Scarf",
+    "Lamp",
+    "Poster",
+    "Hoodie",
+    "お茶",
+    "Kaffeebecher",
+    "Bougie",
+    "Tasse ☕",
+    "Sac à dos",
+    "Ψωμί",
 ]
 _OPTIONS = [["S", "M", "L", "XL"], ["Red", "Blue", "Green"], ["250 g", "500 g", "1 kg"]]
 _EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -127,7 +158,8 @@ def make_product(index: int, *, seed: int = 1) -> SeedProduct:
         updated_at=updated,
         image_count=rng.randint(0, 3),
         description=(
-            f"<p>{name}: a product generated for tests. " + "Lorem ipsum dolor sit amet. " * 8
+            f"<p>{name}: a product generated for tests. "
+            + "Lorem ipsum dolor sit amet. " * 8
             + "</p>"
         ),
         variants=variants,

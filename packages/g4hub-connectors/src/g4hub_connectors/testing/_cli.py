@@ -1,8 +1,9 @@
-"""`g4hub-fake-store`: serve a fake store on a loopback port, for trying the SDK or the hub by hand."""
+"""`g4hub-fake-store`: serve a fake store on a loopback port, to try the SDK or the hub by hand."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import signal
 import threading
@@ -37,10 +38,8 @@ def main(argv: list[str] | None = None) -> None:
     with store.serve(args.host, args.port) as url:
         # The printed credentials are the fake store's own test values, not anyone's secrets.
         print(json.dumps(store.credentials(store_url=url), indent=2), flush=True)  # noqa: T201
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":

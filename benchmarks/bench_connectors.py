@@ -1,0 +1,245 @@
+"""Connector benchmarks: listing speed, the SDK's own parse-and-map rate, and memory.
+
+Run with `nox -s bench` (or `uv run python benchmarks/bench_connectors.py`). Fake stores run in
+their own processes on loopback ports, so the store's work does not share the client's core.
+Prints figures; asserts nothing (targets are judged by reading them, not by timed tests).
+
+Targets (issue 2):
+- at 50 ms latency, WooCommerce listing >= 4x faster than fetching one page after another;
+- the SDK's own work (parse + map of pages already in memory) >= 20,000 products/s on one core;
+- peak memory flat in catalog size (10,000 vs 100,000 products).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+
+import g4hub_connectors as gc
+from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
+
+PLATFORMS = ("woocommerce", "shopify")
+PAGE_SIZE = {"woocommerce": 100, "shopify": 250}
+
+
+@contextmanager
+def served(
+    platform: str, products: int, latency_ms: float, *extra: str
+) -> Iterator[dict[str, Any]]:
+    """A fake store in a child process; yields its credentials (with its loopback URL)."""
+    command = [
+        sys.executable,
+        "-m",
+        "g4hub_connectors.testing._cli",
+        platform,
+        "--products",
+        str(products),
+        "--latency-ms",
+        str(latency_ms),
+        *extra,
+    ]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert child.stdout is not None
+        lines = []
+        while not lines or lines[-1] != "}":
+            line = child.stdout.readline()
+            if not line:
+                raise RuntimeError(f"fake {platform} store did not start")
+            lines.append(line.rstrip())
+        yield json.loads("\n".join(lines))
+    finally:
+        child.terminate()
+        child.wait(timeout=10)
+
+
+def connector(creds: dict[str, Any], **options: Any) -> gc.BaseConnector[Any]:
+    return gc.create_connector({**creds, **options})
+
+
+async def list_concurrently(creds: dict[str, Any]) -> int:
+    async with connector(creds) as c:
+        return sum([1 async for _ in c.iter_products()])
+
+
+async def list_page_after_page(creds: dict[str, Any], limit: int) -> int:
+    count = 0
+    async with connector(creds) as c:
+        cursor: str | None = None
+        while True:
+            page = await c.get_products(cursor=cursor, limit=limit)
+            count += len(page.products)
+            if page.next_cursor is None:
+                return count
+            cursor = page.next_cursor
+
+
+def timed(coro: Any) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = asyncio.run(coro)
+    return count, time.perf_counter() - started
+
+
+def bench_listing(products: int) -> None:
+    print(f"\n## Listing {products:,} products over a loopback port")
+    print(f"{'store':<12} {'latency':>8} {'method':<22} {'seconds':>8} {'products/s':>11}")
+    for platform in PLATFORMS:
+        for latency in (0, 50):
+            # Shopify's bucket is the platform's pace, not the SDK's: the plus plan's larger
+            # bucket keeps this a measure of the connector (issue 6 measures the standard plan).
+            extra = ("--plan", "plus") if platform == "shopify" else ()
+            with served(platform, products, latency, *extra) as creds:
+                results = {}
+                for method in ("iter_products", "page after page"):
+                    if method == "iter_products":
+                        count, seconds = timed(list_concurrently(creds))
+                    else:
+                        count, seconds = timed(list_page_after_page(creds, PAGE_SIZE[platform]))
+                    assert count == products, (platform, method, count)
+                    results[method] = seconds
+                    print(
+                        f"{platform:<12} {latency:>6}ms {method:<22} {seconds:>8.2f} "
+                        f"{count / seconds:>11,.0f}"
+                    )
+                speedup = results["page after page"] / results["iter_products"]
+                print(f"{'':<12} {'':>8} speed-up: {speedup:.2f}x")
+
+
+def captured_pages(platform: str, pages: int) -> list[tuple[httpx.URL, bytes, dict[str, str]]]:
+    """Real answers from the fake store, kept in memory to replay."""
+    store = (FakeWooCommerceStore if platform == "woocommerce" else FakeShopifyStore)(
+        products=PAGE_SIZE[platform] * pages
+    )
+    captured: list[tuple[httpx.URL, bytes, dict[str, str]]] = []
+
+    async def capture() -> None:
+        async with gc.create_connector(store.credentials(), http_client=store.http_client()) as c:
+            cursor: str | None = None
+            while True:
+                page = await c.get_products(cursor=cursor, limit=PAGE_SIZE[platform])
+                if page.next_cursor is None:
+                    return
+                cursor = page.next_cursor
+
+    transport = store.transport()
+
+    class Recording(httpx.AsyncBaseTransport):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await transport.handle_async_request(request)
+            body = await response.aread()
+            captured.append((request.url, body, dict(response.headers)))
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+    store.http_client = lambda **kw: httpx.AsyncClient(transport=Recording(), **kw)  # type: ignore[method-assign]
+    asyncio.run(capture())
+    return captured
+
+
+def bench_sdk_work(rounds: int) -> None:
+    """The SDK's own work: requests answered instantly from memory, so only the SDK's parsing,
+    validation, mapping and httpx's own overhead remain."""
+    print("\n## The SDK's own work (answers replayed from memory, one core)")
+    print(f"{'store':<12} {'products':>9} {'seconds':>8} {'products/s':>11} {'bytes/product':>14}")
+    for platform in PLATFORMS:
+        captured = captured_pages(platform, pages=4)
+        by_path = {}
+        for url, body, headers in captured:
+            by_path[url.raw_path] = (body, headers)
+        product_pages = [
+            (b, h)
+            for url, b, h in captured
+            if "products" in url.path and "count" not in url.path and len(b) > 1000
+        ]
+        body, headers = product_pages[0]
+        per_page = (
+            len(json.loads(body))
+            if platform == "woocommerce"
+            else len(json.loads(body)["products"])
+        )
+        store = (FakeWooCommerceStore if platform == "woocommerce" else FakeShopifyStore)(
+            products=1
+        )
+
+        def answer(
+            request: httpx.Request, body: bytes = body, headers: dict[str, str] = headers
+        ) -> httpx.Response:
+            return httpx.Response(
+                200,
+                content=body,
+                headers={
+                    k: v for k, v in headers.items() if k.lower() not in ("link", "content-length")
+                },
+            )
+
+        async def run() -> int:
+            client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+            async with gc.create_connector(store.credentials(), http_client=client) as c:
+                total = 0
+                for _ in range(rounds):
+                    page = await c.get_products(limit=PAGE_SIZE[platform])
+                    total += len(page.products)
+                return total
+
+        asyncio.run(run())  # warm up
+        count, seconds = timed(run())
+        assert count == rounds * per_page
+        print(
+            f"{platform:<12} {count:>9,} {seconds:>8.2f} {count / seconds:>11,.0f} "
+            f"{len(body) // per_page:>14,}"
+        )
+
+
+async def _iterate(creds: dict[str, Any]) -> int:
+    async with connector(creds) as c:
+        count = 0
+        async for _ in c.iter_products(include_variants=False):
+            count += 1
+        return count
+
+
+def bench_memory(sizes: list[int]) -> None:
+    print("\n## Peak memory of the client while iterating (tracemalloc)")
+    print(f"{'store':<12} {'products':>9} {'peak MiB':>9} {'seconds':>8}")
+    for platform in PLATFORMS:
+        extra = ("--plan", "plus") if platform == "shopify" else ()
+        for size in sizes:
+            with served(platform, size, 0, *extra) as creds:
+                tracemalloc.start()
+                count, seconds = timed(_iterate(creds))
+                _, peak = tracemalloc.get_traced_memory()
+                tracemalloc.stop()
+                assert count == size
+                print(f"{platform:<12} {size:>9,} {peak / 2**20:>9.1f} {seconds:>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args()
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    print(
+        f"# g4hub-connectors benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})"
+    )
+    if args.quick:
+        bench_listing(1_000)
+        bench_sdk_work(rounds=20)
+        bench_memory([1_000, 5_000])
+    else:
+        bench_listing(10_000)
+        bench_sdk_work(rounds=200)
+        bench_memory([10_000, 100_000])
+
+
+if __name__ == "__main__":
+    main()
