@@ -6,6 +6,7 @@ SDK never reads environment variables: credentials always come from the caller.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
@@ -43,6 +44,13 @@ class ConnectorConfig(BaseModel):
     """Requests one listing may have in flight at once (WooCommerce pages, variations)."""
 
     secret_fields: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("ca_bundle")
+    @classmethod
+    def _readable_bundle(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"no CA bundle file at {value}")
+        return value
 
     def credentials_hint(self) -> str:
         """A masked hint of the main credential (`ck_…a1b2`), safe to show anywhere."""
@@ -131,9 +139,3 @@ class ShopifyConfig(ConnectorConfig):
             return _mask(self.access_token.get_secret_value())
         return f"client {self.client_id}"
 
-
-def config_fields_for_errors(
-    data: dict[str, Any], secret_fields: tuple[str, ...]
-) -> dict[str, Any]:
-    """A copy of `data` safe to show in an error: secret values replaced by a mask."""
-    return {k: ("**********" if k in secret_fields and v else v) for k, v in data.items()}

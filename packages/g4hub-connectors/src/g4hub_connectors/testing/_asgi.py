@@ -301,8 +301,19 @@ class FakeStore(ABC):
         return httpx.AsyncClient(transport=self.transport(), **kwargs)
 
     @contextlib.contextmanager
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-        """Serve the store on a loopback port in a background thread; yields its URL."""
+    def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls_certfile: str | None = None,
+        tls_keyfile: str | None = None,
+    ) -> Iterator[str]:
+        """Serve the store on a loopback port in a background thread; yields its URL.
+
+        With a certificate and key the store answers HTTPS, as a staging store with a self-signed
+        certificate would.
+        """
         import socket
 
         import uvicorn
@@ -310,7 +321,14 @@ class FakeStore(ABC):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        config = uvicorn.Config(self, log_level="critical", lifespan="off", access_log=False)
+        config = uvicorn.Config(
+            self,
+            log_level="critical",
+            lifespan="off",
+            access_log=False,
+            ssl_certfile=tls_certfile,
+            ssl_keyfile=tls_keyfile,
+        )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
@@ -320,7 +338,8 @@ class FakeStore(ABC):
                 raise RuntimeError("fake store did not start")
             time.sleep(0.01)
         bound_port = sock.getsockname()[1]
-        self._served_url = f"http://{host}:{bound_port}"
+        scheme = "https" if tls_certfile else "http"
+        self._served_url = f"{scheme}://{host}:{bound_port}"
         try:
             yield self._served_url
         finally:
