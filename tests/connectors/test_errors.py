@@ -79,6 +79,7 @@ def test_the_tree_groups_errors_by_remedy() -> None:
         gc.InvalidStoreURLError,
         gc.APIVersionError,
         gc.InvalidConfigError,
+        gc.StoreUnavailableError,
     ):
         assert issubclass(cls, gc.ConfigurationError)
         assert not cls.retryable
@@ -93,7 +94,7 @@ def test_every_concrete_error_has_its_own_stable_code() -> None:
         return [leaf for sub in subs for leaf in leaves(sub)] if subs else [cls]
 
     codes = [cls.code for cls in leaves(gc.ConnectorError)]
-    assert len(codes) == len(set(codes)) == 11
+    assert len(codes) == len(set(codes)) == 12
     assert "connector_error" not in codes
 
 

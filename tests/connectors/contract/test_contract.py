@@ -174,10 +174,16 @@ async def test_store_info(connector: Connector) -> None:
 # -- writing --------------------------------------------------------------------------------------
 
 
+async def first_simple_product(store: FakeStore, connector: Connector) -> str:
+    variable = store.variable_product_ids()
+    async for product in connector.iter_products():
+        if product.id not in variable:
+            return product.id
+    raise AssertionError("the catalog has no simple product")
+
+
 async def test_update_price_and_stock(store: FakeStore, connector: Connector) -> None:
-    product_id = next(
-        p.id async for p in connector.iter_products() if p.id not in store.variable_product_ids()
-    )
+    product_id = await first_simple_product(store, connector)
     update = gc.ProductUpdate(price=Decimal("9.50"), stock_quantity=4, manage_stock=True)
     updated = await connector.update_product(product_id, update)
     assert updated.id == product_id
@@ -190,9 +196,7 @@ async def test_update_price_and_stock(store: FakeStore, connector: Connector) ->
 
 
 async def test_sale_price_starts_and_ends_a_sale(store: FakeStore, connector: Connector) -> None:
-    product_id = next(
-        p.id async for p in connector.iter_products() if p.id not in store.variable_product_ids()
-    )
+    product_id = await first_simple_product(store, connector)
     on_sale = await connector.update_product(
         product_id, gc.ProductUpdate(price=Decimal("20.00"), sale_price=Decimal("15.00"))
     )

@@ -16,13 +16,18 @@ scans every file for anything that looks like a credential.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+import socket
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import httpx
 import pytest
 import vcr
+import yaml  # type: ignore[import-untyped]
 from vcr.cassette import Cassette
 from vcr.request import Request
 
@@ -96,12 +101,21 @@ def make_vcr() -> vcr.VCR:
 Replay = Callable[[str], AbstractContextManager[Cassette]]
 
 
+class SocketDuringPlayback(AssertionError):
+    """Something tried the network while a cassette was playing: playback must answer it all."""
+
+
+def _no_socket(*args: object, **kwargs: object) -> None:
+    raise SocketDuringPlayback(f"network access during cassette playback: {args[1:]!r:.120}")
+
+
 @pytest.fixture
-def replay() -> Replay:
-    """`with replay("woocommerce_store_info"): ...` plays that cassette back, playback only.
+def replay(monkeypatch: pytest.MonkeyPatch) -> Replay:
+    """`with replay("woocommerce_test_connection"): ...` plays that cassette back, playback only.
 
     Fails the test when the cassette is missing, when a request is not in it (vcr raises
-    `CannotOverwriteExistingCassetteException`), and when a recorded answer was never played.
+    `CannotOverwriteExistingCassetteException`), when a recorded answer was never played, and
+    when anything opens a socket or resolves a name while it plays (even to loopback).
     """
     recorder = make_vcr()
 
@@ -109,9 +123,15 @@ def replay() -> Replay:
     def _replay(name: str) -> Iterator[Cassette]:
         path = CASSETTES / f"{name}.yaml"
         assert path.is_file(), f"no cassette {path.name}"
-        with recorder.use_cassette(
-            path.name, record_mode="none", allow_playback_repeats=False
-        ) as cassette:
+        with (
+            monkeypatch.context() as guard,
+            recorder.use_cassette(
+                path.name, record_mode="none", allow_playback_repeats=False
+            ) as cassette,
+        ):
+            guard.setattr(socket.socket, "connect", _no_socket)
+            guard.setattr(socket.socket, "connect_ex", _no_socket)
+            guard.setattr(socket, "getaddrinfo", _no_socket)
             yield cassette
             unplayed = [
                 f"{request.method} {request.uri}"
@@ -121,3 +141,16 @@ def replay() -> Replay:
             assert not unplayed, f"{path.name}: recorded answers never asked for: {unplayed}"
 
     return _replay
+
+
+def documented(cassette: str, index: int) -> Any:
+    """The JSON body of a cassette's `index`-th recorded answer, as the docs print it."""
+    data = yaml.safe_load((CASSETTES / f"{cassette}.yaml").read_text())
+    return json.loads(data["interactions"][index]["response"]["body"]["string"])
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """A plain httpx client: its transport is vcr's while a cassette plays, a socket never."""
+    async with httpx.AsyncClient() as client:
+        yield client

@@ -30,6 +30,7 @@ from g4hub_connectors.errors import (
     PermissionDeniedError,
     PlatformUnavailableError,
     RateLimitedError,
+    StoreUnavailableError,
     TransientError,
     UnexpectedResponseError,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "ShopifyConfig",
     "StockStatus",
     "StoreInfo",
+    "StoreUnavailableError",
     "TransientError",
     "UnexpectedResponseError",
     "WooCommerceConfig",

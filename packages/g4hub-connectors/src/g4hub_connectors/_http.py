@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+import pydantic_core
 
 from g4hub_connectors.config import ConnectorConfig
 from g4hub_connectors.errors import (
@@ -146,19 +147,25 @@ class HTTPClient(ABC):
         *,
         params: httpx.QueryParams | Mapping[str, Any] | list[tuple[str, Any]] | None = None,
         json_body: Any = None,
+        form: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         auth: httpx.Auth | None = None,
         idempotent: bool | None = None,
         timeout: float | None = None,
     ) -> httpx.Response:
-        """Send one logical request, with retries, and return a 2xx response or raise."""
+        """Send one logical request, with retries, and return a 2xx response or raise.
+
+        The body is `json_body` as JSON, or `form` URL-encoded (OAuth token endpoints want that).
+        """
         request = self._client.build_request(
             method,
             url,
             params=params,
             json=json_body,
+            data=form,
             headers=headers,
-            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+            # The store's configured timeout holds even on a client the caller passed in.
+            timeout=timeout if timeout is not None else self.config.timeout,
         )
         retryable = method.upper() in _IDEMPOTENT if idempotent is None else idempotent
 
@@ -264,16 +271,29 @@ class HTTPClient(ABC):
         looks_html = "html" in ctype or body.lstrip()[:1] == b"<"
         if not looks_html and body.strip():
             try:
+                # pydantic-core's parser is several times faster than `json` and keeps big ints
+                # exact; `json` runs only to explain a body that fails.
+                return pydantic_core.from_json(body)
+            except ValueError:
+                pass
+            try:
                 return json.loads(body)
             except json.JSONDecodeError as exc:
                 # An error at the very end (or a string never closed) means the body stopped
                 # early: a proxy or the store cut the answer off.
-                if exc.pos >= len(body.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
+                # `pos` counts characters of the decoded text, not bytes of the body.
+                if exc.pos >= len(exc.doc.rstrip()) - 1 or exc.msg.startswith(
+                    "Unterminated string"
+                ):
                     what = f"JSON cut off after {len(body)} bytes (truncated answer)"
                 else:
-                    what = f"malformed JSON ({exc.msg} at byte {exc.pos})"
-            except UnicodeDecodeError:
-                what = "a body that is not UTF-8 text"
+                    what = f"malformed JSON ({exc.msg} at character {exc.pos})"
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(body) - 3:
+                    # Cut inside a multi-byte character: the answer stopped early.
+                    what = f"JSON cut off after {len(body)} bytes (truncated answer)"
+                else:
+                    what = "a body that is not UTF-8 text"
             raise UnexpectedResponseError(
                 f"{response.status_code} from {shown}: {what}",
                 platform=self.platform,

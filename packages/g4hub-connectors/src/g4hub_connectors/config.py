@@ -138,4 +138,3 @@ class ShopifyConfig(ConnectorConfig):
         if self.access_token is not None:
             return _mask(self.access_token.get_secret_value())
         return f"client {self.client_id}"
-

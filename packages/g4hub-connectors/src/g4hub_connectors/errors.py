@@ -6,6 +6,7 @@
     │   ├── PermissionDeniedError       permission_denied         (.missing_scopes)
     │   ├── InvalidStoreURLError        invalid_store_url
     │   ├── APIVersionError             api_version_unsupported
+    │   ├── StoreUnavailableError       store_unavailable         (frozen, unpaid or locked shop)
     │   └── InvalidConfigError          invalid_config            (.problems; also a ValueError)
     ├── NotFoundError                   not_found                 (fix the request)
     ├── InvalidRequestError             invalid_request           (fix the request)
@@ -43,6 +44,7 @@ __all__ = [
     "PermissionDeniedError",
     "PlatformUnavailableError",
     "RateLimitedError",
+    "StoreUnavailableError",
     "TransientError",
     "UnexpectedResponseError",
     "error_from_response",
@@ -150,6 +152,20 @@ class APIVersionError(ConfigurationError):
         return (
             f"Your {platform_label(platform)} store does not serve the requested API version. "
             "Please choose a supported version."
+        )
+
+
+class StoreUnavailableError(ConfigurationError):
+    """The store exists, but its platform refuses service until the merchant acts (a Shopify shop
+    frozen for an unpaid bill, or locked). Retrying does not help; the `user_message` says what to
+    do."""
+
+    code = "store_unavailable"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store is not available to apps right now. "
+            "Please check the store's status in its admin."
         )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 __all__ = [
     "ConnectionResult",
@@ -65,7 +65,9 @@ class Product(_Model):
     variants: list[ProductVariant] = Field(default_factory=list)
     created_at: datetime | None = None
     updated_at: datetime | None = None
-    raw: dict[str, Any] = Field(default_factory=dict, repr=False)
+    # Kept as given, not validated: it is the platform's JSON untouched, and validating it would
+    # copy every product's dict (a fifth of the cost of mapping a ~3 KB product).
+    raw: SkipValidation[dict[str, Any]] = Field(default_factory=dict, repr=False)
 
 
 class ProductPage(_Model):

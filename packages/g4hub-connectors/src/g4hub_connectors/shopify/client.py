@@ -1,0 +1,458 @@
+"""HTTP calls to the Shopify REST Admin API, each returning payload models.
+
+The client adds the access token to every request (refreshing a client-credentials token once on a
+401), paces requests through the leaky-bucket model, notices when the store answers with another
+API version than asked, and turns Shopify's error bodies into the SDK's errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
+from g4hub_connectors.config import DEFAULT_SHOPIFY_API_VERSION, ShopifyConfig
+from g4hub_connectors.errors import (
+    APIVersionError,
+    AuthenticationError,
+    ConnectorError,
+    InvalidRequestError,
+    InvalidStoreURLError,
+    PermissionDeniedError,
+    StoreUnavailableError,
+    UnexpectedResponseError,
+)
+from g4hub_connectors.shopify.auth import (
+    ClientCredentialsToken,
+    StaticToken,
+    TokenGrant,
+    TokenProvider,
+)
+from g4hub_connectors.shopify.pacing import LeakyBucketPacer, Slot, parse_call_limit
+from g4hub_connectors.shopify.payloads import (
+    InventoryItemPayload,
+    InventoryLevelPayload,
+    ProductPayload,
+    ShopPayload,
+    TokenPayload,
+    VariantPayload,
+    product_adapter,
+    product_list_adapter,
+    variant_adapter,
+)
+
+__all__ = ["MAX_PAGE_SIZE", "ProductBatch", "ShopifyClient"]
+
+logger = logging.getLogger("g4hub_connectors.shopify")
+
+TOKEN_HEADER = "X-Shopify-Access-Token"  # noqa: S105 (a header name, not a secret)
+VERSION_HEADER = "X-Shopify-API-Version"
+DEPRECATION_HEADER = "X-Shopify-API-Deprecated-Reason"
+CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
+MAX_PAGE_SIZE = 250
+_SLOT = "g4hub.shopify.slot"
+# Shopify names the missing scope only in this sentence; everything else is classified by status.
+_SCOPE_IN_MESSAGE = re.compile(r"requires merchant approval for ([a-z_]+) scope")
+# Endpoints that exist on every store for every served version: a 404 there means the version
+# path (or the whole store) is wrong, not a missing record.
+_ALWAYS_THERE = ("/shop.json", "/products.json", "/products/count.json", "/locations.json")
+
+Sleep = Callable[[float], Awaitable[None]]
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ProductBatch:
+    """One page of products: payloads, the raw dicts they came from, and the next page."""
+
+    products: list[ProductPayload]
+    raw: list[dict[str, Any]]
+    next_url: str | None
+    next_page_info: str | None
+
+
+def _errors_text(errors: Any) -> str:
+    if isinstance(errors, str):
+        return errors
+    if isinstance(errors, Mapping):
+        parts = []
+        for key, value in errors.items():
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            parts.append(f"{key}: {text}")
+        return "; ".join(parts)
+    if isinstance(errors, list):
+        return "; ".join(map(str, errors))
+    return ""
+
+
+def _error_fields(errors: Any) -> dict[str, object]:
+    if isinstance(errors, Mapping):
+        return {
+            str(k): list(map(str, v)) if isinstance(v, list) else [str(v)]
+            for k, v in errors.items()
+        }
+    if isinstance(errors, list):
+        return {"base": [str(e) for e in errors]}
+    if isinstance(errors, str):
+        return {"base": [errors]}
+    return {}
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _is_admin_api(url: httpx.URL) -> bool:
+    return "/admin/api/" in url.path
+
+
+class ShopifyClient(HTTPClient):
+    """One Shopify store over the REST Admin API, at `config.api_version`.
+
+    `clock` and `sleep` drive the pacer and the token cache (injectable for tests); `leak_rate`
+    fixes the bucket's leak rate instead of deriving it from the bucket size.
+    """
+
+    platform = "shopify"
+    # OAuth errors from the token endpoint carry a code; REST errors carry none.
+    classify = {"invalid_client": AuthenticationError, "unauthorized_client": AuthenticationError}
+
+    def __init__(
+        self,
+        config: ShopifyConfig,
+        http_client: httpx.AsyncClient | None,
+        *,
+        clock: Callable[[], float],
+        sleep: Sleep,
+        leak_rate: float | None = None,
+    ) -> None:
+        super().__init__(config, http_client)
+        self.shop_config = config
+        self.pacer = LeakyBucketPacer(leak_rate=leak_rate, clock=clock, sleep=sleep)
+        self.auth: TokenProvider
+        if config.access_token is not None:
+            self.auth = StaticToken(config.access_token.get_secret_value())
+        else:
+            self.auth = ClientCredentialsToken(self._grant, clock=clock)
+        self.served_version: str | None = None
+        self._warnings: dict[str, None] = {}
+        self._reasons_logged: set[str] = set()
+        origin = httpx.URL(config.store_url)
+        self._origin = (origin.scheme, origin.host, origin.port)
+
+    def url(self, path: str) -> str:
+        return f"{self.config.store_url}/admin/api/{self.config.api_version}/{path}"
+
+    def warnings(self) -> list[str]:
+        return list(self._warnings)
+
+    # -- hooks ------------------------------------------------------------------------------------
+
+    async def before_send(self, request: httpx.Request) -> None:
+        if _is_admin_api(request.url):
+            request.extensions[_SLOT] = await self.pacer.acquire()
+
+    def after_response(self, response: httpx.Response) -> None:
+        request = response.request
+        if not _is_admin_api(request.url):
+            return
+        served = response.headers.get(VERSION_HEADER)
+        if served:
+            self._note_version(served)
+        reason = response.headers.get(DEPRECATION_HEADER)
+        if reason and reason not in self._reasons_logged:
+            self._reasons_logged.add(reason)
+            logger.warning(
+                "Shopify reports a deprecation for %s (API version %s): %s",
+                redact_url(request.url.copy_with(query=None)),
+                served or self.config.api_version,
+                reason,
+            )
+        limit = parse_call_limit(response.headers.get(CALL_LIMIT_HEADER))
+        slot = request.extensions.get(_SLOT)
+        if limit is not None and isinstance(slot, Slot):
+            self.pacer.observe(*limit, slot)
+        elif response.status_code == 429:
+            self.pacer.throttled()
+
+    def _note_version(self, served: str) -> None:
+        self.served_version = served
+        requested = self.config.api_version
+        if served == requested:
+            return
+        message = (
+            f"API version: requested {requested}, the store answered with {served}: the "
+            "requested version is no longer supported, so Shopify serves the oldest version it "
+            f"still supports. Set this store's API version to {served} or newer."
+        )
+        if message not in self._warnings:
+            self._warnings[message] = None
+            logger.warning("%s (%s)", message, self.config.store_url)
+
+    # -- errors -----------------------------------------------------------------------------------
+
+    def parse_error(self, response: httpx.Response) -> ErrorBody:
+        data = _json_or_none(response)
+        if not isinstance(data, dict):
+            return ErrorBody()
+        oauth_code = data.get("error")
+        if isinstance(oauth_code, str):
+            description = data.get("error_description")
+            return ErrorBody(
+                code=oauth_code, message=description if isinstance(description, str) else None
+            )
+        message = _errors_text(data.get("errors"))[:300]
+        scopes = _SCOPE_IN_MESSAGE.findall(message) if response.status_code == 403 else []
+        return ErrorBody(message=message or None, missing_scopes=tuple(scopes))
+
+    def error_for(self, response: httpx.Response) -> ConnectorError:
+        status = response.status_code
+        path = response.request.url.path
+        shown = redact_url(response.request.url)
+        if status == 404 and _is_admin_api(response.request.url) and path.endswith(_ALWAYS_THERE):
+            return self._missing_api_error(response, shown)
+        if status in (402, 423):
+            return self._unavailable_error(response, shown)
+        error = super().error_for(response)
+        if isinstance(error, InvalidRequestError):
+            data = _json_or_none(response)
+            if isinstance(data, dict):
+                error.fields = _error_fields(data.get("errors"))
+        return error
+
+    def _missing_api_error(self, response: httpx.Response, shown: str) -> ConnectorError:
+        version = self.config.api_version
+        if isinstance(_json_or_none(response), dict):
+            return APIVersionError(
+                f"404 from {shown}: the store does not serve API version {version}",
+                platform=self.platform,
+                status_code=404,
+                user_message=(
+                    f"Your Shopify store does not serve API version {version}. Please choose a "
+                    "supported version (they are named by quarter, like "
+                    f"{DEFAULT_SHOPIFY_API_VERSION})."
+                ),
+            )
+        return InvalidStoreURLError(
+            f"404 from {shown}: no Shopify Admin API there",
+            platform=self.platform,
+            status_code=404,
+            user_message=(
+                f"No Shopify store answers at {self.config.store_url}. Please check the "
+                "store's myshopify.com address."
+            ),
+        )
+
+    def _unavailable_error(self, response: httpx.Response, shown: str) -> ConnectorError:
+        body = self.parse_error(response)
+        detail = f"{response.status_code} from {shown}"
+        if body.message:
+            detail += f": {body.message}"
+        if response.status_code == 402:
+            user_message = (
+                "Your Shopify store is frozen: Shopify blocks apps until the store's outstanding "
+                "bill is paid. Please settle it in the Shopify admin, then try again."
+            )
+        else:
+            user_message = (
+                "Your Shopify store is locked, so Shopify refuses apps for now. Please check the "
+                "store's status in the Shopify admin or with Shopify support."
+            )
+        return StoreUnavailableError(
+            detail,
+            platform=self.platform,
+            status_code=response.status_code,
+            user_message=user_message,
+        )
+
+    def _unexpected(self, response: httpx.Response, what: str) -> UnexpectedResponseError:
+        shown = redact_url(response.request.url)
+        return UnexpectedResponseError(
+            f"{response.status_code} from {shown}: {what}",
+            platform=self.platform,
+            status_code=response.status_code,
+            user_message=(
+                f"Your Shopify store answered {shown} with {what}, not what the Admin API "
+                "documents. Please try again; if it persists, contact Shopify support."
+            ),
+        )
+
+    def _validate(self, model: type[M], data: Any, response: httpx.Response) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise self._invalid(exc, response) from None
+
+    def _adapted(self, adapter: TypeAdapter[T], data: Any, response: httpx.Response) -> T:
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            raise self._invalid(exc, response) from None
+
+    def _invalid(self, exc: ValidationError, response: httpx.Response) -> UnexpectedResponseError:
+        # Pydantic's own message would echo the input, which may hold a token.
+        first = exc.errors(include_input=False, include_url=False)[0]
+        where = ".".join(map(str, first["loc"])) or "body"
+        return self._unexpected(response, f"invalid JSON at {where} ({first['msg']})")
+
+    def _member(self, data: Any, key: str, response: httpx.Response) -> Any:
+        if not isinstance(data, dict) or key not in data:
+            found = f"keys {sorted(data)[:5]}" if isinstance(data, dict) else type(data).__name__
+            raise self._unexpected(response, f"JSON without “{key}” ({found})")
+        return data[key]
+
+    # -- sending ----------------------------------------------------------------------------------
+
+    async def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> tuple[Any, httpx.Response]:
+        """One authorized request; its decoded JSON body and the response.
+
+        The config's timeout applies even on an `http_client` the caller passed in.
+        """
+        token = await self.auth.token()
+        try:
+            response = await self.send(
+                method,
+                url,
+                params=params,
+                json_body=json_body,
+                headers={TOKEN_HEADER: token},
+                idempotent=idempotent,
+                timeout=self.config.timeout,
+            )
+        except AuthenticationError:
+            if not self.auth.refreshable:
+                raise
+            # A 401 means the request did nothing, so even a POST may go again, once.
+            self.auth.invalidate(token)
+            token = await self.auth.token()
+            response = await self.send(
+                method,
+                url,
+                params=params,
+                json_body=json_body,
+                headers={TOKEN_HEADER: token},
+                idempotent=idempotent,
+                timeout=self.config.timeout,
+            )
+        return self.decode_json(response), response
+
+    async def _grant(self) -> TokenGrant:
+        config = self.shop_config
+        assert config.client_id is not None
+        assert config.client_secret is not None
+        url = f"{config.store_url}/admin/oauth/access_token"
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": config.client_id,
+            "client_secret": config.client_secret.get_secret_value(),
+        }
+        try:
+            # Asking again only issues another token: safe to retry.
+            response = await self.send(
+                "POST", url, form=form, idempotent=True, timeout=self.config.timeout
+            )
+        except (AuthenticationError, PermissionDeniedError, InvalidRequestError) as exc:
+            raise AuthenticationError(
+                f"client-credentials grant refused: {exc.detail}",
+                platform=self.platform,
+                status_code=exc.status_code,
+                platform_code=exc.platform_code,
+                user_message=(
+                    "Shopify refused the app's client ID and secret. Please check both in the "
+                    "Dev Dashboard, and that the app is installed on this store."
+                ),
+            ) from None
+        token = self._validate(TokenPayload, self.decode_json(response), response)
+        return TokenGrant(token.access_token, token.scope, token.expires_in)
+
+    # -- endpoints --------------------------------------------------------------------------------
+
+    async def get_shop(self) -> ShopPayload:
+        data, response = await self.call("GET", self.url("shop.json"))
+        return self._validate(ShopPayload, self._member(data, "shop", response), response)
+
+    async def count_products(self) -> int:
+        data, response = await self.call("GET", self.url("products/count.json"))
+        count = self._member(data, "count", response)
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise self._unexpected(response, f"a count that is not a number ({count!r:.20})")
+        return count
+
+    async def list_products(
+        self, *, params: Mapping[str, Any] | None = None, next_url: str | None = None
+    ) -> ProductBatch:
+        """A page of products: the first (`params`) or the one a `Link` header named."""
+        url = next_url or self.url("products.json")
+        data, response = await self.call("GET", url, params=None if next_url else params)
+        raw = self._member(data, "products", response)
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            raise self._unexpected(response, "“products” that is not a list of objects")
+        products = self._adapted(product_list_adapter, raw, response)
+        next_link = self._next_link(response)
+        page_info = httpx.URL(next_link).params.get("page_info") if next_link else None
+        return ProductBatch(products, raw, next_link, page_info)
+
+    def _next_link(self, response: httpx.Response) -> str | None:
+        link = response.links.get("next", {}).get("url")
+        if not link:
+            return None
+        target = httpx.URL(link)
+        if (target.scheme, target.host, target.port) != self._origin:
+            # The token goes with the next request: never to another host.
+            raise self._unexpected(response, f"a Link header pointing elsewhere ({target.host})")
+        return link
+
+    async def get_product(self, product_id: str) -> tuple[ProductPayload, dict[str, Any]]:
+        data, response = await self.call("GET", self.url(f"products/{product_id}.json"))
+        raw = self._member(data, "product", response)
+        return self._adapted(product_adapter, raw, response), raw
+
+    async def update_variant(self, variant_id: str, fields: Mapping[str, Any]) -> VariantPayload:
+        body = {"variant": {"id": int(variant_id), **fields}}
+        data, response = await self.call(
+            "PUT", self.url(f"variants/{variant_id}.json"), json_body=body
+        )
+        return self._adapted(variant_adapter, self._member(data, "variant", response), response)
+
+    async def set_tracked(self, inventory_item_id: str, tracked: bool) -> InventoryItemPayload:
+        body = {"inventory_item": {"id": int(inventory_item_id), "tracked": tracked}}
+        data, response = await self.call(
+            "PUT", self.url(f"inventory_items/{inventory_item_id}.json"), json_body=body
+        )
+        item = self._member(data, "inventory_item", response)
+        return self._validate(InventoryItemPayload, item, response)
+
+    async def set_available(
+        self, inventory_item_id: str, location_id: str, available: int
+    ) -> InventoryLevelPayload:
+        body = {
+            "location_id": int(location_id),
+            "inventory_item_id": int(inventory_item_id),
+            "available": available,
+        }
+        # Not retried on failure: a POST that timed out may have been applied, and the caller
+        # should see that rather than have it silently sent again.
+        data, response = await self.call(
+            "POST", self.url("inventory_levels/set.json"), json_body=body, idempotent=False
+        )
+        level = self._member(data, "inventory_level", response)
+        return self._validate(InventoryLevelPayload, level, response)

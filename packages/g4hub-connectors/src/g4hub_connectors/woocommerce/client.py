@@ -1,0 +1,341 @@
+"""HTTP calls to a WooCommerce store, returning payload models.
+
+Before its first API call the client reads the WordPress REST index (`GET /wp-json/`, no auth):
+it names the store, says whether WooCommerce and the requested API version are there, and tells
+pretty permalinks (`/wp-json/...`) from plain ones (`/index.php?rest_route=/...`). It then
+authenticates as the store's scheme requires (see `auth.py`) and falls back, once, from the
+Authorization header to query-string auth when the host strips the header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import TypeAdapter, ValidationError
+
+from g4hub_connectors._http import ErrorBody, HTTPClient, _describe_body, redact_url
+from g4hub_connectors.config import WooCommerceConfig
+from g4hub_connectors.errors import (
+    AuthenticationError,
+    ConnectorError,
+    PermissionDeniedError,
+    UnexpectedResponseError,
+)
+from g4hub_connectors.woocommerce.auth import AuthMode, build_auth, redact_httpx_logs
+from g4hub_connectors.woocommerce.discovery import check_namespaces, read_index
+from g4hub_connectors.woocommerce.pagination import MAX_PER_PAGE
+from g4hub_connectors.woocommerce.payloads import (
+    PRODUCT_LIST,
+    VARIATION_LIST,
+    WCProduct,
+    WCSystemStatus,
+    WCVariation,
+    WPIndex,
+)
+from g4hub_connectors.woocommerce.wp_errors import (
+    CLASSIFY,
+    add_fields,
+    describe_answer,
+    not_api_data,
+    read_wp_error,
+)
+
+__all__ = ["ListPage", "WooCommerceClient"]
+
+logger = logging.getLogger("g4hub_connectors.woocommerce")
+redact_httpx_logs()
+
+T = TypeVar("T")
+Params = Sequence[tuple[str, str | int]]
+
+_JSON_HEADERS = {"Accept": "application/json"}
+_LISTING = (("status", "any"), ("orderby", "id"), ("order", "asc"))
+_PRODUCT: TypeAdapter[WCProduct] = TypeAdapter(WCProduct)
+_VARIATION: TypeAdapter[WCVariation] = TypeAdapter(WCVariation)
+_SYSTEM_STATUS: TypeAdapter[WCSystemStatus] = TypeAdapter(WCSystemStatus)
+
+HEADER_STRIPPED_WARNING = (
+    "Your host strips the Authorization header from requests, so the connector is using "
+    "query-string authentication (the key travels in the URL, over HTTPS). Ask your host to pass "
+    "the Authorization header through to WordPress to use header authentication again."
+)
+
+
+@dataclass(frozen=True)
+class ListPage(Generic[T]):
+    """One page of a collection: the validated items, their JSON as received, and the totals
+    from `X-WP-Total` / `X-WP-TotalPages` (`None` when a proxy stripped them)."""
+
+    items: list[T]
+    raw: list[dict[str, Any]]
+    total: int | None
+    total_pages: int | None
+
+    def has_more(self, page: int, per_page: int) -> bool:
+        if self.total_pages is not None:
+            return page < self.total_pages
+        return len(self.items) >= per_page
+
+
+def _int_header(response: httpx.Response, name: str) -> int | None:
+    try:
+        return int(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+class WooCommerceClient(HTTPClient):
+    platform = "woocommerce"
+    classify = CLASSIFY
+
+    def __init__(self, config: WooCommerceConfig, http_client: httpx.AsyncClient | None) -> None:
+        super().__init__(config, http_client)
+        self.store_url = config.store_url
+        self.api_version = config.api_version
+        self._key = config.consumer_key.get_secret_value()
+        self._secret = config.consumer_secret.get_secret_value()
+        self._https = urlsplit(config.store_url).scheme == "https"
+        self.auth_mode: AuthMode = "basic" if self._https else "oauth"
+        self._auth = build_auth(self.auth_mode, self._key, self._secret)
+        self._query_auth_tried = False
+        self._reads_succeeded = False
+        self.plain_permalinks = False
+        self.index: WPIndex | None = None
+        self._discovered = False
+        self._discovery = asyncio.Lock()
+        self._last_failure: httpx.Response | None = None
+        self.warnings: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"WooCommerceClient(store_url={self.store_url!r}, auth_mode={self.auth_mode!r})"
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    # -- errors -----------------------------------------------------------------------------------
+
+    def parse_error(self, response: httpx.Response) -> ErrorBody:
+        error = read_wp_error(response)
+        if error is None:
+            return ErrorBody(message=_describe_body(response))
+        return ErrorBody(code=error.code, message=error.message)
+
+    def after_response(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            self._last_failure = response
+
+    def error_for(self, response: httpx.Response) -> ConnectorError:
+        return not_api_data(response) or add_fields(super().error_for(response), response)
+
+    def last_failure(self) -> str:
+        """The last failed answer in a few words, for messages."""
+        response = self._last_failure
+        return "nothing" if response is None else describe_answer(response)
+
+    # -- discovery ------------------------------------------------------------------------------
+
+    async def discover(self) -> WPIndex | None:
+        """Read the REST index once per client; raises when this is not a WooCommerce store."""
+        if self._discovered:
+            return self.index
+        async with self._discovery:
+            if not self._discovered:
+                self.index, self.plain_permalinks = await read_index(self)
+                check_namespaces(self.index, store_url=self.store_url, api_version=self.api_version)
+                self._discovered = True
+                if self.plain_permalinks:
+                    logger.info("%s: plain permalinks, using ?rest_route=", self.store_url)
+        return self.index
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def _url(self, route: str) -> tuple[str, list[tuple[str, str | int]]]:
+        path = f"/{self.api_version}/{route}"
+        if self.plain_permalinks:
+            return f"{self.store_url}/index.php", [("rest_route", path)]
+        return f"{self.store_url}/wp-json{path}", []
+
+    async def request(
+        self,
+        method: str,
+        route: str,
+        *,
+        params: Params = (),
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Send one authenticated API request to `route` (e.g. "products/12")."""
+        await self.discover()
+        url, route_params = self._url(route)
+        query = [*route_params, *params]
+        try:
+            response = await self.send(
+                method, url, params=query, json_body=json_body, headers=_JSON_HEADERS,
+                auth=self._auth, idempotent=idempotent,
+            )  # fmt: skip
+        except AuthenticationError as exc:
+            if not self._header_may_be_stripped(exc):
+                raise
+            self._query_auth_tried = True
+            # The 401 came before WordPress dispatched the request, so even a write can be
+            # repeated here without being applied twice.
+            query_auth = build_auth("query", self._key, self._secret)
+            response = await self.send(
+                method, url, params=query, json_body=json_body, headers=_JSON_HEADERS,
+                auth=query_auth, idempotent=idempotent,
+            )  # fmt: skip
+            self.auth_mode, self._auth = "query", query_auth
+            self.warn(HEADER_STRIPPED_WARNING)
+            logger.warning("%s: Authorization header stripped; using query auth", self.store_url)
+        if method == "GET":
+            self._reads_succeeded = True
+        return response
+
+    def _header_may_be_stripped(self, exc: AuthenticationError) -> bool:
+        # A stripped header leaves the request anonymous, which WooCommerce answers with the same
+        # 401 as an unknown key; only a retry with the key in the query tells them apart.
+        return (
+            self.auth_mode == "basic"
+            and not self._query_auth_tried
+            and exc.status_code == 401
+            and exc.platform_code == "woocommerce_rest_cannot_view"
+        )
+
+    async def write(self, method: str, route: str, body: dict[str, Any]) -> httpx.Response:
+        """A write, never retried: a PUT of absolute values looks idempotent, but a replay after
+        a timeout can undo a change made in between (an order taking stock), and each PUT runs
+        the store's hooks (webhooks, emails) again. The caller sees the failure and decides."""
+        try:
+            return await self.request(method, route, json_body=body, idempotent=False)
+        except AuthenticationError as exc:
+            # A read-only key writing gets the same code as a wrong secret; a key that can read
+            # is a valid key without write permission.
+            if exc.platform_code == "woocommerce_rest_authentication_error" and (
+                await self._key_can_read()
+            ):
+                raise PermissionDeniedError(
+                    exc.detail,
+                    platform=self.platform,
+                    status_code=exc.status_code,
+                    platform_code=exc.platform_code,
+                ) from None
+            raise
+
+    async def _key_can_read(self) -> bool:
+        if self._reads_succeeded:
+            return True
+        try:
+            await self.request("GET", "products", params=[("per_page", 1), ("_fields", "id")])
+        except ConnectorError:
+            return False
+        return True
+
+    # -- bodies -----------------------------------------------------------------------------------
+
+    def _validate(
+        self, response: httpx.Response, data: Any, adapter: TypeAdapter[T], what: str
+    ) -> T:
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            first = exc.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "body"
+            raise UnexpectedResponseError(
+                f"{response.status_code} from {redact_url(response.request.url)}: not {what} "
+                f"({exc.error_count()} problems; {where}: {first['msg']})",
+                platform=self.platform,
+                status_code=response.status_code,
+            ) from None
+
+    def _page(
+        self, response: httpx.Response, adapter: TypeAdapter[list[T]], what: str
+    ) -> ListPage[T]:
+        data = self.decode_json(response)
+        return ListPage(
+            items=self._validate(response, data, adapter, what),
+            raw=data,
+            total=_int_header(response, "X-WP-Total"),
+            total_pages=_int_header(response, "X-WP-TotalPages"),
+        )
+
+    def _one(
+        self, response: httpx.Response, adapter: TypeAdapter[T], what: str
+    ) -> tuple[T, dict[str, Any]]:
+        data = self.decode_json(response)
+        return self._validate(response, data, adapter, what), data
+
+    # -- the API --------------------------------------------------------------------------------
+
+    async def count_products(self) -> int:
+        response = await self.request("GET", "products", params=[("per_page", 1)])
+        total = _int_header(response, "X-WP-Total")
+        if total is None:
+            shown = redact_url(response.request.url)
+            raise UnexpectedResponseError(
+                f"{response.status_code} from {shown}: no X-WP-Total header",
+                platform=self.platform,
+                status_code=response.status_code,
+                user_message=(
+                    "Your WooCommerce store answered without the X-WP-Total header, so the "
+                    "products could not be counted. A cache or proxy in front of the store may "
+                    "strip it."
+                ),
+            )
+        return total
+
+    async def list_products(
+        self, *, page: int, per_page: int, modified_after: datetime | None = None
+    ) -> ListPage[WCProduct]:
+        """Products by ascending id, every status but trash; `modified_after` is exclusive."""
+        params: list[tuple[str, str | int]] = [("page", page), ("per_page", per_page), *_LISTING]
+        if modified_after is not None:
+            # WordPress compares whole seconds; dropping the fraction keeps "strictly after".
+            gmt = modified_after.astimezone(UTC).replace(tzinfo=None, microsecond=0)
+            params += [("modified_after", gmt.isoformat()), ("dates_are_gmt", "true")]
+        response = await self.request("GET", "products", params=params)
+        return self._page(response, PRODUCT_LIST, "a list of products")
+
+    async def list_variations(
+        self, product_id: int, *, page: int, per_page: int = MAX_PER_PAGE
+    ) -> ListPage[WCVariation]:
+        params: Params = [
+            ("page", page),
+            ("per_page", per_page),
+            ("orderby", "id"),
+            ("order", "asc"),
+        ]
+        response = await self.request("GET", f"products/{product_id}/variations", params=params)
+        return self._page(response, VARIATION_LIST, "a list of variations")
+
+    async def get_product(self, product_id: int) -> tuple[WCProduct, dict[str, Any]]:
+        response = await self.request("GET", f"products/{product_id}")
+        return self._one(response, _PRODUCT, "a product")
+
+    async def update_product(
+        self, product_id: int, body: dict[str, Any]
+    ) -> tuple[WCProduct, dict[str, Any]]:
+        response = await self.write("PUT", f"products/{product_id}", body)
+        return self._one(response, _PRODUCT, "a product")
+
+    async def update_variation(
+        self, product_id: int, variation_id: int, body: dict[str, Any]
+    ) -> tuple[WCVariation, dict[str, Any]]:
+        route = f"products/{product_id}/variations/{variation_id}"
+        response = await self.write("PUT", route, body)
+        return self._one(response, _VARIATION, "a variation")
+
+    async def system_status(self) -> WCSystemStatus:
+        """Version and currency; needs a key whose user can manage WooCommerce."""
+        response = await self.request(
+            "GET", "system_status", params=[("_fields", "environment,settings")]
+        )
+        data = self.decode_json(response)
+        return self._validate(response, data, _SYSTEM_STATUS, "WooCommerce's system status")
