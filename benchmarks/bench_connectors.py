@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
+from g4hub_connectors.testing import FakeShopifyStore, FakeStore, FakeWooCommerceStore
 
 PLATFORMS = ("woocommerce", "shopify")
 PAGE_SIZE = {"woocommerce": 100, "shopify": 250}
@@ -100,6 +100,7 @@ def bench_listing(products: int) -> None:
             # bucket keeps this a measure of the connector (issue 6 measures the standard plan).
             extra = ("--plan", "plus") if platform == "shopify" else ()
             with served(platform, products, latency, *extra) as creds:
+                timed(list_page_after_page(creds, PAGE_SIZE[platform]))  # warm up both sides
                 results = {}
                 for method in ("iter_products", "page after page"):
                     if method == "iter_products":
@@ -116,73 +117,57 @@ def bench_listing(products: int) -> None:
                 print(f"{'':<12} {'':>8} speed-up: {speedup:.2f}x")
 
 
-def captured_pages(platform: str, pages: int) -> list[tuple[httpx.URL, bytes, dict[str, str]]]:
-    """Real answers from the fake store, kept in memory to replay."""
-    store = (FakeWooCommerceStore if platform == "woocommerce" else FakeShopifyStore)(
-        products=PAGE_SIZE[platform] * pages
-    )
-    captured: list[tuple[httpx.URL, bytes, dict[str, str]]] = []
+def make_store(platform: str, products: int) -> FakeStore:
+    if platform == "woocommerce":
+        return FakeWooCommerceStore(products=products)
+    return FakeShopifyStore(products=products)
 
-    async def capture() -> None:
-        async with gc.create_connector(store.credentials(), http_client=store.http_client()) as c:
-            cursor: str | None = None
-            while True:
-                page = await c.get_products(cursor=cursor, limit=PAGE_SIZE[platform])
-                if page.next_cursor is None:
-                    return
-                cursor = page.next_cursor
 
-    transport = store.transport()
+Answer = tuple[int, bytes, dict[str, str]]
+
+
+def captured_answers(platform: str) -> dict[str, Answer]:
+    """The fake store's real answers to one `get_products` call, by path, to replay."""
+    store = make_store(platform, PAGE_SIZE[platform] * 2)
+    inner = store.transport()
+    answers: dict[str, Answer] = {}
 
     class Recording(httpx.AsyncBaseTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            response = await transport.handle_async_request(request)
+            response = await inner.handle_async_request(request)
             body = await response.aread()
-            captured.append((request.url, body, dict(response.headers)))
+            # Without the Link header the replayed page is a last page: no cursor to follow.
+            headers = {
+                k: v for k, v in response.headers.items() if k not in ("link", "content-length")
+            }
+            answers[request.url.path] = (response.status_code, body, headers)
             return httpx.Response(response.status_code, headers=response.headers, content=body)
 
-    store.http_client = lambda **kw: httpx.AsyncClient(transport=Recording(), **kw)  # type: ignore[method-assign]
+    async def capture() -> None:
+        client = httpx.AsyncClient(transport=Recording())
+        async with gc.create_connector(store.credentials(), http_client=client) as c:
+            await c.get_products(limit=PAGE_SIZE[platform])
+
     asyncio.run(capture())
-    return captured
+    return answers
 
 
 def bench_sdk_work(rounds: int) -> None:
-    """The SDK's own work: requests answered instantly from memory, so only the SDK's parsing,
-    validation, mapping and httpx's own overhead remain."""
+    """The SDK's own work: every request answered at once from memory, so what remains is the
+    SDK's parsing, validation and mapping, plus httpx's own request handling."""
     print("\n## The SDK's own work (answers replayed from memory, one core)")
     print(f"{'store':<12} {'products':>9} {'seconds':>8} {'products/s':>11} {'bytes/product':>14}")
     for platform in PLATFORMS:
-        captured = captured_pages(platform, pages=4)
-        by_path = {}
-        for url, body, headers in captured:
-            by_path[url.raw_path] = (body, headers)
-        product_pages = [
-            (b, h)
-            for url, b, h in captured
-            if "products" in url.path and "count" not in url.path and len(b) > 1000
-        ]
-        body, headers = product_pages[0]
-        per_page = (
-            len(json.loads(body))
-            if platform == "woocommerce"
-            else len(json.loads(body)["products"])
-        )
-        store = (FakeWooCommerceStore if platform == "woocommerce" else FakeShopifyStore)(
-            products=1
-        )
+        answers = captured_answers(platform)
+        page_body = max((body for _, body, _ in answers.values()), key=len)
+        per_page = PAGE_SIZE[platform]
+        store = make_store(platform, 1)
 
-        def answer(
-            request: httpx.Request, body: bytes = body, headers: dict[str, str] = headers
-        ) -> httpx.Response:
-            return httpx.Response(
-                200,
-                content=body,
-                headers={
-                    k: v for k, v in headers.items() if k.lower() not in ("link", "content-length")
-                },
-            )
+        def answer(request: httpx.Request, answers: dict[str, Answer] = answers) -> httpx.Response:
+            status, body, headers = answers[request.url.path]
+            return httpx.Response(status, content=body, headers=headers)
 
-        async def run() -> int:
+        async def run(store: FakeStore = store, platform: str = platform) -> int:
             client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
             async with gc.create_connector(store.credentials(), http_client=client) as c:
                 total = 0
@@ -193,10 +178,10 @@ def bench_sdk_work(rounds: int) -> None:
 
         asyncio.run(run())  # warm up
         count, seconds = timed(run())
-        assert count == rounds * per_page
+        assert count == rounds * per_page, count
         print(
             f"{platform:<12} {count:>9,} {seconds:>8.2f} {count / seconds:>11,.0f} "
-            f"{len(body) // per_page:>14,}"
+            f"{len(page_body) // per_page:>14,}"
         )
 
 

@@ -23,7 +23,12 @@ from g4hub_connectors.woocommerce.mapping import (
     parse_money,
     parse_quantity,
 )
-from g4hub_connectors.woocommerce.payloads import PRODUCT_LIST, VARIATION_LIST, WCProduct, WCVariation
+from g4hub_connectors.woocommerce.payloads import (
+    PRODUCT_LIST,
+    VARIATION_LIST,
+    WCProduct,
+    WCVariation,
+)
 
 SITE = Site("https://shop.example", "https://shop.example/wp-json", "&euro;", timedelta(hours=2))
 
@@ -46,9 +51,10 @@ dates = st.one_of(
     st.none(),
     st.just(""),
     st.just("0000-00-00T00:00:00"),
-    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2100, 1, 1)).map(
-        lambda d: d.replace(microsecond=0).isoformat()
-    ),
+    st.datetimes(
+        min_value=datetime(1970, 1, 2),  # noqa: DTZ001 - WooCommerce's *_gmt dates are naive
+        max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    ).map(lambda d: d.replace(microsecond=0).isoformat()),
     st.text(max_size=12),
 )
 texts = st.one_of(st.none(), st.text(max_size=30))
@@ -67,7 +73,9 @@ def product_payloads(draw: st.DrawFn) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": draw(st.integers(min_value=1, max_value=2**40)),
         "name": draw(texts),
-        "type": draw(st.sampled_from(["simple", "variable", "grouped", "external", None, "bundle"])),
+        "type": draw(
+            st.sampled_from(["simple", "variable", "grouped", "external", None, "bundle"])
+        ),
         "status": draw(st.one_of(st.none(), st.sampled_from(["publish", "draft", "trash", "x"]))),
         "sku": draw(st.one_of(texts, st.just(""))),
         "price": draw(prices),
@@ -145,7 +153,16 @@ def test_numbers_from_plugins_become_exact_prices() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(None, None), ("", None), (7, 7), ("7", 7), (2.7, 2), ("2.5", 2), ("x", None), ("1e400", None)],
+    [
+        (None, None),
+        ("", None),
+        (7, 7),
+        ("7", 7),
+        (2.7, 2),
+        ("2.5", 2),
+        ("x", None),
+        ("1e400", None),
+    ],
 )
 def test_quantities(value: Any, expected: int | None) -> None:
     assert parse_quantity(value) == expected
@@ -237,10 +254,15 @@ def test_currency_comes_from_the_caller() -> None:
 def test_every_fake_store_product_maps() -> None:
     store = FakeWooCommerceStore(products=300)
     raws = [render_product(store.catalog.get(i), SITE) for i in range(300)]
-    products = [map_product(p, r, currency="EUR") for p, r in zip(PRODUCT_LIST.validate_python(raws), raws, strict=True)]
+    products = [
+        map_product(p, r, currency="EUR")
+        for p, r in zip(PRODUCT_LIST.validate_python(raws), raws, strict=True)
+    ]
     by_status = {p.status for p in products}
     assert by_status == {"active", "draft", "other"}  # publish, draft/pending, private
-    variable = [(p, store.catalog.get(i)) for i, p in enumerate(products) if p.raw["type"] == "variable"]
+    variable = [
+        (p, store.catalog.get(i)) for i, p in enumerate(products) if p.raw["type"] == "variable"
+    ]
     assert variable
     for product, record in variable:
         assert product.regular_price is None  # a variable product has no price of its own

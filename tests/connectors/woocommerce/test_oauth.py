@@ -110,7 +110,10 @@ def test_known_answer() -> None:
     )
     digest = hmac.new(f"{SECRET}&".encode(), base.encode(), hashlib.sha256).digest()
     expected = base64.b64encode(digest).decode()
-    assert wc_oauth_signature("GET", "http://example.com", "/wp-json/wc/v3/products", params, SECRET) == expected
+    assert (
+        wc_oauth_signature("GET", "http://example.com", "/wp-json/wc/v3/products", params, SECRET)
+        == expected
+    )
 
 
 def test_php_get_semantics() -> None:
@@ -128,7 +131,10 @@ def test_php_get_semantics() -> None:
 
 def test_unknown_signature_methods_are_refused() -> None:
     params = {"oauth_signature_method": "PLAINTEXT", "oauth_consumer_key": KEY}
-    assert wc_oauth_signature("GET", "http://x.example", "/wp-json/wc/v3/products", params, SECRET) is None
+    assert (
+        wc_oauth_signature("GET", "http://x.example", "/wp-json/wc/v3/products", params, SECRET)
+        is None
+    )
 
 
 # -- against the fake store ----------------------------------------------------------------------
@@ -157,7 +163,9 @@ async def test_http_stores_are_read_with_oauth(store: FakeWooCommerceStore) -> N
 async def test_oauth_writes_are_signed_too(store: FakeWooCommerceStore) -> None:
     product_id = store.product_ids()[0]
     async with connect(store) as connector:
-        updated = await connector.update_product(product_id, gc.ProductUpdate(stock_quantity=3, manage_stock=True))
+        updated = await connector.update_product(
+            product_id, gc.ProductUpdate(stock_quantity=3, manage_stock=True)
+        )
     assert updated.stock_quantity == 3
 
 
@@ -192,7 +200,9 @@ async def test_tampered_signature_is_refused(store: FakeWooCommerceStore) -> Non
 
 
 async def test_a_reused_nonce_is_refused(store: FakeWooCommerceStore) -> None:
-    url = sign(f"{store.url}/wp-json/wc/v3/products", None, store.consumer_key, store.consumer_secret)
+    url = sign(
+        f"{store.url}/wp-json/wc/v3/products", None, store.consumer_key, store.consumer_secret
+    )
     async with store.http_client() as http:
         first, replay = await http.get(url), await http.get(url)
     assert first.status_code == 200
@@ -201,7 +211,9 @@ async def test_a_reused_nonce_is_refused(store: FakeWooCommerceStore) -> None:
 
 
 @pytest.mark.parametrize("skew", [16 * 60, -16 * 60])
-async def test_stale_or_future_timestamps_are_refused(store: FakeWooCommerceStore, skew: int) -> None:
+async def test_stale_or_future_timestamps_are_refused(
+    store: FakeWooCommerceStore, skew: int
+) -> None:
     store.clock_offset = skew  # the store's clock is 16 minutes off ours
     async with connect(store) as connector:
         with pytest.raises(gc.AuthenticationError) as caught:

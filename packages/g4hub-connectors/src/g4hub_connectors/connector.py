@@ -6,7 +6,7 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from datetime import datetime
 from types import TracebackType
-from typing import ClassVar, Generic, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 
 import httpx
 
@@ -23,7 +23,9 @@ from g4hub_connectors.models import (
 __all__ = ["BaseConnector", "Connector"]
 
 ConfigT = TypeVar("ConfigT", bound=ConnectorConfig)
-Self = TypeVar("Self", bound="BaseConnector[ConnectorConfig]")
+# Any, not ConnectorConfig: BaseConnector is invariant in its config, so a ShopifyConnector is no
+# BaseConnector[ConnectorConfig], and `async with ShopifyConnector(...)` must still type-check.
+Self = TypeVar("Self", bound="BaseConnector[Any]")
 
 
 @runtime_checkable

@@ -7,9 +7,7 @@ API version than asked, and turns Shopify's error bodies into the SDK's errors.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,15 +16,12 @@ import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
-from g4hub_connectors.config import DEFAULT_SHOPIFY_API_VERSION, ShopifyConfig
+from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.errors import (
-    APIVersionError,
     AuthenticationError,
     ConnectorError,
     InvalidRequestError,
-    InvalidStoreURLError,
     PermissionDeniedError,
-    StoreUnavailableError,
     UnexpectedResponseError,
 )
 from g4hub_connectors.shopify.auth import (
@@ -34,6 +29,13 @@ from g4hub_connectors.shopify.auth import (
     StaticToken,
     TokenGrant,
     TokenProvider,
+)
+from g4hub_connectors.shopify.errors import (
+    error_fields,
+    is_always_there,
+    missing_api_error,
+    parse_error_body,
+    unavailable_error,
 )
 from g4hub_connectors.shopify.pacing import LeakyBucketPacer, Slot, parse_call_limit
 from g4hub_connectors.shopify.payloads import (
@@ -58,11 +60,6 @@ DEPRECATION_HEADER = "X-Shopify-API-Deprecated-Reason"
 CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
 MAX_PAGE_SIZE = 250
 _SLOT = "g4hub.shopify.slot"
-# Shopify names the missing scope only in this sentence; everything else is classified by status.
-_SCOPE_IN_MESSAGE = re.compile(r"requires merchant approval for ([a-z_]+) scope")
-# Endpoints that exist on every store for every served version: a 404 there means the version
-# path (or the whole store) is wrong, not a missing record.
-_ALWAYS_THERE = ("/shop.json", "/products.json", "/products/count.json", "/locations.json")
 
 Sleep = Callable[[float], Awaitable[None]]
 M = TypeVar("M", bound=BaseModel)
@@ -77,40 +74,6 @@ class ProductBatch:
     raw: list[dict[str, Any]]
     next_url: str | None
     next_page_info: str | None
-
-
-def _errors_text(errors: Any) -> str:
-    if isinstance(errors, str):
-        return errors
-    if isinstance(errors, Mapping):
-        parts = []
-        for key, value in errors.items():
-            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            parts.append(f"{key}: {text}")
-        return "; ".join(parts)
-    if isinstance(errors, list):
-        return "; ".join(map(str, errors))
-    return ""
-
-
-def _error_fields(errors: Any) -> dict[str, object]:
-    if isinstance(errors, Mapping):
-        return {
-            str(k): list(map(str, v)) if isinstance(v, list) else [str(v)]
-            for k, v in errors.items()
-        }
-    if isinstance(errors, list):
-        return {"base": [str(e) for e in errors]}
-    if isinstance(errors, str):
-        return {"base": [errors]}
-    return {}
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
-        return None
 
 
 def _is_admin_api(url: httpx.URL) -> bool:
@@ -203,78 +166,21 @@ class ShopifyClient(HTTPClient):
     # -- errors -----------------------------------------------------------------------------------
 
     def parse_error(self, response: httpx.Response) -> ErrorBody:
-        data = _json_or_none(response)
-        if not isinstance(data, dict):
-            return ErrorBody()
-        oauth_code = data.get("error")
-        if isinstance(oauth_code, str):
-            description = data.get("error_description")
-            return ErrorBody(
-                code=oauth_code, message=description if isinstance(description, str) else None
-            )
-        message = _errors_text(data.get("errors"))[:300]
-        scopes = _SCOPE_IN_MESSAGE.findall(message) if response.status_code == 403 else []
-        return ErrorBody(message=message or None, missing_scopes=tuple(scopes))
+        return parse_error_body(response)
 
     def error_for(self, response: httpx.Response) -> ConnectorError:
         status = response.status_code
-        path = response.request.url.path
         shown = redact_url(response.request.url)
-        if status == 404 and _is_admin_api(response.request.url) and path.endswith(_ALWAYS_THERE):
-            return self._missing_api_error(response, shown)
+        if status == 404 and is_always_there(response.request.url):
+            return missing_api_error(
+                response, shown, self.config.store_url, self.config.api_version
+            )
         if status in (402, 423):
-            return self._unavailable_error(response, shown)
+            return unavailable_error(response, shown)
         error = super().error_for(response)
         if isinstance(error, InvalidRequestError):
-            data = _json_or_none(response)
-            if isinstance(data, dict):
-                error.fields = _error_fields(data.get("errors"))
+            error.fields = error_fields(response)
         return error
-
-    def _missing_api_error(self, response: httpx.Response, shown: str) -> ConnectorError:
-        version = self.config.api_version
-        if isinstance(_json_or_none(response), dict):
-            return APIVersionError(
-                f"404 from {shown}: the store does not serve API version {version}",
-                platform=self.platform,
-                status_code=404,
-                user_message=(
-                    f"Your Shopify store does not serve API version {version}. Please choose a "
-                    "supported version (they are named by quarter, like "
-                    f"{DEFAULT_SHOPIFY_API_VERSION})."
-                ),
-            )
-        return InvalidStoreURLError(
-            f"404 from {shown}: no Shopify Admin API there",
-            platform=self.platform,
-            status_code=404,
-            user_message=(
-                f"No Shopify store answers at {self.config.store_url}. Please check the "
-                "store's myshopify.com address."
-            ),
-        )
-
-    def _unavailable_error(self, response: httpx.Response, shown: str) -> ConnectorError:
-        body = self.parse_error(response)
-        detail = f"{response.status_code} from {shown}"
-        if body.message:
-            detail += f": {body.message}"
-        if response.status_code == 402:
-            user_message = (
-                "Your Shopify store is frozen: Shopify blocks apps until the store's outstanding "
-                "bill is paid. Please settle it in the Shopify admin, then try again."
-            )
-        else:
-            user_message = (
-                "Your Shopify store is locked, so Shopify refuses apps for now. Please check the "
-                "store's status in the Shopify admin or with Shopify support."
-            )
-        return StoreUnavailableError(
-            detail,
-            platform=self.platform,
-            status_code=response.status_code,
-            user_message=user_message,
-        )
 
     def _unexpected(self, response: httpx.Response, what: str) -> UnexpectedResponseError:
         shown = redact_url(response.request.url)

@@ -35,6 +35,7 @@ from g4hub_connectors.shopify.payloads import (
 __all__ = ["ShopifyConnector", "decode_cursor", "encode_cursor"]
 
 _GID_PREFIX = "gid://shopify/Product/"
+_LOCATION_GID = "gid://shopify/Location/"
 
 
 def encode_cursor(page_info: str) -> str:
@@ -172,12 +173,17 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
             params["updated_at_min"] = since.astimezone(UTC).replace(microsecond=0).isoformat()
         batch = await self.client.list_products(params=params)
         while True:
-            for product in self._products(batch):
+            next_url = batch.next_url
+            products = self._products(batch)
+            # One page in memory: this one goes before the next is fetched.
+            del batch
+            for product in products:
                 if since is None or product.updated_at is None or product.updated_at > since:
                     yield product
-            if batch.next_url is None:
+            del products
+            if next_url is None:
                 return
-            batch = await self.client.list_products(next_url=batch.next_url)
+            batch = await self.client.list_products(next_url=next_url)
 
     async def get_product(self, product_id: str, *, include_variants: bool = True) -> Product:
         payload, raw = await self.client.get_product(_numeric_id(product_id))
@@ -201,7 +207,7 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
         payload, _ = await self.client.get_product(numeric_id)
         variant = self._target_variant(payload, update.variant_id)
 
-        prices = self._price_fields(variant, update, changes)
+        prices = self._price_fields(variant, changes)
         if prices:
             await self.client.update_variant(str(variant["id"]), prices)
         if changes.get("manage_stock") is not None or changes.get("stock_quantity") is not None:
@@ -213,7 +219,7 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
             if changes.get("manage_stock") is not None:
                 await self.client.set_tracked(item_id, bool(changes["manage_stock"]))
             if changes.get("stock_quantity") is not None:
-                location_id = update.location_id or id_text(
+                location_id = (update.location_id or "").removeprefix(_LOCATION_GID) or id_text(
                     (await self._known_shop()).primary_location_id
                 )
                 if location_id is None or not location_id.isdigit():
@@ -243,9 +249,7 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
         )
 
     @staticmethod
-    def _price_fields(
-        variant: VariantPayload, update: ProductUpdate, changes: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _price_fields(variant: VariantPayload, changes: dict[str, Any]) -> dict[str, Any]:
         """The variant fields that express the price change, Shopify's way."""
         regular, sale = split_price(
             money(variant.get("price")), money(variant.get("compare_at_price"))

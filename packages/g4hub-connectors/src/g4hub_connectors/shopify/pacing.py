@@ -115,7 +115,8 @@ class LeakyBucketPacer:
                 # At least one slot must fit even in a tiny bucket.
                 ceiling = max(self.size - self.headroom, 1.0)
                 wait = (level + 1.0 - ceiling) / self.leak_rate
-                if wait <= 0:
+                # Below a microsecond is rounding: waiting it would not move a float clock.
+                if wait <= 1e-6:
                     break
                 self.planned_wait += wait
                 logger.debug("pacing: bucket at %.1f/%d, waiting %.2f s", level, self.size, wait)

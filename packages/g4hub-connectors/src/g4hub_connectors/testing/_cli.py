@@ -13,10 +13,11 @@ from g4hub_connectors.testing.shopify import FakeShopifyStore
 from g4hub_connectors.testing.woocommerce import FakeWooCommerceStore
 
 
-def build_store(platform: str, products: int, latency_ms: float, seed: int) -> FakeStore:
-    if platform == "woocommerce":
-        return FakeWooCommerceStore(products=products, latency=latency_ms / 1000, seed=seed)
-    return FakeShopifyStore(products=products, latency=latency_ms / 1000, seed=seed)
+def build_store(args: argparse.Namespace) -> FakeStore:
+    latency = args.latency_ms / 1000
+    if args.platform == "woocommerce":
+        return FakeWooCommerceStore(products=args.products, latency=latency, seed=args.seed)
+    return FakeShopifyStore(products=args.products, latency=latency, seed=args.seed, plan=args.plan)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,9 +31,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--plan",
+        default="standard",
+        help="Shopify plan, which sets the API bucket: standard (40, 2/s), advanced, plus",
+    )
     args = parser.parse_args(argv)
 
-    store = build_store(args.platform, args.products, args.latency_ms, args.seed)
+    store = build_store(args)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with store.serve(args.host, args.port) as url:

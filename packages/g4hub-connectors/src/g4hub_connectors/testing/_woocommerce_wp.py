@@ -16,6 +16,8 @@ __all__ = [
     "index_body",
     "system_status_body",
     "validate_collection",
+    "wp_body",
+    "wp_encode",
     "wp_error",
     "wp_json",
 ]
@@ -40,14 +42,20 @@ _WP_HEADERS = [
 ]
 
 
-def wp_json(data: Any, status: int = 200, headers: Sequence[tuple[str, str]] = ()) -> Response:
-    """A REST response as WordPress encodes it: `wp_json_encode` escapes "/" and non-ASCII."""
-    text = json.dumps(data, separators=(",", ":")).replace("/", "\\/")
+def wp_encode(data: Any) -> bytes:
+    """JSON as WordPress's `wp_json_encode` writes it: "/" and non-ASCII escaped."""
+    return json.dumps(data, separators=(",", ":")).replace("/", "\\/").encode("ascii")
+
+
+def wp_body(body: bytes, status: int = 200, headers: Sequence[tuple[str, str]] = ()) -> Response:
+    """A REST response around an already encoded body."""
     return Response(
-        status,
-        text.encode("ascii"),
-        [("content-type", "application/json; charset=UTF-8"), *_WP_HEADERS, *headers],
+        status, body, [("content-type", "application/json; charset=UTF-8"), *_WP_HEADERS, *headers]
     )
+
+
+def wp_json(data: Any, status: int = 200, headers: Sequence[tuple[str, str]] = ()) -> Response:
+    return wp_body(wp_encode(data), status, headers)
 
 
 def wp_error(

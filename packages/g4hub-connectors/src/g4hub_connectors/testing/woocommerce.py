@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from g4hub_connectors.testing._asgi import FakeStore, Receive, Request, Response, Scope, Send
-from g4hub_connectors.testing._woocommerce_catalog import Catalog
+from g4hub_connectors.testing._woocommerce_catalog import ID_OFFSET, Catalog
 from g4hub_connectors.testing._woocommerce_handlers import Handlers, Key
 from g4hub_connectors.testing._woocommerce_oauth import (
     oauth_parameters,
@@ -151,7 +151,7 @@ class FakeWooCommerceStore(FakeStore):
         )  # fmt: skip
 
     def product_ids(self) -> list[str]:
-        return [str(self.catalog.get(i).product_id) for i in self._listed()]
+        return [str(index + ID_OFFSET) for index in self._listed()]
 
     def ids_updated_since(self, since: datetime) -> set[str]:
         return {

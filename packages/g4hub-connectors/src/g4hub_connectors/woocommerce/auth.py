@@ -16,6 +16,7 @@ a second signature must not be stacked on the first.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Generator
 from typing import Literal
 
@@ -24,7 +25,13 @@ from oauthlib import oauth1
 
 from g4hub_connectors._http import redact_url
 
-__all__ = ["AuthMode", "OAuth1QueryAuth", "QueryStringAuth", "build_auth", "redact_httpx_logs"]
+__all__ = [
+    "AuthMode",
+    "OAuth1QueryAuth",
+    "QueryStringAuth",
+    "build_auth",
+    "install_log_redaction",
+]
 
 AuthMode = Literal["basic", "query", "oauth"]
 
@@ -101,24 +108,49 @@ def build_auth(mode: AuthMode, consumer_key: str, consumer_secret: str) -> httpx
     return OAuth1QueryAuth(consumer_key, consumer_secret)
 
 
-class _RedactURLs(logging.Filter):
-    """Masks credential query parameters in URLs that httpx logs ("HTTP Request: GET <url> ...").
+# WooCommerce copies the request's query, credentials included, into its Link header, and
+# httpcore logs response headers at DEBUG: masking URLs alone is not enough.
+_CREDENTIAL = re.compile(r"((?:oauth_)?consumer_(?:key|secret)|oauth_signature)=[^&\s'\"<>;,]+")
 
-    Query-string auth and OAuth put the key (and, for query auth, the secret) in the URL, and
-    httpx logs every request URL at INFO.
-    """
+
+class _MaskCredentials(logging.Filter):
+    """Masks credentials in what httpx (request URLs, at INFO) and httpcore (headers, at DEBUG)
+    log: query-string auth and OAuth put the key, and query auth the secret, in URLs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and any(isinstance(arg, httpx.URL) for arg in args):
+        if isinstance(record.msg, str) and "=" in record.msg:
+            record.msg = _CREDENTIAL.sub(r"\1=***", record.msg)
+        if isinstance(record.args, tuple):
             record.args = tuple(
-                redact_url(arg) if isinstance(arg, httpx.URL) else arg for arg in args
+                redact_url(arg) if isinstance(arg, httpx.URL) else arg for arg in record.args
             )
         return True
 
 
-def redact_httpx_logs() -> None:
-    """Install the URL-masking filter on httpx's logger (once)."""
-    httpx_logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _RedactURLs) for f in httpx_logger.filters):
-        httpx_logger.addFilter(_RedactURLs())
+_SIGNING_DETAILS = ("Collected params:", "Normalized params:", "Signing:", "Signature:")
+
+
+class _DropSigningDetails(logging.Filter):
+    """Drops oauthlib's DEBUG lines about each signature: they carry the consumer key (and a
+    signature valid for 15 minutes) in text already formatted, so they cannot be masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_SIGNING_DETAILS)
+
+
+_LIBRARY_FILTERS: tuple[tuple[str, type[logging.Filter]], ...] = (
+    ("httpx", _MaskCredentials),
+    *(
+        (f"httpcore.{name}", _MaskCredentials)
+        for name in ("connection", "http11", "http2", "proxy")
+    ),
+    ("oauthlib.oauth1.rfc5849", _DropSigningDetails),
+)
+
+
+def install_log_redaction() -> None:
+    """Keep credentials out of the logs of the libraries the connector drives (once)."""
+    for name, kind in _LIBRARY_FILTERS:
+        library_logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in library_logger.filters):
+            library_logger.addFilter(kind())

@@ -28,7 +28,7 @@ from g4hub_connectors.errors import (
     PermissionDeniedError,
     UnexpectedResponseError,
 )
-from g4hub_connectors.woocommerce.auth import AuthMode, build_auth, redact_httpx_logs
+from g4hub_connectors.woocommerce.auth import AuthMode, build_auth, install_log_redaction
 from g4hub_connectors.woocommerce.discovery import check_namespaces, read_index
 from g4hub_connectors.woocommerce.pagination import MAX_PER_PAGE
 from g4hub_connectors.woocommerce.payloads import (
@@ -50,7 +50,7 @@ from g4hub_connectors.woocommerce.wp_errors import (
 __all__ = ["ListPage", "WooCommerceClient"]
 
 logger = logging.getLogger("g4hub_connectors.woocommerce")
-redact_httpx_logs()
+install_log_redaction()
 
 T = TypeVar("T")
 Params = Sequence[tuple[str, str | int]]
@@ -110,7 +110,7 @@ class WooCommerceClient(HTTPClient):
         self.index: WPIndex | None = None
         self._discovered = False
         self._discovery = asyncio.Lock()
-        self._last_failure: httpx.Response | None = None
+        self._last_answer: httpx.Response | None = None
         self.warnings: list[str] = []
 
     def __repr__(self) -> str:
@@ -129,15 +129,14 @@ class WooCommerceClient(HTTPClient):
         return ErrorBody(code=error.code, message=error.message)
 
     def after_response(self, response: httpx.Response) -> None:
-        if not response.is_success:
-            self._last_failure = response
+        self._last_answer = response
 
     def error_for(self, response: httpx.Response) -> ConnectorError:
         return not_api_data(response) or add_fields(super().error_for(response), response)
 
-    def last_failure(self) -> str:
-        """The last failed answer in a few words, for messages."""
-        response = self._last_failure
+    def last_answer(self) -> str:
+        """The last answer in a few words, for messages: "404 with an HTML page titled …"."""
+        response = self._last_answer
         return "nothing" if response is None else describe_answer(response)
 
     # -- discovery ------------------------------------------------------------------------------
@@ -201,12 +200,13 @@ class WooCommerceClient(HTTPClient):
 
     def _header_may_be_stripped(self, exc: AuthenticationError) -> bool:
         # A stripped header leaves the request anonymous, which WooCommerce answers with the same
-        # 401 as an unknown key; only a retry with the key in the query tells them apart.
+        # 401 as an unknown key (`woocommerce_rest_cannot_view`, `_cannot_edit` for a write);
+        # only a retry with the key in the query tells them apart.
         return (
             self.auth_mode == "basic"
             and not self._query_auth_tried
             and exc.status_code == 401
-            and exc.platform_code == "woocommerce_rest_cannot_view"
+            and (exc.platform_code or "").startswith("woocommerce_rest_cannot_")
         )
 
     async def write(self, method: str, route: str, body: dict[str, Any]) -> httpx.Response:
@@ -276,6 +276,7 @@ class WooCommerceClient(HTTPClient):
 
     async def count_products(self) -> int:
         response = await self.request("GET", "products", params=[("per_page", 1)])
+        self._validate(response, self.decode_json(response), PRODUCT_LIST, "a list of products")
         total = _int_header(response, "X-WP-Total")
         if total is None:
             shown = redact_url(response.request.url)

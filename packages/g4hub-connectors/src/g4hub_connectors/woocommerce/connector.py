@@ -199,16 +199,14 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         self, fetch: Callable[[int], Awaitable[_Batch]], first: _Batch
     ) -> AsyncIterator[_Batch]:
         yield first
-        last, number = first, 1
         if first.total_pages is not None:
             jobs = (partial(fetch, n) for n in range(2, first.total_pages + 1))
             async for batch in in_order(jobs, self.config.max_concurrency):
-                last = batch
                 yield batch
-            number = max(first.total_pages, 1)
-        # Without X-WP-TotalPages (a proxy stripped it) pages come one by one until a short one;
-        # with it, a full last page means products were created during the listing (new ids
-        # come last), so the listing goes on until a short page as well.
+            return
+        # No X-WP-TotalPages (a cache or proxy stripped it): one page after another until a
+        # short one.
+        last, number = first, 1
         while last.size >= MAX_PER_PAGE:
             number += 1
             last = await fetch(number)

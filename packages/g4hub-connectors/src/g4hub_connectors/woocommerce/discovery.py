@@ -57,7 +57,7 @@ async def read_index(client: WooCommerceClient) -> tuple[WPIndex | None, bool]:
     try:
         return _parse(client, await client.send("GET", pretty, params=params)), False
     except (NotFoundError, UnexpectedResponseError):
-        first = f"{pretty} answered {client.last_failure()}"
+        first = f"{pretty} answered {client.last_answer()}"
     except (AuthenticationError, PermissionDeniedError):
         client.warn(INDEX_CLOSED_WARNING)
         return None, False
@@ -69,7 +69,7 @@ async def read_index(client: WooCommerceClient) -> tuple[WPIndex | None, bool]:
         response = await client.send("GET", plain, params=[("rest_route", "/"), *params])
         index = _parse(client, response)
     except (NotFoundError, UnexpectedResponseError, AuthenticationError, PermissionDeniedError):
-        second = f"{plain}?rest_route=/ answered {client.last_failure()}"
+        second = f"{plain}?rest_route=/ answered {client.last_answer()}"
         raise InvalidStoreURLError(
             f"no WordPress REST API: {first}; {second}",
             platform=PLATFORM,

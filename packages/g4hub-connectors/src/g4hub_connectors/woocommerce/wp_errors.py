@@ -52,7 +52,7 @@ def read_wp_error(response: httpx.Response) -> WPError | None:
 
 
 def describe_answer(response: httpx.Response) -> str:
-    """A failed answer in a few words: "404 (rest_no_route)", "404 with an HTML page …"."""
+    """An answer in a few words: "404 (rest_no_route)", "404 with an HTML page titled …"."""
     error = read_wp_error(response)
     if error is not None:
         return f"{response.status_code} ({error.code})"
