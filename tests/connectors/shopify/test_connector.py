@@ -268,7 +268,10 @@ async def test_updating_with_nothing_only_reads(store: FakeShopifyStore) -> None
 # -- over a socket, and secrets -------------------------------------------------------------------
 
 
-async def test_works_over_a_loopback_port_with_client_credentials() -> None:
+async def test_works_over_a_loopback_port_with_client_credentials(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
     store = FakeShopifyStore(products=30)
     with store.serve() as url:
         async with gc.create_connector(store.client_credentials()) as connector:
@@ -281,6 +284,9 @@ async def test_works_over_a_loopback_port_with_client_credentials() -> None:
     assert result.products_count == 30
     assert ids == store.product_ids()
     assert [p.id for p in next_page.products] == store.product_ids()[7:14]
+    assert "httpcore" in caplog.text  # a real socket, with its transport's debug logs
+    for secret in secrets_of(store):
+        assert secret not in caplog.text
 
 
 async def test_no_secret_in_logs_at_debug(

@@ -9,8 +9,10 @@ What it reproduces (PLATFORMS.md, Shopify):
   candidate and `unstable`; an older version is served by the oldest supported one, saying so in
   `X-Shopify-API-Version` and `X-Shopify-API-Deprecated-Reason`; anything else is a 404;
 - the leaky bucket of the store's plan (`standard` 40 at 2/s, `advanced` 80 at 4/s, `plus` 400 at
-  20/s), reported in `X-Shopify-Shop-Api-Call-Limit` on every answer, and 429 with
+  20/s, the default), reported in `X-Shopify-Shop-Api-Call-Limit` on every answer, and 429 with
   `Retry-After: 2.0` on overflow, driven by `clock` so tests can run it without sleeping;
+- injected faults (`inject`) answer with Shopify's own error bodies; an injected 429 takes its
+  `Retry-After` from the fault's `headers`;
 - `products.json` with `limit` (max 250), `Link` cursors (`page_info`, alone but for `limit` and
   `fields`; `page` refused), `fields`, `ids`, `since_id`, `status`, `updated_at_min/max`,
   `created_at_min/max`; `products/count.json`; `products/{id}.json`; `variants/{id}.json` (PUT);
