@@ -229,36 +229,25 @@ class ShopifyClient(HTTPClient):
         json_body: Any = None,
         idempotent: bool | None = None,
     ) -> tuple[Any, httpx.Response]:
-        """One authorized request; its decoded JSON body and the response.
-
-        The config's timeout applies even on an `http_client` the caller passed in.
-        """
-        token = await self.auth.token()
-        try:
-            response = await self.send(
-                method,
-                url,
-                params=params,
-                json_body=json_body,
-                headers={TOKEN_HEADER: token},
-                idempotent=idempotent,
-                timeout=self.config.timeout,
-            )
-        except AuthenticationError:
-            if not self.auth.refreshable:
-                raise
-            # A 401 means the request did nothing, so even a POST may go again, once.
-            self.auth.invalidate(token)
+        """One authorized request; its decoded JSON body and the response."""
+        for attempt in (1, 2):
             token = await self.auth.token()
-            response = await self.send(
-                method,
-                url,
-                params=params,
-                json_body=json_body,
-                headers={TOKEN_HEADER: token},
-                idempotent=idempotent,
-                timeout=self.config.timeout,
-            )
+            try:
+                response = await self.send(
+                    method,
+                    url,
+                    params=params,
+                    json_body=json_body,
+                    headers={TOKEN_HEADER: token},
+                    idempotent=idempotent,
+                )
+                break
+            except AuthenticationError:
+                if attempt == 2 or not self.auth.refreshable:
+                    raise
+                # A 401 means the request did nothing, so even a POST may go again, once,
+                # with a fresh token.
+                self.auth.invalidate(token)
         return self.decode_json(response), response
 
     async def _grant(self) -> TokenGrant:

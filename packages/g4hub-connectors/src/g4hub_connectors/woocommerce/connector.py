@@ -19,7 +19,7 @@ from g4hub_connectors.connector import BaseConnector
 from g4hub_connectors.errors import NotFoundError, PermissionDeniedError
 from g4hub_connectors.models import Product, ProductPage, ProductUpdate, StoreInfo
 from g4hub_connectors.woocommerce.client import ListPage, WooCommerceClient
-from g4hub_connectors.woocommerce.mapping import map_product
+from g4hub_connectors.woocommerce.mapping import map_product, map_products
 from g4hub_connectors.woocommerce.pagination import (
     MAX_PER_PAGE,
     decode_cursor,
@@ -146,11 +146,7 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
     def _map_page(
         self, page: ListPage[WCProduct], variations: dict[int, list[WCVariation]] | None = None
     ) -> list[Product]:
-        found = variations or {}
-        return [
-            map_product(item, raw, currency=self._currency, variations=found.get(item.id, ()))
-            for item, raw in zip(page.items, page.raw, strict=True)
-        ]
+        return map_products(page.items, page.raw, currency=self._currency, variations=variations)
 
     async def get_products(self, cursor: str | None = None, limit: int = 100) -> ProductPage:
         """One page of products (without variants), by ascending id. A cursor keeps the page

@@ -7,10 +7,12 @@ values that cannot be read become `None` rather than a guess.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from pydantic import TypeAdapter
 
 from g4hub_connectors.models import Product, ProductStatus, ProductVariant, StockStatus
 from g4hub_connectors.woocommerce.payloads import Money, WCProduct, WCVariation
@@ -26,6 +28,7 @@ __all__ = [
 ]
 
 PLATFORM = "woocommerce"
+_PRODUCT_LIST: TypeAdapter[list[Product]] = TypeAdapter(list[Product])
 
 _STATUSES: dict[str, ProductStatus] = {
     "publish": "active",
@@ -138,6 +141,35 @@ def map_variant(variation: WCVariation) -> ProductVariant:
     )
 
 
+def _product_fields(
+    product: WCProduct,
+    raw: dict[str, Any],
+    currency: str | None,
+    variations: Sequence[WCVariation],
+) -> dict[str, Any]:
+    return {
+        "id": str(product.id),
+        "name": product.name or "",
+        "platform": PLATFORM,
+        "sku": _sku(product.sku),
+        # A variable product's `price` is its cheapest variation's; its own regular/sale are "".
+        "price": parse_money(product.price),
+        "regular_price": parse_money(product.regular_price),
+        "sale_price": parse_money(product.sale_price),
+        "currency": currency,
+        "stock_quantity": parse_quantity(product.stock_quantity),
+        "manage_stock": _manages_stock(product.manage_stock),
+        "stock_status": map_stock_status(product.stock_status, product.purchasable),
+        "status": map_status(product.status),
+        # Only the URLs are kept; ids, names and alt texts stay in `raw`.
+        "images": [image.src for image in product.images or () if image.src],
+        "variants": [map_variant(v) for v in variations],
+        "created_at": parse_gmt(product.date_created_gmt),
+        "updated_at": parse_gmt(product.date_modified_gmt),
+        "raw": raw,
+    }
+
+
 def map_product(
     product: WCProduct,
     raw: dict[str, Any],
@@ -147,24 +179,21 @@ def map_product(
 ) -> Product:
     """The normalized product. `raw` is the product's JSON as received (variations not merged
     in); `currency` is the store's, when known; `variations` fill `variants`."""
-    return Product(
-        id=str(product.id),
-        name=product.name or "",
-        platform=PLATFORM,
-        sku=_sku(product.sku),
-        # A variable product's `price` is its cheapest variation's; its own regular/sale are "".
-        price=parse_money(product.price),
-        regular_price=parse_money(product.regular_price),
-        sale_price=parse_money(product.sale_price),
-        currency=currency,
-        stock_quantity=parse_quantity(product.stock_quantity),
-        manage_stock=_manages_stock(product.manage_stock),
-        stock_status=map_stock_status(product.stock_status, product.purchasable),
-        status=map_status(product.status),
-        # Only the URLs are kept; ids, names and alt texts stay in `raw`.
-        images=[image.src for image in product.images or () if image.src],
-        variants=[map_variant(v) for v in variations],
-        created_at=parse_gmt(product.date_created_gmt),
-        updated_at=parse_gmt(product.date_modified_gmt),
-        raw=raw,
+    return Product.model_validate(_product_fields(product, raw, currency, variations))
+
+
+def map_products(
+    products: Sequence[WCProduct],
+    raws: Sequence[dict[str, Any]],
+    *,
+    currency: str | None = None,
+    variations: Mapping[int, Sequence[WCVariation]] | None = None,
+) -> list[Product]:
+    """`map_product` over a page, validated in one pass (several times faster than one by one)."""
+    found = variations or {}
+    return _PRODUCT_LIST.validate_python(
+        [
+            _product_fields(product, raw, currency, found.get(product.id, ()))
+            for product, raw in zip(products, raws, strict=True)
+        ]
     )
