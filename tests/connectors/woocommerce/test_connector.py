@@ -7,7 +7,6 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -102,12 +101,9 @@ async def test_pages_are_fetched_concurrently_and_yielded_in_order() -> None:
     assert len(ids) == 2000
     pages = page_requests(store)
     assert sorted(int(dict(r.query)["page"]) for r in pages) == list(range(1, 21))
-    # Each answer takes 50 ms: a request starting before the previous one could have finished
-    # means the two were in flight together.
-    starts = sorted(r.at for r in pages[1:])
-    overlapping = sum(1 for a, b in pairwise(starts) if b - a < 0.04)
-    assert overlapping >= 10
-    assert 2 <= store.max_in_flight <= 4  # max_concurrency's default
+    # Counted by the store, not timed: several pages were in flight at once, never more than
+    # max_concurrency's default.
+    assert 3 <= store.max_in_flight <= 4
 
 
 async def test_concurrency_is_bounded_with_variations_too() -> None:
