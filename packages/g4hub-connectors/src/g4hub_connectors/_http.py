@@ -17,11 +17,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 import pydantic_core
+from pydantic import TypeAdapter, ValidationError
 
 from g4hub_connectors.config import ConnectorConfig
 from g4hub_connectors.errors import (
@@ -35,6 +36,8 @@ from g4hub_connectors.errors import (
 )
 
 logger = logging.getLogger("g4hub_connectors.http")
+
+T = TypeVar("T")
 
 _SECRET_PARAMS = frozenset(
     {
@@ -262,6 +265,35 @@ class HTTPClient(ABC):
         )
 
     # -- bodies -----------------------------------------------------------------------------------
+
+    def unexpected_user_message(self, shown: str, what: str) -> str | None:
+        """The merchant's sentence for an answer the API does not document (`None`: the default)."""
+        return None
+
+    def unexpected(self, response: httpx.Response, what: str) -> UnexpectedResponseError:
+        """The error for a well-formed answer that is not what the API documents; `what` says
+        what came instead."""
+        shown = redact_url(response.request.url)
+        return UnexpectedResponseError(
+            f"{response.status_code} from {shown}: {what}",
+            platform=self.platform,
+            status_code=response.status_code,
+            user_message=self.unexpected_user_message(shown, what),
+        )
+
+    def validate(
+        self, response: httpx.Response, data: Any, adapter: TypeAdapter[T], what: str
+    ) -> T:
+        """`data` validated by `adapter`, or an `UnexpectedResponseError` naming the first
+        problem (never the offending value: it may hold a secret)."""
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            first = exc.errors(include_input=False, include_url=False)[0]
+            where = ".".join(map(str, first["loc"])) or "body"
+            count = exc.error_count()
+            problems = f"{count} problem{'s' if count > 1 else ''}; {where}: {first['msg']}"
+            raise self.unexpected(response, f"JSON that is not {what} ({problems})") from None
 
     def decode_json(self, response: httpx.Response) -> Any:
         """The body as JSON, or an `UnexpectedResponseError` that says what came back instead."""

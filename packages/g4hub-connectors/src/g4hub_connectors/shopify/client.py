@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
 from g4hub_connectors.config import ShopifyConfig
@@ -22,7 +22,6 @@ from g4hub_connectors.errors import (
     ConnectorError,
     InvalidRequestError,
     PermissionDeniedError,
-    UnexpectedResponseError,
 )
 from g4hub_connectors.shopify.auth import (
     ClientCredentialsToken,
@@ -62,8 +61,11 @@ MAX_PAGE_SIZE = 250
 _SLOT = "g4hub.shopify.slot"
 
 Sleep = Callable[[float], Awaitable[None]]
-M = TypeVar("M", bound=BaseModel)
-T = TypeVar("T")
+# Adapters for the single objects the client reads; products and variants have theirs in payloads.
+_TOKEN: TypeAdapter[TokenPayload] = TypeAdapter(TokenPayload)
+_SHOP: TypeAdapter[ShopPayload] = TypeAdapter(ShopPayload)
+_INVENTORY_ITEM: TypeAdapter[InventoryItemPayload] = TypeAdapter(InventoryItemPayload)
+_INVENTORY_LEVEL: TypeAdapter[InventoryLevelPayload] = TypeAdapter(InventoryLevelPayload)
 
 
 @dataclass(frozen=True)
@@ -182,40 +184,16 @@ class ShopifyClient(HTTPClient):
             error.fields = error_fields(response)
         return error
 
-    def _unexpected(self, response: httpx.Response, what: str) -> UnexpectedResponseError:
-        shown = redact_url(response.request.url)
-        return UnexpectedResponseError(
-            f"{response.status_code} from {shown}: {what}",
-            platform=self.platform,
-            status_code=response.status_code,
-            user_message=(
-                f"Your Shopify store answered {shown} with {what}, not what the Admin API "
-                "documents. Please try again; if it persists, contact Shopify support."
-            ),
+    def unexpected_user_message(self, shown: str, what: str) -> str:
+        return (
+            f"Your Shopify store answered {shown} with {what}, not what the Admin API "
+            "documents. Please try again; if it persists, contact Shopify support."
         )
-
-    def _validate(self, model: type[M], data: Any, response: httpx.Response) -> M:
-        try:
-            return model.model_validate(data)
-        except ValidationError as exc:
-            raise self._invalid(exc, response) from None
-
-    def _adapted(self, adapter: TypeAdapter[T], data: Any, response: httpx.Response) -> T:
-        try:
-            return adapter.validate_python(data)
-        except ValidationError as exc:
-            raise self._invalid(exc, response) from None
-
-    def _invalid(self, exc: ValidationError, response: httpx.Response) -> UnexpectedResponseError:
-        # Pydantic's own message would echo the input, which may hold a token.
-        first = exc.errors(include_input=False, include_url=False)[0]
-        where = ".".join(map(str, first["loc"])) or "body"
-        return self._unexpected(response, f"invalid JSON at {where} ({first['msg']})")
 
     def _member(self, data: Any, key: str, response: httpx.Response) -> Any:
         if not isinstance(data, dict) or key not in data:
             found = f"keys {sorted(data)[:5]}" if isinstance(data, dict) else type(data).__name__
-            raise self._unexpected(response, f"JSON without “{key}” ({found})")
+            raise self.unexpected(response, f"JSON without “{key}” ({found})")
         return data[key]
 
     # -- sending ----------------------------------------------------------------------------------
@@ -262,9 +240,7 @@ class ShopifyClient(HTTPClient):
         }
         try:
             # Asking again only issues another token: safe to retry.
-            response = await self.send(
-                "POST", url, form=form, idempotent=True, timeout=self.config.timeout
-            )
+            response = await self.send("POST", url, form=form, idempotent=True)
         except (AuthenticationError, PermissionDeniedError, InvalidRequestError) as exc:
             raise AuthenticationError(
                 f"client-credentials grant refused: {exc.detail}",
@@ -276,20 +252,20 @@ class ShopifyClient(HTTPClient):
                     "Dev Dashboard, and that the app is installed on this store."
                 ),
             ) from None
-        token = self._validate(TokenPayload, self.decode_json(response), response)
+        token = self.validate(response, self.decode_json(response), _TOKEN, "a token grant")
         return TokenGrant(token.access_token, token.scope, token.expires_in)
 
     # -- endpoints --------------------------------------------------------------------------------
 
     async def get_shop(self) -> ShopPayload:
         data, response = await self.call("GET", self.url("shop.json"))
-        return self._validate(ShopPayload, self._member(data, "shop", response), response)
+        return self.validate(response, self._member(data, "shop", response), _SHOP, "a shop")
 
     async def count_products(self) -> int:
         data, response = await self.call("GET", self.url("products/count.json"))
         count = self._member(data, "count", response)
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise self._unexpected(response, f"a count that is not a number ({count!r:.20})")
+            raise self.unexpected(response, f"a count that is not a number ({count!r:.20})")
         return count
 
     async def list_products(
@@ -300,8 +276,8 @@ class ShopifyClient(HTTPClient):
         data, response = await self.call("GET", url, params=None if next_url else params)
         raw = self._member(data, "products", response)
         if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
-            raise self._unexpected(response, "“products” that is not a list of objects")
-        products = self._adapted(product_list_adapter, raw, response)
+            raise self.unexpected(response, "“products” that is not a list of objects")
+        products = self.validate(response, raw, product_list_adapter, "a list of products")
         next_link = self._next_link(response)
         page_info = httpx.URL(next_link).params.get("page_info") if next_link else None
         return ProductBatch(products, raw, next_link, page_info)
@@ -313,20 +289,21 @@ class ShopifyClient(HTTPClient):
         target = httpx.URL(link)
         if (target.scheme, target.host, target.port) != self._origin:
             # The token goes with the next request: never to another host.
-            raise self._unexpected(response, f"a Link header pointing elsewhere ({target.host})")
+            raise self.unexpected(response, f"a Link header pointing elsewhere ({target.host})")
         return link
 
     async def get_product(self, product_id: str) -> tuple[ProductPayload, dict[str, Any]]:
         data, response = await self.call("GET", self.url(f"products/{product_id}.json"))
         raw = self._member(data, "product", response)
-        return self._adapted(product_adapter, raw, response), raw
+        return self.validate(response, raw, product_adapter, "a product"), raw
 
     async def update_variant(self, variant_id: str, fields: Mapping[str, Any]) -> VariantPayload:
         body = {"variant": {"id": int(variant_id), **fields}}
         data, response = await self.call(
             "PUT", self.url(f"variants/{variant_id}.json"), json_body=body
         )
-        return self._adapted(variant_adapter, self._member(data, "variant", response), response)
+        variant = self._member(data, "variant", response)
+        return self.validate(response, variant, variant_adapter, "a variant")
 
     async def set_tracked(self, inventory_item_id: str, tracked: bool) -> InventoryItemPayload:
         body = {"inventory_item": {"id": int(inventory_item_id), "tracked": tracked}}
@@ -334,7 +311,7 @@ class ShopifyClient(HTTPClient):
             "PUT", self.url(f"inventory_items/{inventory_item_id}.json"), json_body=body
         )
         item = self._member(data, "inventory_item", response)
-        return self._validate(InventoryItemPayload, item, response)
+        return self.validate(response, item, _INVENTORY_ITEM, "an inventory item")
 
     async def set_available(
         self, inventory_item_id: str, location_id: str, available: int
@@ -350,4 +327,4 @@ class ShopifyClient(HTTPClient):
             "POST", self.url("inventory_levels/set.json"), json_body=body, idempotent=False
         )
         level = self._member(data, "inventory_level", response)
-        return self._validate(InventoryLevelPayload, level, response)
+        return self.validate(response, level, _INVENTORY_LEVEL, "an inventory level")

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from g4hub_connectors._http import ErrorBody, HTTPClient, _describe_body, redact_url
 from g4hub_connectors.config import WooCommerceConfig
@@ -240,27 +240,12 @@ class WooCommerceClient(HTTPClient):
 
     # -- bodies -----------------------------------------------------------------------------------
 
-    def _validate(
-        self, response: httpx.Response, data: Any, adapter: TypeAdapter[T], what: str
-    ) -> T:
-        try:
-            return adapter.validate_python(data)
-        except ValidationError as exc:
-            first = exc.errors(include_input=False, include_url=False)[0]
-            where = ".".join(str(part) for part in first["loc"]) or "body"
-            raise UnexpectedResponseError(
-                f"{response.status_code} from {redact_url(response.request.url)}: not {what} "
-                f"({exc.error_count()} problems; {where}: {first['msg']})",
-                platform=self.platform,
-                status_code=response.status_code,
-            ) from None
-
     def _page(
         self, response: httpx.Response, adapter: TypeAdapter[list[T]], what: str
     ) -> ListPage[T]:
         data = self.decode_json(response)
         return ListPage(
-            items=self._validate(response, data, adapter, what),
+            items=self.validate(response, data, adapter, what),
             raw=data,
             total=_int_header(response, "X-WP-Total"),
             total_pages=_int_header(response, "X-WP-TotalPages"),
@@ -270,13 +255,13 @@ class WooCommerceClient(HTTPClient):
         self, response: httpx.Response, adapter: TypeAdapter[T], what: str
     ) -> tuple[T, dict[str, Any]]:
         data = self.decode_json(response)
-        return self._validate(response, data, adapter, what), data
+        return self.validate(response, data, adapter, what), data
 
     # -- the API --------------------------------------------------------------------------------
 
     async def count_products(self) -> int:
         response = await self.request("GET", "products", params=[("per_page", 1)])
-        self._validate(response, self.decode_json(response), PRODUCT_LIST, "a list of products")
+        self.validate(response, self.decode_json(response), PRODUCT_LIST, "a list of products")
         total = _int_header(response, "X-WP-Total")
         if total is None:
             shown = redact_url(response.request.url)
@@ -339,4 +324,4 @@ class WooCommerceClient(HTTPClient):
             "GET", "system_status", params=[("_fields", "environment,settings")]
         )
         data = self.decode_json(response)
-        return self._validate(response, data, _SYSTEM_STATUS, "WooCommerce's system status")
+        return self.validate(response, data, _SYSTEM_STATUS, "WooCommerce's system status")
