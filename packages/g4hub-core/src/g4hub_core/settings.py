@@ -1,0 +1,80 @@
+"""The core's settings: one pydantic-settings class, built once and passed down.
+
+Every field reads `G4HUB_<NAME>` from the environment (`G4HUB_DATABASE_URL`, `G4HUB_DATA_DIR`,
+`G4HUB_SECRET_KEYS`, `G4HUB_ALLOW_PRIVATE_STORE_HOSTS`, …). Tests and embedding apps construct
+`HubSettings(...)` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["HubSettings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """`$XDG_DATA_HOME/g4hub`, else `~/.local/share/g4hub`: where the embedded default keeps its
+    SQLite file and generated key."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "g4hub"
+
+
+class HubSettings(BaseSettings):
+    """Settings of the hub core. Defaults give the embedded setup: SQLite in `data_dir`, a key
+    generated there on first start, syncs run in-process."""
+
+    model_config = SettingsConfigDict(env_prefix="G4HUB_", frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    """Holds the SQLite database and the generated key file of the embedded default."""
+    database_url: str | None = None
+    """`postgresql://…` (psycopg 3) or `sqlite:///path`; default: `<data_dir>/g4hub.db`."""
+    secret_keys: SecretStr | None = None
+    """Comma-separated credential keys, each `id:base64` or plain base64 of 32 bytes. The first
+    seals, every one opens. Unset: a key file in `data_dir` (made with mode 0600 if missing)."""
+    allow_private_store_hosts: bool = False
+    """Allow stores whose host resolves to a private, loopback or link-local address (the demo
+    and the tests do; a shared hub should not, so tenants cannot reach its internal network)."""
+    sync_concurrency: int = Field(default=2, ge=1, le=64)
+    """Syncs the embedded runner runs at once."""
+    sync_batch_size: int = Field(default=500, ge=1, le=5000)
+    """Products written per transaction during a sync."""
+    sync_incremental_overlap_seconds: int = Field(default=300, ge=0)
+    """An incremental sync asks for changes since the last good sync's start minus this margin,
+    so clock skew between hub and store loses nothing."""
+    database_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        async_database_url(value.strip())  # refuses an unknown scheme now, not at first query
+        return value.strip()
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL with its async driver: `postgresql+psycopg`, `sqlite+aiosqlite`."""
+        url = self.database_url or f"sqlite:///{self.data_dir / 'g4hub.db'}"
+        return async_database_url(url)
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "secret.key"
+
+
+def async_database_url(url: str) -> str:
+    """Give a database URL the async driver the core uses (psycopg 3 or aiosqlite)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("a database URL looks like postgresql://user@host/db or sqlite:///path")
+    base = scheme.split("+")[0].lower()
+    if base in ("postgres", "postgresql"):
+        return f"postgresql+psycopg://{rest}"
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    raise ValueError(f"unsupported database {base!r}: use PostgreSQL or SQLite")
