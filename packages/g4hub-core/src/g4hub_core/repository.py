@@ -28,7 +28,7 @@ class TenantRepository(Generic[M]):
         self.session = session
         self.tenant_id = tenant_id
 
-    def statement(self) -> Select[tuple[M]]:
+    def statement(self) -> Select[M]:
         return select(self.model).where(self.model.tenant_id == self.tenant_id)
 
     async def get(self, id_: uuid.UUID, *, for_update: bool = False) -> M | None:
