@@ -14,6 +14,7 @@ deferred until after the commit (handing queued syncs to the runner).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
 from g4hub_core.errors import AccessDenied
+from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.settings import HubSettings
 from g4hub_core.sync.jobs import JobQueue
 from g4hub_core.vault.keys import load_keys
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from g4hub_core.dashboard.service import DashboardService
     from g4hub_core.stores.service import StoreService
     from g4hub_core.sync.engine import SyncEngine
+    from g4hub_core.sync.schemas import SyncLogRead
     from g4hub_core.sync.service import SyncService
     from g4hub_core.tenants.service import AccountService
 
@@ -104,6 +107,21 @@ class Hub:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    async def wait_for_sync(
+        self, tenant_id: uuid.UUID, log_id: uuid.UUID, *, timeout: float = 600.0
+    ) -> SyncLogRead:
+        """Wait until a sync has finished (succeeded or failed) and return its log. Works with any
+        job queue: it watches the log, not the runner. Raises `TimeoutError` after `timeout`."""
+        async with asyncio.timeout(timeout):
+            delay = 0.05
+            while True:
+                async with self.unit(tenant_id) as unit:
+                    log = await unit.sync.get(log_id)
+                if log.status not in ACTIVE_STATUSES:
+                    return log
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
 
     def unit(self, tenant_id: uuid.UUID | None = None) -> Unit:
         """A unit of work: one session and transaction. With a `tenant_id` it also gives the

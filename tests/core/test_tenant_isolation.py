@@ -1,0 +1,188 @@
+"""Tenant isolation: with a second tenant, every repository and every tenant service method sees
+nothing of the first tenant and can change nothing of it.
+
+The lists of methods below are checked against the services themselves, so a new public method
+fails this test until it is added here.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_core import Hub, NotFound, Unit
+from g4hub_core.catalog.service import CatalogService
+from g4hub_core.dashboard.service import DashboardService
+from g4hub_core.models import Store, StoreProduct, SyncLog, User
+from g4hub_core.repository import TenantRepository
+from g4hub_core.stores.schemas import StoreUpdate
+from g4hub_core.stores.service import StoreService
+from g4hub_core.sync.service import SyncService
+
+REPOSITORY_MODULES = [
+    "g4hub_core.tenants.repository",
+    "g4hub_core.stores.repository",
+    "g4hub_core.catalog.repository",
+    "g4hub_core.sync.repository",
+    "g4hub_core.dashboard.repository",
+]
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    found = set(cls.__subclasses__())
+    for sub in list(found):
+        found |= _all_subclasses(sub)
+    return found
+
+
+def tenant_repositories() -> list[type[TenantRepository[Any]]]:
+    for module in REPOSITORY_MODULES:
+        importlib.import_module(module)
+    return sorted(_all_subclasses(TenantRepository), key=lambda cls: cls.__qualname__)
+
+
+class World:
+    """Tenant A with a synced store; tenant B with nothing."""
+
+    a: uuid.UUID
+    b: uuid.UUID
+    store_id: uuid.UUID
+    log_id: uuid.UUID
+    product_id: str
+    rows: dict[type, uuid.UUID | int]
+
+
+@pytest.fixture
+async def world(hub: Hub) -> World:
+    fake = FakeWooCommerceStore(products=30)
+    world = World()
+    with fake.serve():
+        async with hub.unit() as unit:
+            world.a = (
+                await unit.accounts.register(
+                    email="a@example.com", password="first-tenant-pw", tenant_name="A"
+                )
+            ).tenant.id
+            world.b = (
+                await unit.accounts.register(
+                    email="b@example.com", password="second-tenant-pw", tenant_name="B"
+                )
+            ).tenant.id
+        async with hub.unit(world.a) as unit:
+            from g4hub_core.stores.schemas import StoreCreate
+
+            store = await unit.stores.create(StoreCreate(name="A shop", **fake.credentials()))
+            log = await unit.sync.request(store.id, trigger="initial")
+        assert (await hub.wait_for_sync(world.a, log.id)).status == "succeeded"
+    world.store_id, world.log_id = store.id, log.id
+    world.product_id = fake.product_ids()[0]
+    async with hub.unit(world.a) as unit:
+        session = unit.session
+        world.rows = {
+            Store: store.id,
+            SyncLog: log.id,
+            StoreProduct: await session.scalar(select(func.min(StoreProduct.id))),
+            User: await session.scalar(select(User.id).where(User.tenant_id == world.a)),
+        }
+    return world
+
+
+async def test_every_repository_hides_the_other_tenants_rows(hub: Hub, world: World) -> None:
+    repositories = tenant_repositories()
+    assert len(repositories) >= 5
+    for repository_class in repositories:
+        model = repository_class.model
+        async with hub.unit(world.b) as unit:
+            as_b = repository_class(unit.session, world.b)
+            seen = (await unit.session.scalars(as_b.statement())).all()
+            assert {row.tenant_id for row in seen} <= {world.b}, repository_class
+            assert await as_b.get(world.rows[model]) is None, repository_class  # type: ignore[arg-type]
+            with pytest.raises(NotFound):
+                await as_b.get_or_raise(world.rows[model])  # type: ignore[arg-type]
+        async with hub.unit(world.a) as unit:
+            as_a = repository_class(unit.session, world.a)
+            assert (await unit.session.scalars(as_a.statement())).first() is not None
+
+
+def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]]]]:
+    """Every public method of every tenant service, called by tenant B on tenant A's ids."""
+    store, log, product = world.store_id, world.log_id, world.product_id
+    return {
+        StoreService: {
+            "list": lambda u: u.stores.list(),
+            "get": lambda u: u.stores.get(store),
+            "check": None,  # type: ignore[dict-item]  # takes credentials, no stored id
+            "create": None,  # type: ignore[dict-item]  # makes B's own store
+            "update": lambda u: u.stores.update(store, StoreUpdate(name="taken over")),
+            "delete": lambda u: u.stores.delete(store),
+            "test": lambda u: u.stores.test(store),
+            "open_connector": lambda u: u.stores.open_connector(store),
+        },
+        CatalogService: {
+            "list_products": lambda u: u.catalog.list_products(store),
+            "get_product": lambda u: u.catalog.get_product(store, product),
+        },
+        SyncService: {
+            "request": lambda u: u.sync.request(store),
+            "get": lambda u: u.sync.get(log),
+            "active": lambda u: u.sync.active(store),
+            "history": lambda u: u.sync.history(store),
+            "logs": lambda u: u.sync.logs(store_id=store),
+        },
+        DashboardService: {
+            "overview": lambda u: u.dashboard.overview(),
+            "recent_activity": lambda u: u.dashboard.recent_activity(),
+        },
+    }
+
+
+def _public_methods(cls: type) -> set[str]:
+    return {
+        name
+        for name, member in inspect.getmembers(cls, inspect.iscoroutinefunction)
+        if not name.startswith("_")
+    }
+
+
+def test_the_isolation_test_covers_every_service_method() -> None:
+    world = World()
+    world.store_id = world.log_id = uuid.uuid4()
+    world.product_id = "1"
+    for service, calls in _calls(world).items():
+        assert _public_methods(service) == set(calls), service.__name__
+
+
+def _is_empty(answer: Any) -> bool:
+    if answer is None or answer == []:
+        return True
+    if hasattr(answer, "total_stores"):  # the overview
+        return answer.total_stores == 0 and answer.products_synced == 0 and not answer.stores
+    return False
+
+
+async def test_the_second_tenant_sees_and_changes_nothing(hub: Hub, world: World) -> None:
+    for service, calls in _calls(world).items():
+        for name, call in calls.items():
+            if call is None:
+                continue
+            try:
+                async with hub.unit(world.b) as unit:
+                    answer = await call(unit)
+            except NotFound:
+                continue
+            assert _is_empty(answer), f"{service.__name__}.{name} showed {answer!r}"
+
+    async with hub.unit(world.a) as unit:
+        store = await unit.stores.get(world.store_id)
+        products = await unit.catalog.list_products(world.store_id)
+        logs = await unit.sync.history(world.store_id)
+    assert store.name == "A shop"
+    assert products.total == 30
+    assert [log.id for log in logs] == [world.log_id]
