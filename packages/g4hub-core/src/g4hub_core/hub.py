@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from g4hub_core.sync.schemas import SyncLogRead
     from g4hub_core.sync.service import SyncService
     from g4hub_core.tenants.service import AccountService
+    from g4hub_core.vault.rotation import RotationReport
 
 __all__ = ["Hub", "Unit"]
 
@@ -107,6 +108,13 @@ class Hub:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+    async def rotate_keys(self, *, batch_size: int = 100) -> RotationReport:
+        """Re-seal every store's credentials under the first configured key, in batches that
+        each commit, so an interrupted run is finished by running it again."""
+        from g4hub_core.vault.rotation import rotate_credentials
+
+        return await rotate_credentials(self, batch_size=batch_size)
 
     async def wait_for_sync(
         self, tenant_id: uuid.UUID, log_id: uuid.UUID, *, timeout: float = 600.0

@@ -1,0 +1,138 @@
+"""Registration, sign-in and reading accounts."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from g4hub_core.db.base import utcnow
+from g4hub_core.errors import AccessDenied, Conflict, InvalidInput
+from g4hub_core.models import Tenant, User
+from g4hub_core.tenants.emails import normalize_email
+from g4hub_core.tenants.passwords import (
+    check_password_strength,
+    hash_password,
+    needs_rehash,
+    verify_dummy,
+    verify_password,
+)
+from g4hub_core.tenants.repository import OwnTenantRepository, UserDirectory, UserRepository
+from g4hub_core.tenants.schemas import Registration, TenantRead, UserRead
+
+if TYPE_CHECKING:
+    from g4hub_core.hub import Unit
+
+__all__ = ["MAX_TENANT_NAME_LENGTH", "AccountService"]
+
+MAX_TENANT_NAME_LENGTH = 200
+
+
+class AccountService:
+    """Accounts, as `unit.accounts`. `register` and `authenticate` work in a unit without a
+    tenant; `get_user` and `get_tenant` see only the unit's tenant."""
+
+    def __init__(self, unit: Unit) -> None:
+        self._unit = unit
+
+    @property
+    def _session(self) -> AsyncSession:
+        return self._unit.session
+
+    async def register(self, *, email: str, password: str, tenant_name: str) -> Registration:
+        """Create a tenant and its owner.
+
+        Raises `InvalidInput` (`invalid_email`, `invalid_tenant_name`, `weak_password`) or
+        `Conflict(code="email_taken")`, also when another registration takes the email first.
+        """
+        normalized = normalize_email(email)
+        name = _tenant_name(tenant_name)
+        check_password_strength(password, email=normalized)
+        session = self._session
+        if await UserDirectory(session).find_by_email(normalized) is not None:
+            raise _email_taken()
+        # Hashing takes tens of milliseconds of CPU; argon2 releases the GIL, so a thread keeps
+        # the event loop serving others meanwhile.
+        password_hash = await asyncio.to_thread(hash_password, password)
+
+        tenant = Tenant(id=uuid.uuid4(), name=name)
+        session.add(tenant)
+        # Flushed before the savepoint: SQLite's driver only opens a transaction at the first
+        # write, and a SAVEPOINT outside one would commit when released.
+        await session.flush()
+        user = User(
+            id=uuid.uuid4(),
+            tenant_id=tenant.id,
+            email=normalized,
+            password_hash=password_hash,
+            role="owner",
+        )
+        try:
+            # Another registration may take the email between the check and this insert; the
+            # savepoint keeps the unit's transaction usable when the unique index refuses it.
+            async with session.begin_nested():
+                UserRepository(session, tenant.id).add(user)
+        except IntegrityError:
+            await session.delete(tenant)
+            await session.flush()
+            raise _email_taken() from None
+        return Registration(
+            user=UserRead.model_validate(user), tenant=TenantRead.model_validate(tenant)
+        )
+
+    async def authenticate(self, *, email: str, password: str) -> UserRead:
+        """The user whose email and password these are; records the sign-in.
+
+        Raises `AccessDenied(code="invalid_login")`, the same for an unknown email and a wrong
+        password. Upgrades the stored hash when the hashing parameters have changed.
+        """
+        try:
+            normalized = normalize_email(email)
+        except InvalidInput:
+            normalized = None
+        user = None
+        if normalized is not None:
+            user = await UserDirectory(self._session).find_by_email(normalized)
+        if user is None:
+            await asyncio.to_thread(verify_dummy, password)
+            raise _invalid_login()
+        if not await asyncio.to_thread(verify_password, user.password_hash, password):
+            raise _invalid_login()
+        if needs_rehash(user.password_hash):
+            user.password_hash = await asyncio.to_thread(hash_password, password)
+        user.last_login_at = utcnow()
+        await self._session.flush()
+        return UserRead.model_validate(user)
+
+    async def get_user(self, user_id: uuid.UUID) -> UserRead:
+        """A user of the unit's tenant; `NotFound` otherwise."""
+        users = UserRepository(self._session, self._unit.tenant_id)
+        return UserRead.model_validate(await users.get_or_raise(user_id))
+
+    async def get_tenant(self, tenant_id: uuid.UUID) -> TenantRead:
+        """The unit's own tenant; any other id is `NotFound`."""
+        tenants = OwnTenantRepository(self._session, self._unit.tenant_id)
+        return TenantRead.model_validate(await tenants.get_or_raise(tenant_id))
+
+
+def _tenant_name(raw: str) -> str:
+    name = raw.strip()
+    if not 1 <= len(name) <= MAX_TENANT_NAME_LENGTH:
+        message = f"Enter a name for your organisation, up to {MAX_TENANT_NAME_LENGTH} characters."
+        raise InvalidInput(message, code="invalid_tenant_name", details={"tenant_name": message})
+    return name
+
+
+def _email_taken() -> Conflict:
+    return Conflict(
+        "An account with this email already exists. Sign in instead, or use another email.",
+        code="email_taken",
+        details={"email": "taken"},
+    )
+
+
+def _invalid_login() -> AccessDenied:
+    return AccessDenied("Wrong email or password.", code="invalid_login")
