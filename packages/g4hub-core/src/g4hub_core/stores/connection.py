@@ -43,13 +43,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _never_sends(request: httpx.Request) -> httpx.Response:
+    raise RuntimeError("a connector built only to validate settings must not send requests")
+
+
+def _validation_client() -> httpx.AsyncClient:
+    # Without a client the connector builds its own, and with it a TLS context (tens of ms);
+    # validating settings needs no network at all.
+    return httpx.AsyncClient(transport=httpx.MockTransport(_never_sends), trust_env=False)
+
+
 def connector_config(settings: Mapping[str, Any]) -> ConnectorConfig:
     """Validate the flat connection settings (`{"platform", "store_url", "consumer_key", …}`) into
     the connector's typed config, without connecting. Raises `InvalidInput` naming the problem
     fields; never echoes a value."""
     plain = {key: _plain(value) for key, value in settings.items() if value is not None}
     try:
-        connector = create_connector(plain)
+        connector = create_connector(plain, http_client=_validation_client())
     except InvalidStoreURLError as exc:
         raise InvalidInput(
             exc.user_message, code="invalid_store_url", details={"store_url": exc.user_message}
@@ -92,5 +102,7 @@ def open_settings(store: Store, *, vault: Vault) -> dict[str, Any]:
 def open_connector(
     store: Store, *, vault: Vault, http_client: httpx.AsyncClient | None = None
 ) -> BaseConnector[Any]:
-    """A connector for `store`. The caller closes it (`async with`)."""
-    return create_connector(open_settings(store, vault=vault), http_client=http_client)
+    """A connector for `store`. The caller closes it (`async with`). Raises `VaultError` when the
+    credentials cannot be opened, `InvalidInput` when the stored settings no longer validate."""
+    config = connector_config(open_settings(store, vault=vault))
+    return create_connector(config, http_client=http_client)

@@ -1,0 +1,310 @@
+"""`StoreService`: adding, changing, testing and removing a tenant's stores.
+
+Every path that takes new connection settings validates them, refuses private hosts (unless the
+hub allows them) and tests them against the live store before anything is saved. Credentials are
+sealed the moment they are accepted and opened again only to build a connector.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import IntegrityError
+
+from g4hub_connectors import (
+    BaseConnector,
+    ConnectionResult,
+    ConnectorConfig,
+    ConnectorTimeoutError,
+    PlatformUnavailableError,
+    RateLimitedError,
+    create_connector,
+)
+from g4hub_core.db.base import utcnow
+from g4hub_core.db.engine import is_postgresql
+from g4hub_core.errors import Conflict, InvalidInput, StoreConnectionFailed, VaultError
+from g4hub_core.models import Store
+from g4hub_core.stores import connection
+from g4hub_core.stores.hosts import check_store_host
+from g4hub_core.stores.repository import StoreRepository
+from g4hub_core.stores.schemas import (
+    ConnectionCheck,
+    StoreCreate,
+    StoreCredentials,
+    StoreRead,
+    StoreUpdate,
+)
+
+if TYPE_CHECKING:
+    from g4hub_core.hub import Unit
+
+__all__ = ["StoreService"]
+
+logger = logging.getLogger("g4hub_core.stores")
+
+_RETRYABLE_CODES = frozenset(
+    {RateLimitedError.code, ConnectorTimeoutError.code, PlatformUnavailableError.code}
+)
+
+# A Shopify store authenticates either with an access token or with an app's client ID and
+# secret; giving one way in an update drops the other, or the merged settings hold both.
+_REPLACES: dict[str, tuple[str, ...]] = {
+    "access_token": ("client_id", "client_secret"),
+    "client_id": ("access_token",),
+    "client_secret": ("access_token",),
+}
+
+
+def _merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for field in changes:
+        for replaced in _REPLACES.get(field, ()):
+            if replaced not in changes:
+                merged.pop(replaced, None)
+    merged.update(changes)
+    return merged
+
+
+def _failure(result: ConnectionResult) -> StoreConnectionFailed:
+    code = result.error_code or StoreConnectionFailed.default_code
+    return StoreConnectionFailed(
+        result.error_message or "The store could not be reached.",
+        code=code,
+        retryable=code in _RETRYABLE_CODES,
+        details={"platform": result.platform},
+    )
+
+
+def _record(store: Store, result: ConnectionResult) -> None:
+    """Write a connection test's outcome on the store. A failure keeps the last known store
+    info and product count: they still describe the store, only the connection is broken."""
+    store.last_connection_test = utcnow()
+    if result.success:
+        store.connection_status = "connected"
+        store.last_error_code = None
+        store.last_error_message = None
+        if result.store_info is not None:
+            store.store_info = result.store_info.model_dump(mode="json")
+        if result.products_count is not None:
+            store.products_count = result.products_count
+    else:
+        store.connection_status = "failed"
+        store.last_error_code = result.error_code
+        store.last_error_message = result.error_message
+
+
+class StoreService:
+    """The signed-in tenant's stores. Never commits: the unit does."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.hub = unit.hub
+
+    @cached_property
+    def repository(self) -> StoreRepository:
+        return StoreRepository(self.unit.session, self.unit.tenant_id)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    async def list(self) -> list[StoreRead]:
+        """The tenant's stores, by name."""
+        return [StoreRead.model_validate(store) for store in await self.repository.list()]
+
+    async def get(self, store_id: uuid.UUID) -> StoreRead:
+        """One store. `NotFound` for an unknown id and for another tenant's store alike."""
+        return StoreRead.model_validate(await self.repository.get_or_raise(store_id))
+
+    # -- testing without saving -----------------------------------------------------------------
+
+    async def check(self, credentials: StoreCredentials) -> ConnectionCheck:
+        """Test connection settings against the live store; nothing is saved.
+
+        Raises `InvalidInput` for settings that cannot work (a missing key, a malformed URL, a
+        private host); a store that refuses or does not answer is a failed `ConnectionCheck`.
+        """
+        config = connection.connector_config(credentials.connector_settings())
+        await self._check_host(config.store_url)
+        result = await self._test(config)
+        return ConnectionCheck(
+            success=result.success,
+            platform=result.platform,
+            store_name=result.store_name,
+            products_count=result.products_count,
+            warnings=list(result.warnings),
+            error_code=result.error_code,
+            error_message=result.error_message,
+            store_info=(
+                result.store_info.model_dump(mode="json") if result.store_info is not None else None
+            ),
+        )
+
+    # -- changing -------------------------------------------------------------------------------
+
+    async def create(self, data: StoreCreate, *, force: bool = False) -> StoreRead:
+        """Add a store, testing its connection first.
+
+        A store that fails the test raises `StoreConnectionFailed` (the connector's code and user
+        message) and is not saved, unless `force`: then it is saved as `failed`, with the error.
+        `Conflict` (`store_exists`) when the tenant already has this store.
+        """
+        config = connection.connector_config(data.connector_settings())
+        await self._check_host(config.store_url)
+        await self._refuse_duplicate(config)
+        result = await self._test(config)
+        if not result.success and not force:
+            raise _failure(result)
+        store_id = uuid.uuid4()
+        store = Store(
+            id=store_id,
+            tenant_id=self.unit.tenant_id,
+            platform=config.platform,
+            name=data.name,
+            store_url=config.store_url,
+            api_version=config.api_version,
+            api_credentials=connection.seal_settings(
+                config, vault=self.hub.vault, tenant_id=self.unit.tenant_id, store_id=store_id
+            ),
+            credentials_hint=config.credentials_hint(),
+            store_info={},
+            products_count=0,
+        )
+        _record(store, result)
+        await self._save(store, new=True)
+        logger.info("store %s added (%s, %s)", store_id, config.platform, store.connection_status)
+        return StoreRead.model_validate(store)
+
+    async def update(
+        self, store_id: uuid.UUID, data: StoreUpdate, *, force: bool = False
+    ) -> StoreRead:
+        """Change a store. A new name alone is saved as is. New connection settings (URL, API
+        version, credentials) are merged into the stored ones and tested: a failure raises
+        `StoreConnectionFailed` and changes nothing, unless `force` (saved as `failed`)."""
+        store = await self.repository.get_or_raise(store_id)
+        if data.platform is not None and data.platform.strip().lower() != store.platform:
+            raise InvalidInput(
+                "A store cannot move to another platform. Add the other store separately.",
+                code="platform_immutable",
+                details={"platform": "cannot be changed"},
+            )
+        changes = data.connection_changes()
+        if changes:
+            config, unchanged = self._merged_config(store, changes)
+            if not unchanged:
+                await self._check_host(config.store_url)
+                await self._refuse_duplicate(config, exclude=store.id)
+                result = await self._test(config)
+                if not result.success and not force:
+                    raise _failure(result)
+                store.store_url = config.store_url
+                store.api_version = config.api_version
+                store.api_credentials = connection.seal_settings(
+                    config, vault=self.hub.vault, tenant_id=store.tenant_id, store_id=store.id
+                )
+                store.credentials_hint = config.credentials_hint()
+                _record(store, result)
+                logger.info("store %s settings changed (%s)", store.id, store.connection_status)
+        if data.name is not None:
+            store.name = data.name
+        await self._save(store)
+        return StoreRead.model_validate(store)
+
+    async def delete(self, store_id: uuid.UUID) -> None:
+        """Remove a store; the database removes its products and sync logs with it."""
+        store = await self.repository.get_or_raise(store_id)
+        await self.repository.delete(store)
+        await self.unit.session.flush()
+        logger.info("store %s deleted", store_id)
+
+    async def test(self, store_id: uuid.UUID) -> StoreRead:
+        """Test a saved store's connection and record the outcome (`connection_status`,
+        `last_connection_test`, `store_info`, `products_count`, `last_error_*`). A store that
+        refuses is recorded, not raised; `VaultError` when its credentials cannot be opened."""
+        store = await self.repository.get_or_raise(store_id)
+        config = connection.connector_config(connection.open_settings(store, vault=self.hub.vault))
+        await self._check_host(config.store_url)
+        result = await self._test(config)
+        _record(store, result)
+        await self.unit.session.flush()
+        return StoreRead.model_validate(store)
+
+    async def open_connector(self, store_id: uuid.UUID) -> BaseConnector[Any]:
+        """A connector for the store, on the hub's HTTP client. The caller closes it
+        (`async with`)."""
+        store = await self.repository.get_or_raise(store_id)
+        await self._check_host(store.store_url)
+        return connection.open_connector(
+            store, vault=self.hub.vault, http_client=self.hub.http_client
+        )
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _merged_config(
+        self, store: Store, changes: Mapping[str, Any]
+    ) -> tuple[ConnectorConfig, bool]:
+        """The store's settings with `changes` applied, and whether that changes nothing.
+
+        Credentials that no longer open (a key removed from the hub) can still be replaced by a
+        complete new set: that is the remedy the `VaultError` tells the merchant."""
+        try:
+            current = connection.open_settings(store, vault=self.hub.vault)
+        except VaultError as unopened:
+            public = {
+                "platform": store.platform,
+                "store_url": store.store_url,
+                "api_version": store.api_version,
+            }
+            try:
+                return connection.connector_config({**public, **changes}), False
+            except InvalidInput:
+                raise unopened from None
+        config = connection.connector_config(_merge(current, changes))
+        return config, config == connection.connector_config(current)
+
+    async def _check_host(self, store_url: str) -> None:
+        await check_store_host(store_url, allow_private=self.hub.settings.allow_private_store_hosts)
+
+    async def _test(self, config: ConnectorConfig) -> ConnectionResult:
+        async with create_connector(config, http_client=self.hub.http_client) as connector:
+            return await connector.test_connection()
+
+    def _exists(self, platform: str, store_url: str) -> Conflict:
+        return Conflict(
+            f"This {platform} store ({store_url}) is already connected.",
+            code="store_exists",
+            details={"store_url": "already connected"},
+        )
+
+    async def _refuse_duplicate(
+        self, config: ConnectorConfig, *, exclude: uuid.UUID | None = None
+    ) -> None:
+        if await self.repository.find_by_url(config.platform, config.store_url, exclude=exclude):
+            raise self._exists(config.platform, config.store_url)
+
+    async def _save(self, store: Store, *, new: bool = False) -> None:
+        # The duplicate check above races with a concurrent add of the same store; the unique
+        # constraint decides.
+        session = self.unit.session
+        conflict = self._exists(store.platform, store.store_url)
+        if not is_postgresql(self.hub.engine):
+            # SQLite's driver begins a transaction only before a write, so a savepoint opened
+            # first would be the whole transaction and its release would commit the unit. Without
+            # one, losing the race leaves the unit to roll back, which the raised error does.
+            if new:
+                self.repository.add(store)
+            try:
+                await session.flush()
+            except IntegrityError:
+                raise conflict from None
+            return
+        try:
+            # A savepoint keeps the unit's transaction usable after losing the race.
+            async with session.begin_nested():
+                if new:
+                    self.repository.add(store)
+                await session.flush()
+        except IntegrityError:
+            raise conflict from None
