@@ -75,6 +75,8 @@ def build(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks: print throughput, latency and memory figures (never asserted in tests)."""
+    """Benchmarks: print throughput, latency and memory figures (never asserted in tests).
+    `nox -s bench -- --quick` runs smaller sizes. The core's needs the machine's PostgreSQL."""
     _install(session)
     session.run("python", "benchmarks/bench_connectors.py", *session.posargs)
+    session.run("python", "benchmarks/bench_core.py", *session.posargs)

@@ -71,7 +71,18 @@ class Money(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(value) if not isinstance(value, Decimal) else value
+        return _money_scale(value if isinstance(value, Decimal) else Decimal(value))
+
+
+_CENTS = Decimal("0.01")
+
+
+def _money_scale(value: Decimal) -> Decimal:
+    # PostgreSQL pads to the column's four places and SQLite keeps what was written; both read
+    # back with the fewest places that keep the value, never fewer than two: 9.5000 → 9.50.
+    trimmed = value.normalize()
+    exponent = trimmed.as_tuple().exponent
+    return trimmed.quantize(_CENTS) if isinstance(exponent, int) and exponent > -2 else trimmed
 
 
 # JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.

@@ -1,0 +1,71 @@
+"""Reading a tenant's synced products."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, Select, func, or_
+
+from g4hub_core.models import StoreProduct
+from g4hub_core.repository import TenantRepository
+
+__all__ = ["ProductRepository", "escape_like"]
+
+_ESCAPE = "\\"
+
+
+def escape_like(text: str) -> str:
+    """`text` as a LIKE pattern that matches it literally (`%` and `_` are not wildcards)."""
+    return (
+        text.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
+    )
+
+
+class ProductRepository(TenantRepository[StoreProduct]):
+    """The tenant's products. Every query names the store too, so it walks one store's rows of
+    the `(store_id, name)` / `(store_id, sku)` indexes, whatever the size of the whole table."""
+
+    model = StoreProduct
+    noun = "product"
+
+    def _matching(self, store_id: uuid.UUID, query: str | None) -> Select[StoreProduct]:
+        statement = self.statement().where(StoreProduct.store_id == store_id)
+        if query:
+            statement = statement.where(_search(query))
+        return statement
+
+    async def page(
+        self, store_id: uuid.UUID, *, offset: int, limit: int, query: str | None = None
+    ) -> Sequence[StoreProduct]:
+        """The store's products whose name or SKU contains `query` (any case), by name then id."""
+        statement = (
+            self._matching(store_id, query)
+            .order_by(StoreProduct.name, StoreProduct.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def count(self, store_id: uuid.UUID, *, query: str | None = None) -> int:
+        statement = self._matching(store_id, query).with_only_columns(func.count())
+        return int(await self.session.scalar(statement) or 0)
+
+    async def by_platform_id(
+        self, store_id: uuid.UUID, platform_product_id: str
+    ) -> StoreProduct | None:
+        statement = self.statement().where(
+            StoreProduct.store_id == store_id,
+            StoreProduct.platform_product_id == platform_product_id,
+        )
+        return (await self.session.scalars(statement)).one_or_none()
+
+
+def _search(query: str) -> ColumnElement[bool]:
+    # `ilike` is ILIKE on PostgreSQL and lower(x) LIKE lower(y) on SQLite, whose lower() folds
+    # ASCII only: there "É" and "é" stay different.
+    pattern = f"%{escape_like(query)}%"
+    return or_(
+        StoreProduct.name.ilike(pattern, escape=_ESCAPE),
+        StoreProduct.sku.ilike(pattern, escape=_ESCAPE),
+    )
