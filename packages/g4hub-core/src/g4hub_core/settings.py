@@ -46,6 +46,9 @@ class HubSettings(BaseSettings):
     sync_incremental_overlap_seconds: int = Field(default=300, ge=0)
     """An incremental sync asks for changes since the last good sync's start minus this margin,
     so clock skew between hub and store loses nothing."""
+    sync_full_every_hours: float = Field(default=24.0, gt=0)
+    """Scheduled syncs are incremental, but one is full when the last full sync is older than
+    this: only a full listing sees products removed from the store."""
     database_echo: bool = False
 
     @field_validator("database_url")

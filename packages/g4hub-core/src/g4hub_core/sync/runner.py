@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import TYPE_CHECKING
 
 from g4hub_core.sync.jobs import SyncJob
@@ -19,13 +20,16 @@ logger = logging.getLogger("g4hub_core.sync")
 
 class EmbeddedRunner:
     """Runs each job with `hub.sync_engine` in this process, at most
-    `settings.sync_concurrency` at once. Jobs enqueued before `start()` wait for it."""
+    `settings.sync_concurrency` at once. Jobs enqueued before `start()` wait for it; a job
+    enqueued again while it waits or runs is not run twice."""
 
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
         self._slots = asyncio.Semaphore(hub.settings.sync_concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: list[SyncJob] = []
+        self._known: set[uuid.UUID] = set()
+        """Logs with a job waiting or running here."""
         self._running = False
 
     async def start(self) -> None:
@@ -35,6 +39,7 @@ class EmbeddedRunner:
             recovered = await recover_abandoned(unit.session)
         self._running = True
         pending, self._pending = self._pending, []
+        self._known.clear()
         for job in [*recovered, *pending]:
             await self.enqueue(job)
 
@@ -47,6 +52,9 @@ class EmbeddedRunner:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def enqueue(self, job: SyncJob) -> None:
+        if job.log_id in self._known:
+            return
+        self._known.add(job.log_id)
         if not self._running:
             self._pending.append(job)
             return
@@ -60,11 +68,13 @@ class EmbeddedRunner:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _run(self, job: SyncJob) -> None:
-        async with self._slots:
-            try:
+        try:
+            async with self._slots:
                 await self._hub.sync_engine.run(job)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # The engine records failures in the sync log; reaching here is our own bug.
-                logger.exception("sync %s of store %s crashed", job.log_id, job.store_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The engine records failures in the sync log; reaching here is our own bug.
+            logger.exception("sync %s of store %s crashed", job.log_id, job.store_id)
+        finally:
+            self._known.discard(job.log_id)
