@@ -1,0 +1,84 @@
+"""`create_app()`: the Litestar application, built from settings.
+
+    app = create_app()                                 # G4HUB_* from the environment
+    app = create_app(HubSettings(...), ApiSettings(...))   # tests, embedding
+
+The app owns its `Hub`: the runner starts with the app and stops with it. Migrations are not
+run here; `g4hub serve` runs them before it starts the app (`g4hub db upgrade` alone does too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from g4hub_core import Hub, HubSettings
+from hub_api import __version__
+from hub_api.auth.controller import AuthController
+from hub_api.auth.middleware import TokenAuthenticationMiddleware
+from hub_api.auth.tokens import TokenCodec, load_jwt_secret
+from hub_api.deps import dependencies
+from hub_api.errors import exception_handlers
+from hub_api.health import health
+from hub_api.settings import ApiSettings
+
+__all__ = ["create_app"]
+
+# Paths that need no sign-in; everything else under the app does.
+PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/register$", "^/api/auth/login$"]
+
+
+def create_app(
+    settings: HubSettings | None = None,
+    api_settings: ApiSettings | None = None,
+    *,
+    hub: Hub | None = None,
+) -> Litestar:
+    core_settings = hub.settings if hub is not None else settings or HubSettings()
+    api = api_settings or ApiSettings()
+    the_hub = hub or Hub(core_settings)
+    secret = load_jwt_secret(
+        api.jwt_secret.get_secret_value() if api.jwt_secret else None, core_settings.data_dir
+    )
+
+    @asynccontextmanager
+    async def run_hub(app: Litestar) -> AsyncIterator[None]:
+        async with the_hub:
+            yield
+
+    from hub_api.dashboard.controller import DashboardController
+    from hub_api.stores.controller import StoreController
+    from hub_api.sync.controller import SyncController
+
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            StoreController,
+            DashboardController,
+            SyncController,
+        ],
+        dependencies=dependencies,
+        exception_handlers=exception_handlers,
+        middleware=[DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        lifespan=[run_hub],
+        state=State(
+            {
+                "hub": the_hub,
+                "tokens": TokenCodec(secret, api.token_ttl_seconds),
+                "api_settings": api,
+            }
+        ),
+        openapi_config=OpenAPIConfig(
+            title="G4 Hub API",
+            version=__version__,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+    )

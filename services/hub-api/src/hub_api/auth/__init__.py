@@ -1,0 +1,1 @@
+"""Authentication: tokens, the session cookie, the auth routes."""

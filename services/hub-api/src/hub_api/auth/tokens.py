@@ -1,0 +1,71 @@
+"""Access tokens: HS256 JWTs naming the user and tenant, with an expiry."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import jwt
+
+from g4hub_core.db.base import utcnow
+from hub_api.auth.principal import Principal
+
+__all__ = ["TokenCodec", "load_jwt_secret"]
+
+_ALGORITHM = "HS256"
+
+
+class TokenCodec:
+    def __init__(self, secret: str, ttl_seconds: int) -> None:
+        self._secret = secret
+        self.ttl = timedelta(seconds=ttl_seconds)
+
+    def __repr__(self) -> str:
+        return f"TokenCodec(ttl={self.ttl})"
+
+    def issue(self, *, user_id: uuid.UUID, tenant_id: uuid.UUID, email: str) -> str:
+        now = utcnow()
+        claims = {
+            "sub": str(user_id),
+            "tid": str(tenant_id),
+            "email": email,
+            "iat": now,
+            "exp": now + self.ttl,
+        }
+        return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
+
+    def read(self, token: str, *, via_cookie: bool = False) -> Principal | None:
+        """The principal a valid token names; `None` for an invalid or expired one."""
+        try:
+            claims = jwt.decode(
+                token, self._secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
+            )
+            return Principal(
+                user_id=uuid.UUID(claims["sub"]),
+                tenant_id=uuid.UUID(claims["tid"]),
+                email=str(claims.get("email", "")),
+                via_cookie=via_cookie,
+            )
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+            return None
+
+
+def load_jwt_secret(configured: str | None, data_dir: Path) -> str:
+    """The configured secret, else one kept in `<data_dir>/jwt.key` (made with mode 0600)."""
+    if configured:
+        return configured
+    path = data_dir / "jwt.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # O_EXCL with mode 0600 from the start: never readable by others, never written twice.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
