@@ -30,12 +30,12 @@ class RegisterResponse(BaseModel):
     user: UserRead
     tenant: TenantRead
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth token type, no secret)
 
 
 class TokenResponse(BaseModel):
     access_token: str
-    token_type: Literal["bearer"] = "bearer"
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 (the OAuth token type, no secret)
     expires_in: int
 
 
