@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Response, get
+from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
@@ -14,7 +15,7 @@ __all__ = ["health"]
 
 
 @get("/health", exclude_from_auth=True, tags=["health"], summary="Liveness and database check")
-async def health(hub: Hub) -> Response[dict[str, Any]]:
+async def health(hub: NamedDependency[Hub]) -> Response[dict[str, Any]]:
     try:
         async with hub.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

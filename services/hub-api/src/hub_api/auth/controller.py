@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from g4hub_core import Unit
@@ -42,7 +44,10 @@ class AuthController(Controller):
 
     @post("/register", exclude_from_auth=True, status_code=HTTP_201_CREATED)
     async def register(
-        self, request: Request[Any, Any, Any], data: RegisterRequest, anonymous_unit: Unit
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[RegisterRequest],
+        anonymous_unit: NamedDependency[Unit],
     ) -> Response[RegisterResponse]:
         """Create a tenant and its owner; answers a token and sets the session cookie."""
         registration = await anonymous_unit.accounts.register(
@@ -65,7 +70,10 @@ class AuthController(Controller):
 
     @post("/login", exclude_from_auth=True, status_code=HTTP_200_OK)
     async def login(
-        self, request: Request[Any, Any, Any], data: LoginRequest, anonymous_unit: Unit
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[LoginRequest],
+        anonymous_unit: NamedDependency[Unit],
     ) -> Response[TokenResponse]:
         """Exchange email and password for a bearer token (and the session cookie)."""
         user = await anonymous_unit.accounts.authenticate(
@@ -85,7 +93,9 @@ class AuthController(Controller):
         )
 
     @get("/me")
-    async def me(self, principal: Principal, unit: Unit) -> MeResponse:
+    async def me(
+        self, principal: NamedDependency[Principal], unit: NamedDependency[Unit]
+    ) -> MeResponse:
         """The signed-in user and their tenant."""
         user = await unit.accounts.get_user(principal.user_id)
         tenant = await unit.accounts.get_tenant(principal.tenant_id)
