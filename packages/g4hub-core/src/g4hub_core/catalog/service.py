@@ -53,7 +53,12 @@ class CatalogService:
         """One product with its full synced document; `NotFound` if the store or the product
         is unknown."""
         await self._require_store(store_id)
-        row = await self._products.by_platform_id(store_id, platform_product_id)
+        # An id with NUL cannot exist (ingest drops NUL), and PostgreSQL would refuse the query.
+        row = (
+            None
+            if "\x00" in platform_product_id
+            else await self._products.by_platform_id(store_id, platform_product_id)
+        )
         if row is None:
             raise NotFound(
                 f"The store has no product with id {platform_product_id!r} (as of its last sync).",
@@ -78,7 +83,9 @@ def _check_paging(page: int, per_page: int) -> None:
 
 
 def _clean_query(q: str | None) -> str | None:
-    query = (q or "").strip()
+    # PostgreSQL refuses NUL in text parameters; no product name or SKU holds one (ingest drops
+    # them), so removing it changes no match.
+    query = (q or "").replace("\x00", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise InvalidInput(
             f"The search is too long: use at most {MAX_QUERY_LENGTH} characters.",

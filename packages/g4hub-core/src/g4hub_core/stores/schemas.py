@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field, model_validator
 
 __all__ = [
     "ConnectionCheck",
@@ -20,6 +20,17 @@ __all__ = [
 ]
 
 ConnectionStatus = Literal["untested", "connected", "failed"]
+
+
+def _no_control_characters(values: Any) -> Any:
+    # Names, URLs and keys are typed on one line; a control character (NUL above all, which
+    # PostgreSQL refuses in text) is a paste accident, answered as invalid input.
+    if isinstance(values, dict):
+        for field, value in values.items():
+            text = value.get_secret_value() if isinstance(value, SecretStr) else value
+            if isinstance(text, str) and not text.isprintable():
+                raise ValueError(f"{field} must not contain control characters")
+    return values
 
 
 def _flat(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
@@ -37,6 +48,8 @@ class StoreCredentials(BaseModel):
     URL's shape) are the connector's, checked by the service."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    _printable = model_validator(mode="before")(_no_control_characters)
 
     platform: str
     store_url: str
@@ -68,6 +81,8 @@ class StoreUpdate(BaseModel):
     token replaces a Shopify app's client ID and secret, and the other way round."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    _printable = model_validator(mode="before")(_no_control_characters)
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     platform: str | None = None

@@ -120,7 +120,7 @@ class AccountService:
 
 def _tenant_name(raw: str) -> str:
     name = raw.strip()
-    if not 1 <= len(name) <= MAX_TENANT_NAME_LENGTH:
+    if not 1 <= len(name) <= MAX_TENANT_NAME_LENGTH or not name.isprintable():
         message = f"Enter a name for your organisation, up to {MAX_TENANT_NAME_LENGTH} characters."
         raise InvalidInput(message, code="invalid_tenant_name", details={"tenant_name": message})
     return name
