@@ -5,6 +5,10 @@
 
 The app owns its `Hub`: the runner starts with the app and stops with it. Migrations are not
 run here; `g4hub serve` runs them before it starts the app (`g4hub db upgrade` alone does too).
+Logging is not configured here either: the process does that once (`configure_logging`).
+
+`app.state` holds `hub`, `tokens` (TokenCodec), `csrf` (CsrfTokens), `login_throttle`
+(LoginThrottle; tests replace it to drive its clock) and `api_settings`.
 """
 
 from __future__ import annotations
@@ -21,14 +25,18 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from g4hub_core import Hub, HubSettings
 from hub_api import __version__
 from hub_api.auth.controller import AuthController
+from hub_api.auth.csrf import CsrfTokens
 from hub_api.auth.middleware import TokenAuthenticationMiddleware
+from hub_api.auth.openapi import COMPONENTS, SECURITY, OpenApiErrorsPlugin
+from hub_api.auth.throttle import LoginThrottle
 from hub_api.auth.tokens import TokenCodec, load_jwt_secret
 from hub_api.deps import dependencies
 from hub_api.errors import exception_handlers
 from hub_api.health import health
+from hub_api.logging import RequestContextMiddleware
 from hub_api.settings import ApiSettings
 
-__all__ = ["create_app"]
+__all__ = ["PUBLIC_PATHS", "create_app"]
 
 # Paths that need no sign-in; everything else under the app does.
 PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/register$", "^/api/auth/login$"]
@@ -56,7 +64,7 @@ def create_app(
     from hub_api.stores.controller import StoreController
     from hub_api.sync.controller import SyncController
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             AuthController,
@@ -68,10 +76,16 @@ def create_app(
         exception_handlers=exception_handlers,
         middleware=[DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
         lifespan=[run_hub],
+        # Logging belongs to the process (`configure_logging`), not to each app built in it.
+        logging_config=None,
+        security=SECURITY,
+        plugins=[OpenApiErrorsPlugin()],
         state=State(
             {
                 "hub": the_hub,
                 "tokens": TokenCodec(secret, api.token_ttl_seconds),
+                "csrf": CsrfTokens(secret),
+                "login_throttle": LoginThrottle(api.login_attempts_per_minute),
                 "api_settings": api,
             }
         ),
@@ -79,6 +93,11 @@ def create_app(
             title="G4 Hub API",
             version=__version__,
             path="/schema",
+            components=COMPONENTS,
             render_plugins=[SwaggerRenderPlugin()],
         ),
     )
+    # Outermost, around Litestar's routing and error handling (which app middleware is not), so
+    # unknown routes and unhandled errors also get a request id and an access line.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler)
+    return app

@@ -1,21 +1,29 @@
-"""Every error the service answers, in one shape: `{"error": {"code", "message", "details"}}`,
-mapped to HTTP once, here."""
+"""Every error the service answers, in one shape, mapped to HTTP once, here:
+
+    {"error": {"code": "email_taken", "message": "An account with this email ...", "details": {}}}
+
+- core errors (`g4hub_core.errors`): NotFound 404 (also another tenant's ids), Conflict 409,
+  InvalidInput 422, AccessDenied 401, StoreConnectionFailed 422 when the merchant's settings are
+  at fault, 504 when the store timed out, 502 otherwise; VaultError 500.
+- `ApiError`: the service's own (401 sign-in needed, 403 CSRF, 429 throttled), with its code.
+- Litestar's: request validation 422 (field names and problems, never the values: the bad value
+  may be a secret), malformed body 400, unknown route 404, wrong method 405 (with `Allow`).
+- anything else: 500 with a generic message and the request id; the traceback goes to the log.
+"""
 
 from __future__ import annotations
 
+import functools
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import (
-    HTTPException,
-    NotAuthorizedException,
-    PermissionDeniedException,
-    ValidationException,
-)
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
-    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
@@ -23,6 +31,7 @@ from litestar.status_codes import (
     HTTP_502_BAD_GATEWAY,
     HTTP_504_GATEWAY_TIMEOUT,
 )
+from sqlalchemy.exc import StatementError
 
 from g4hub_core import (
     AccessDenied,
@@ -31,10 +40,17 @@ from g4hub_core import (
     InvalidInput,
     NotFound,
     StoreConnectionFailed,
-    VaultError,
 )
+from hub_api.logging import current_request_id
 
-__all__ = ["error_body", "exception_handlers"]
+__all__ = [
+    "ERROR_SCHEMA",
+    "ApiError",
+    "core_status",
+    "documented_errors",
+    "error_body",
+    "exception_handlers",
+]
 
 logger = logging.getLogger("hub_api.errors")
 
@@ -47,16 +63,99 @@ _SETTINGS_CODES = {
     "invalid_config",
 }
 
+_INTERNAL_MESSAGE = (
+    "Something went wrong on our side. Try again; if it keeps happening, tell the hub's operator "
+    "the request id {request_id}."
+)
+
+# Codes and messages for Litestar's own HTTP errors, used when its detail is only the status
+# phrase ("Not Found"), which tells a client nothing it does not already know.
+_HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "The request could not be read."),
+    401: ("not_authenticated", "Sign in first: send a bearer token or the session cookie."),
+    403: ("forbidden", "You may not do this."),
+    404: (
+        "not_found",
+        "Nothing is here. Check the path: the API lives under /api and is described at /schema.",
+    ),
+    405: ("method_not_allowed", "This path does not accept this method."),
+    406: ("not_acceptable", "This path cannot answer in the requested media type."),
+    413: ("payload_too_large", "The request body is too large."),
+    415: ("unsupported_media_type", "Send the body as JSON (Content-Type: application/json)."),
+    429: ("too_many_requests", "Too many requests. Wait a little and try again."),
+}
+
+
+class ApiError(HTTPException):
+    """An error of the service itself, with a stable `code` (and `details`, `headers`)."""
+
+    def __init__(
+        self,
+        status_code: int,
+        code: str,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail=message, status_code=status_code, headers=headers)
+        self.code = code
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+
+
+ERROR_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["error"],
+    properties={
+        "error": Schema(
+            type=OpenAPIType.OBJECT,
+            required=["code", "message", "details"],
+            properties={
+                "code": Schema(type=OpenAPIType.STRING, description="Stable, for programs."),
+                "message": Schema(type=OpenAPIType.STRING, description="For people."),
+                "details": Schema(
+                    type=OpenAPIType.OBJECT,
+                    additional_properties=Schema(),
+                    description="Per field, what is wrong; never the values sent.",
+                ),
+            },
+        )
+    },
+    description="Every error the hub answers.",
+)
+"""The OpenAPI schema of every error response (the schema shows it on each 4xx and 5xx)."""
+
+
+@functools.cache
+def _documented(status: int) -> type[HTTPException]:
+    phrase = HTTPStatus(status).phrase
+    return type(f"Http{status}", (HTTPException,), {"status_code": status, "detail": phrase})
+
+
+def documented_errors(*statuses: int) -> list[type[HTTPException]]:
+    """For a route's `raises=`: the error statuses it may answer beyond those every route
+    documents (400/422 when it takes input, 401/403 when it needs sign-in, 404 when its path
+    has parameters, 500), e.g. `@post(..., raises=documented_errors(409, 502, 504))`."""
+    return [_documented(status) for status in statuses]
+
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
 def _respond(
-    status: int, code: str, message: str, details: dict[str, Any] | None = None
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     return Response(
-        error_body(code, message, details), status_code=status, media_type=MediaType.JSON
+        error_body(code, message, details),
+        status_code=status,
+        media_type=MediaType.JSON,
+        headers=headers,
     )
 
 
@@ -75,61 +174,105 @@ def core_status(exc: CoreError) -> int:
         return (
             HTTP_422_UNPROCESSABLE_ENTITY if exc.code in _SETTINGS_CODES else HTTP_502_BAD_GATEWAY
         )
-    if isinstance(exc, VaultError):
-        return HTTP_500_INTERNAL_SERVER_ERROR
-    return HTTP_500_INTERNAL_SERVER_ERROR
+    return HTTP_500_INTERNAL_SERVER_ERROR  # VaultError and any newer error: the hub's fault
+
+
+def _hide_statement_parameters(exc: BaseException) -> None:
+    """SQLAlchemy's errors print their statement's parameters (password hashes, sealed
+    credentials) in their text, and so in a logged traceback, unless told not to."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, StatementError):
+            current.hide_parameters = True
+        current = current.__cause__ or current.__context__
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request_id = current_request_id() or "-"
+    _hide_statement_parameters(exc)
+    logger.error(
+        "unexpected %s on %s %s",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        exc_info=exc,
+    )
+    return _respond(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "internal_error",
+        _INTERNAL_MESSAGE.format(request_id=request_id),
+        {"request_id": request_id},
+    )
 
 
 def _core_error(request: Request[Any, Any, Any], exc: CoreError) -> Response[Any]:
     status = core_status(exc)
-    if status >= 500:
+    details = dict(exc.details)
+    if status == HTTP_500_INTERNAL_SERVER_ERROR:
         logger.error("%s on %s %s: %s", exc.code, request.method, request.url.path, exc.message)
-    return _respond(status, exc.code, exc.message, exc.details)
+        details["request_id"] = current_request_id() or "-"
+    return _respond(status, exc.code, exc.message, details)
+
+
+def _field_name(item: dict[str, Any]) -> str:
+    key = item.get("key")
+    if not key or (key == "data" and item.get("source") == "body"):
+        return "body"
+    return str(key)
 
 
 def _validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
-    problems: dict[str, Any] = {}
+    problems: dict[str, str] = {}
     for item in exc.extra if isinstance(exc.extra, list) else []:
-        if isinstance(item, dict):
-            # Field and problem only: the offending value may be a secret.
-            where = str(item.get("key") or item.get("source") or "body")
-            problems[where] = str(item.get("message", "invalid"))
+        if not isinstance(item, dict):
+            continue
+        # Field and problem only: Litestar's messages name the expected type or bound, and the
+        # offending value (which may be a password or a key) is never copied.
+        field = _field_name(item)
+        message = str(item.get("message", "invalid"))
+        if field == "body" and message.strip("'") == "data":
+            message = "A JSON object body is required."
+        problems.setdefault(field, message)
     return _respond(
         HTTP_422_UNPROCESSABLE_ENTITY,
         "invalid_input",
-        "Some fields are missing or invalid.",
-        {"fields": problems} if problems else None,
+        "Some fields are missing or invalid: " + ", ".join(problems)
+        if problems
+        else "The request is invalid.",
+        problems,
     )
+
+
+def _api_error(request: Request[Any, Any, Any], exc: ApiError) -> Response[Any]:
+    return _respond(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
 
 def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    codes = {
-        HTTP_401_UNAUTHORIZED: "not_authenticated",
-        HTTP_403_FORBIDDEN: "forbidden",
-        HTTP_404_NOT_FOUND: "not_found",
-    }
-    code = codes.get(exc.status_code, "http_error")
-    response = _respond(exc.status_code, code, str(exc.detail))
-    if exc.headers:
-        response.headers.update(exc.headers)
-    return response
-
-
-def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    logger.exception("unexpected error on %s %s", request.method, request.url.path)
-    return _respond(
-        HTTP_500_INTERNAL_SERVER_ERROR,
-        "internal_error",
-        "Something went wrong on our side. Try again; if it keeps happening, tell the hub's "
-        "operator the request id.",
-    )
+    status = exc.status_code
+    if status >= HTTP_500_INTERNAL_SERVER_ERROR:
+        return _internal_error(request, exc)
+    code, fallback = _HTTP_ERRORS.get(status, ("http_error", HTTPStatus(status).phrase + "."))
+    detail = str(exc.detail)
+    # Litestar's own details for client errors ("JSON is malformed: invalid character (byte 1)")
+    # describe the request's form, never its values; the bare status phrase is replaced.
+    if detail in ("", HTTPStatus(status).phrase):
+        message = fallback
+    elif status == HTTP_400_BAD_REQUEST:
+        message = f"{fallback.rstrip('.')}: {detail}"
+    else:
+        message = detail
+    if status == 405 and exc.headers and "allow" in {k.lower() for k in exc.headers}:
+        allowed = next(v for k, v in exc.headers.items() if k.lower() == "allow")
+        message = f"{request.method} is not accepted here. Allowed: {allowed}."
+    return _respond(status, code, message, None, exc.headers)
 
 
 exception_handlers: dict[type[Exception] | int, Any] = {
     CoreError: _core_error,
     ValidationException: _validation,
-    NotAuthorizedException: _http,
-    PermissionDeniedException: _http,
+    ApiError: _api_error,
     HTTPException: _http,
-    Exception: _unexpected,
+    Exception: _internal_error,
 }

@@ -34,6 +34,8 @@ def create_engine(url: str, *, echo: bool = False, **kwargs: Any) -> AsyncEngine
     """An async engine for `url` (already in its async form: `postgresql+psycopg`,
     `sqlite+aiosqlite`). A SQLite file's folder is created if missing."""
     parsed = make_url(url)
+    # Statement parameters (password hashes, sealed credentials) stay out of errors and logs.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -1,17 +1,30 @@
-"""`/api/auth`: register, log in, log out, who am I."""
+"""`/api/auth`: register, log in, log out, who am I.
+
+Programs use the bearer token from the body. Browsers get two cookies: `g4hub_session` (the
+token; HttpOnly, so page scripts cannot read it) and `g4hub_csrf` (readable, to be echoed in
+`X-CSRF-Token` on unsafe requests; see `auth/csrf.py`). Both are SameSite=Lax rather than Strict:
+Lax already withholds them from another site's POST, PUT, PATCH and DELETE, from its iframes and
+its scripts' requests, and the CSRF token guards unsafe requests on its own; Strict would also
+drop them on a plain link into the dashboard (from an email, a chat), which would then open
+signed out, for no protection that GET requests, which change nothing, need.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import JSONBody
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
 
-from g4hub_core import Unit
+from g4hub_core import AccessDenied, Unit
+from hub_api.auth.csrf import CSRF_COOKIE, CsrfTokens, refuse_cross_site
 from hub_api.auth.middleware import SESSION_COOKIE
+from hub_api.auth.openapi import PublicOperation
 from hub_api.auth.principal import Principal
 from hub_api.auth.schemas import (
     LoginRequest,
@@ -20,21 +33,66 @@ from hub_api.auth.schemas import (
     RegisterResponse,
     TokenResponse,
 )
+from hub_api.auth.throttle import LoginThrottle, LoginThrottled
 from hub_api.auth.tokens import TokenCodec
+from hub_api.errors import ApiError, documented_errors
 
-__all__ = ["AuthController"]
+__all__ = ["AuthController", "session_cookies"]
+
+# Token responses must not be kept by caches (RFC 6749 §5.1).
+_NO_STORE = {"Cache-Control": "no-store"}
 
 
-def session_cookie(request: Request[Any, Any, Any], token: str) -> Cookie:
+def _cookies(
+    request: Request[Any, Any, Any], session: str, csrf: str, max_age: int
+) -> list[Cookie]:
+    secure: bool = request.app.state.api_settings.cookie_secure
+    samesite: Literal["lax"] = "lax"
+    return [
+        Cookie(
+            key=SESSION_COOKIE,
+            value=session,
+            httponly=True,
+            samesite=samesite,
+            secure=secure,
+            max_age=max_age,
+            path="/",
+        ),
+        # Readable by the page's scripts on purpose: they copy it into X-CSRF-Token.
+        Cookie(
+            key=CSRF_COOKIE,
+            value=csrf,
+            httponly=False,
+            samesite=samesite,
+            secure=secure,
+            max_age=max_age,
+            path="/",
+        ),
+    ]
+
+
+def session_cookies(request: Request[Any, Any, Any], token: str) -> list[Cookie]:
+    """The session and CSRF cookies for a freshly issued `token`."""
     codec: TokenCodec = request.app.state.tokens
-    return Cookie(
-        key=SESSION_COOKIE,
-        value=token,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.api_settings.cookie_secure,
-        max_age=int(codec.ttl.total_seconds()),
-        path="/",
+    csrf: CsrfTokens = request.app.state.csrf
+    return _cookies(request, token, csrf.token_for(token), int(codec.ttl.total_seconds()))
+
+
+def _same_site_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    refuse_cross_site(connection)
+
+
+def _client_address(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _too_many_attempts(retry_after: int) -> ApiError:
+    return ApiError(
+        HTTP_429_TOO_MANY_REQUESTS,
+        "too_many_attempts",
+        f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
+        details={"retry_after": retry_after},
+        headers={"Retry-After": str(retry_after)},
     )
 
 
@@ -42,14 +100,21 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/register", exclude_from_auth=True, status_code=HTTP_201_CREATED)
+    @post(
+        "/register",
+        exclude_from_auth=True,
+        operation_class=PublicOperation,
+        guards=[_same_site_only],
+        raises=documented_errors(403, 409),
+        status_code=HTTP_201_CREATED,
+    )
     async def register(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[RegisterRequest],
         anonymous_unit: NamedDependency[Unit],
     ) -> Response[RegisterResponse]:
-        """Create a tenant and its owner; answers a token and sets the session cookie."""
+        """Create a tenant and its owner; answers a bearer token and sets the session cookies."""
         registration = await anonymous_unit.accounts.register(
             email=data.email,
             password=data.password.get_secret_value(),
@@ -65,32 +130,49 @@ class AuthController(Controller):
             user=registration.user, tenant=registration.tenant, access_token=token
         )
         return Response(
-            body, status_code=HTTP_201_CREATED, cookies=[session_cookie(request, token)]
+            body,
+            status_code=HTTP_201_CREATED,
+            cookies=session_cookies(request, token),
+            headers=_NO_STORE,
         )
 
-    @post("/login", exclude_from_auth=True, status_code=HTTP_200_OK)
+    @post(
+        "/login",
+        exclude_from_auth=True,
+        operation_class=PublicOperation,
+        guards=[_same_site_only],
+        raises=documented_errors(401, 403, 429),
+        status_code=HTTP_200_OK,
+    )
     async def login(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[LoginRequest],
         anonymous_unit: NamedDependency[Unit],
     ) -> Response[TokenResponse]:
-        """Exchange email and password for a bearer token (and the session cookie)."""
-        user = await anonymous_unit.accounts.authenticate(
-            email=data.email, password=data.password.get_secret_value()
-        )
+        """Exchange email and password for a bearer token (and the session cookies). Failed
+        attempts are limited per client address and per email: past the limit, 429 with
+        `Retry-After`."""
+        throttle: LoginThrottle = request.app.state.login_throttle
+        try:
+            with throttle.attempt(
+                address=_client_address(request), email=data.email, failures=AccessDenied
+            ):
+                user = await anonymous_unit.accounts.authenticate(
+                    email=data.email, password=data.password.get_secret_value()
+                )
+        except LoginThrottled as throttled:
+            raise _too_many_attempts(throttled.retry_after) from None
         codec: TokenCodec = request.app.state.tokens
         token = codec.issue(user_id=user.id, tenant_id=user.tenant_id, email=user.email)
         body = TokenResponse(access_token=token, expires_in=int(codec.ttl.total_seconds()))
-        return Response(body, cookies=[session_cookie(request, token)])
+        return Response(body, cookies=session_cookies(request, token), headers=_NO_STORE)
 
     @post("/logout", status_code=HTTP_200_OK)
-    async def logout(self) -> Response[dict[str, str]]:
-        """End the browser session (clears the cookie). Bearer tokens expire on their own."""
-        return Response(
-            {"status": "signed_out"},
-            cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True)],
-        )
+    async def logout(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
+        """End the browser session (clears its cookies). A bearer token stays valid until it
+        expires: a program that wants it gone discards it."""
+        return Response({"status": "signed_out"}, cookies=_cookies(request, "", "", max_age=0))
 
     @get("/me")
     async def me(

@@ -7,18 +7,30 @@ import secrets
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import jwt
 
 from g4hub_core.db.base import utcnow
 from hub_api.auth.principal import Principal
 
-__all__ = ["TokenCodec", "load_jwt_secret"]
+__all__ = ["TokenCodec", "TokenRejected", "load_jwt_secret"]
 
 _ALGORITHM = "HS256"
 
 
+class TokenRejected(Exception):
+    """A token that names no one: `reason` is "expired" or "invalid" (bad signature, malformed,
+    missing claims). Never carries the token itself."""
+
+    def __init__(self, reason: Literal["expired", "invalid"]) -> None:
+        super().__init__(f"token {reason}")
+        self.reason = reason
+
+
 class TokenCodec:
+    """Issues and reads access tokens. `ttl_seconds` may be negative in tests (an expired token)."""
+
     def __init__(self, secret: str, ttl_seconds: int) -> None:
         self._secret = secret
         self.ttl = timedelta(seconds=ttl_seconds)
@@ -37,19 +49,35 @@ class TokenCodec:
         }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
-    def read(self, token: str, *, via_cookie: bool = False) -> Principal | None:
-        """The principal a valid token names; `None` for an invalid or expired one."""
+    def decode(self, token: str, *, via_cookie: bool = False) -> Principal:
+        """The principal a valid token names. Raises `TokenRejected`."""
         try:
             claims = jwt.decode(
-                token, self._secret, algorithms=[_ALGORITHM], options={"require": ["exp", "sub"]}
+                token,
+                self._secret,
+                # One algorithm only: a token cannot choose "none" or another key type.
+                algorithms=[_ALGORITHM],
+                options={"require": ["exp", "iat", "sub", "tid"]},
             )
+        except jwt.ExpiredSignatureError:
+            raise TokenRejected("expired") from None
+        except jwt.PyJWTError:
+            raise TokenRejected("invalid") from None
+        try:
             return Principal(
                 user_id=uuid.UUID(claims["sub"]),
                 tenant_id=uuid.UUID(claims["tid"]),
                 email=str(claims.get("email", "")),
                 via_cookie=via_cookie,
             )
-        except (jwt.PyJWTError, KeyError, ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
+            raise TokenRejected("invalid") from None
+
+    def read(self, token: str, *, via_cookie: bool = False) -> Principal | None:
+        """The principal a valid token names; `None` for an invalid or expired one."""
+        try:
+            return self.decode(token, via_cookie=via_cookie)
+        except TokenRejected:
             return None
 
 

@@ -1,0 +1,118 @@
+"""What the OpenAPI schema tells clients about signing in and about errors.
+
+- Every operation requires a bearer token or the session cookie (`SECURITY`, set app-wide, so a
+  new route is documented as protected, as the middleware treats it); the few public routes
+  mark themselves with `operation_class=PublicOperation`.
+- Every operation documents the errors the hub answers in its one shape (`ERROR_SCHEMA`), in
+  place of Litestar's default error schema, which the hub never sends: 400 and 422 when it takes
+  input, 401 and 403 when it needs sign-in, 404 when its path has parameters, 500 always. A
+  route adds its own with `raises=documented_errors(409, ...)`. `OpenApiErrorsPlugin` gives
+  every route this operation class as it is registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Operation,
+    Parameter,
+    SecurityRequirement,
+    SecurityScheme,
+)
+from litestar.plugins import ReceiveRoutePlugin
+from litestar.routes import BaseRoute, HTTPRoute
+
+from hub_api.auth.csrf import CSRF_COOKIE, CSRF_HEADER
+from hub_api.auth.middleware import SESSION_COOKIE
+from hub_api.errors import ERROR_SCHEMA
+
+__all__ = ["COMPONENTS", "SECURITY", "HubOperation", "OpenApiErrorsPlugin", "PublicOperation"]
+
+SECURITY: list[SecurityRequirement] = [{"BearerToken": []}, {"SessionCookie": []}]
+
+COMPONENTS = Components(
+    security_schemes={
+        "BearerToken": SecurityScheme(
+            type="http",
+            scheme="bearer",
+            bearer_format="JWT",
+            description="The `access_token` from `POST /api/auth/login` or `/register`, sent "
+            "as `Authorization: Bearer <token>`. For programs.",
+        ),
+        "SessionCookie": SecurityScheme(
+            type="apiKey",
+            name=SESSION_COOKIE,
+            security_scheme_in="cookie",
+            description="The browser's session, set by sign-in (HttpOnly). POST, PUT, PATCH and "
+            f"DELETE with it must also send the `{CSRF_HEADER}` header set to the value of the "
+            f"`{CSRF_COOKIE}` cookie.",
+        ),
+    }
+)
+
+_DESCRIPTIONS = {
+    "400": "The request could not be read (a body that is not JSON, for one).",
+    "401": "Not signed in: the token is missing, expired or invalid.",
+    "403": f"Signed in by the session cookie without a matching `{CSRF_HEADER}` header.",
+    "404": "Not found (also what another tenant's ids answer).",
+    "409": "Conflicts with the current state (an email taken, a sync already running).",
+    "422": "Invalid input: `details` names each field and its problem.",
+    "429": "Too many attempts: wait the seconds `Retry-After` says.",
+    "500": "The hub failed; `details.request_id` identifies the request in its logs.",
+    "502": "The store failed; the message is the store's problem, in words for the merchant.",
+    "504": "The store did not answer in time.",
+}
+
+
+def _error(status: str, description: str | None = None) -> OpenAPIResponse:
+    return OpenAPIResponse(
+        description=description or _DESCRIPTIONS.get(status) or HTTPStatus(int(status)).phrase,
+        content={"application/json": OpenAPIMediaType(schema=ERROR_SCHEMA)},
+    )
+
+
+@dataclass
+class HubOperation(Operation):
+    """An operation documenting the hub's error responses (see the module's docstring)."""
+
+    def __post_init__(self) -> None:
+        responses = self.responses if self.responses is not None else {}
+        for status, response in list(responses.items()):
+            if status[0] in "45" and isinstance(response, OpenAPIResponse):
+                responses[status] = _error(status, _DESCRIPTIONS.get(status))
+        wanted = ["500"]
+        if "400" in responses:  # Litestar adds 400 to any operation that takes input
+            wanted.append("422")
+        if self.security:
+            wanted += ["401", "403"]
+        if any(isinstance(p, Parameter) and p.param_in == "path" for p in self.parameters or ()):
+            wanted.append("404")
+        for status in wanted:
+            responses.setdefault(status, _error(status))
+        self.responses = dict(sorted(responses.items()))
+
+
+@dataclass
+class PublicOperation(HubOperation):
+    """The operation of a route that needs no sign-in: it drops the app-wide requirement."""
+
+    def __post_init__(self) -> None:
+        self.security = None
+        super().__post_init__()
+
+
+class OpenApiErrorsPlugin(ReceiveRoutePlugin):
+    """Makes each registered route's operation a `HubOperation` unless it chose its own."""
+
+    def receive_route(self, route: BaseRoute) -> None:
+        if not isinstance(route, HTTPRoute):
+            return
+        for handler in route.route_handlers:
+            if isinstance(handler, HTTPRouteHandler) and handler.operation_class is Operation:
+                handler.operation_class = HubOperation

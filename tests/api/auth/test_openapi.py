@@ -1,0 +1,55 @@
+"""The OpenAPI schema tells clients how to authenticate, and which routes need it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+
+async def test_the_schema_declares_bearer_auth_on_protected_routes_only(
+    client: AsyncTestClient[Any],
+) -> None:
+    response = await client.get("/schema/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["BearerToken"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": schemes["BearerToken"]["description"],
+    }
+    assert schemes["SessionCookie"]["in"] == "cookie"
+    assert schemes["SessionCookie"]["name"] == "g4hub_session"
+    paths = schema["paths"]
+    for path, method in (("/api/auth/me", "get"), ("/api/auth/logout", "post")):
+        assert {"BearerToken": []} in paths[path][method]["security"], path
+    for path, method in (
+        ("/api/auth/login", "post"),
+        ("/api/auth/register", "post"),
+        ("/health", "get"),
+    ):
+        assert "security" not in paths[path][method], path
+
+
+async def test_every_error_response_is_documented_in_the_hubs_shape(
+    client: AsyncTestClient[Any],
+) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    paths = schema["paths"]
+
+    login = paths["/api/auth/login"]["post"]["responses"]
+    assert {"400", "401", "403", "422", "429", "500"} <= set(login)
+    assert "409" in paths["/api/auth/register"]["post"]["responses"]
+    assert {"401", "403", "500"} <= set(paths["/api/auth/me"]["get"]["responses"])
+    for item in paths.values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    body = response["content"]["application/json"]["schema"]
+                    assert body["required"] == ["error"], (status, operation["operationId"])
+                    assert body["properties"]["error"]["required"] == ["code", "message", "details"]
