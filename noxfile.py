@@ -80,3 +80,10 @@ def bench(session: nox.Session) -> None:
     _install(session)
     session.run("python", "benchmarks/bench_connectors.py", *session.posargs)
     session.run("python", "benchmarks/bench_core.py", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """`g4hub demo` from the locked workspace (`nox -s demo -- --port 9000`)."""
+    _install(session)
+    session.run("g4hub", "demo", *session.posargs)

@@ -12,6 +12,7 @@ from g4hub_core.db.base import utcnow
 from g4hub_core.models import SyncLog
 from g4hub_core.sync.jobs import SyncJob
 from g4hub_core.sync.recovery import INTERRUPTED_MESSAGE
+from g4hub_core.sync.runner import DatabaseQueue, EmbeddedRunner
 from tests.core.sync.helpers import HubFactory, add_store, idle, rows, wait_for
 
 
@@ -124,3 +125,52 @@ async def test_stopping_leaves_waiting_jobs_queued_for_the_next_start(
         assert (await unit.sync.get(running.id)).error_code == "interrupted"
     async with hub.unit(tenant_b) as unit:
         assert (await unit.sync.get(waiting.id)).status == "succeeded"
+
+
+async def test_a_polling_runner_runs_syncs_another_process_queued(make_hub: HubFactory) -> None:
+    store, other = FakeWooCommerceStore(products=30), FakeWooCommerceStore(products=5)
+    web = await make_hub(start=False)
+    web.jobs = DatabaseQueue()  # a web process that leaves syncs to workers
+    await web.start()
+    tenant_id, store_id = await add_store(web, store)
+    other_tenant, other_store = await add_store(web, other)
+    # Another worker's sync in progress: a worker that does not recover leaves it alone.
+    elsewhere = await insert_log(web, other_tenant, other_store, "running")
+    async with web.unit(tenant_id) as unit:
+        log = await unit.sync.request(store_id)
+    async with web.unit(tenant_id) as unit:
+        assert (await unit.sync.get(log.id)).status == "queued"
+
+    worker = await make_hub(store, start=False)
+    worker.jobs = EmbeddedRunner(worker, poll_interval=0.01, recover=False)
+    await worker.start()
+    done = await wait_for(worker, tenant_id, log.id, lambda log: log.status == "succeeded")
+    await worker.jobs.stop()
+
+    assert done.products_created == 30
+    async with web.unit(other_tenant) as unit:
+        assert (await unit.sync.get(elsewhere)).status == "running"
+
+
+async def test_a_polling_runner_takes_no_more_jobs_than_it_has_slots(
+    make_hub: HubFactory,
+) -> None:
+    stores = [FakeWooCommerceStore(products=5, seed=seed) for seed in (1, 2, 3)]
+    worker = await make_hub(start=False, sync_concurrency=2)
+    worker.jobs = DatabaseQueue()
+    with stores[0].serve(), stores[1].serve(), stores[2].serve():
+        for store in stores:
+            tenant_id, store_id = await add_store(worker, store)
+            async with worker.unit(tenant_id) as unit:
+                await unit.sync.request(store_id)
+        runner = EmbeddedRunner(worker, poll_interval=3600, recover=False)
+        worker.jobs = runner
+        await runner.start()  # takes two jobs at once, then polls again in an hour
+        assert await runner.poll_once() == 0  # both slots are busy
+        await idle(worker)
+        assert await runner.poll_once() == 1
+        await idle(worker)
+        await runner.stop()
+    async with worker.unit() as unit:
+        statuses = (await unit.session.scalars(select(SyncLog.status))).all()
+    assert statuses == ["succeeded"] * 3

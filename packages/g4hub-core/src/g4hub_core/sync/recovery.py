@@ -9,7 +9,7 @@ from g4hub_core.db.base import utcnow
 from g4hub_core.models import SyncLog
 from g4hub_core.sync.jobs import SyncJob
 
-__all__ = ["INTERRUPTED_MESSAGE", "recover_abandoned"]
+__all__ = ["INTERRUPTED_MESSAGE", "queued_jobs", "recover_abandoned"]
 
 INTERRUPTED_MESSAGE = (
     "The sync was interrupted (the hub stopped while it ran). Products synced before that are "
@@ -32,9 +32,19 @@ async def recover_abandoned(session: AsyncSession) -> list[SyncJob]:
             finished_at=now,
         )
     )
-    queued = await session.execute(
+    return await queued_jobs(session)
+
+
+async def queued_jobs(session: AsyncSession, *, limit: int | None = None) -> list[SyncJob]:
+    """The `queued` syncs of every tenant as jobs, oldest first (at most `limit`). Safe to run
+    alongside other runners: it only reads, and the engine starts a log only while it is
+    still queued."""
+    statement = (
         select(SyncLog.tenant_id, SyncLog.store_id, SyncLog.id)
         .where(SyncLog.status == "queued")
-        .order_by(SyncLog.created_at)
+        .order_by(SyncLog.created_at, SyncLog.id)
     )
+    if limit is not None:
+        statement = statement.limit(limit)
+    queued = await session.execute(statement)
     return [SyncJob(tenant_id, store_id, log_id) for tenant_id, store_id, log_id in queued]

@@ -1,19 +1,30 @@
-"""The embedded runner: sync jobs as tasks in this process, a bounded number at once."""
+"""Running sync jobs: the embedded runner (tasks in this process, a bounded number at once),
+and `DatabaseQueue` for a hub whose syncs run in other processes.
+
+    Hub(settings)                                   # the embedded default: syncs run in-process
+    hub.jobs = EmbeddedRunner(hub, poll_interval=2, recover=False)   # a worker (`g4hub worker`)
+    Hub(settings, jobs=DatabaseQueue())             # a web process that leaves syncs to workers
+
+A worker's runner polls the database for `queued` syncs, so any process sharing the database
+can queue work for it. Several workers may poll at once: the engine starts a log only while it
+is still queued, so a job two of them pick up runs once.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from typing import TYPE_CHECKING
 
 from g4hub_core.sync.jobs import SyncJob
-from g4hub_core.sync.recovery import recover_abandoned
+from g4hub_core.sync.recovery import queued_jobs, recover_abandoned
 
 if TYPE_CHECKING:
     from g4hub_core.hub import Hub
 
-__all__ = ["EmbeddedRunner"]
+__all__ = ["DatabaseQueue", "EmbeddedRunner"]
 
 logger = logging.getLogger("g4hub_core.sync")
 
@@ -21,31 +32,61 @@ logger = logging.getLogger("g4hub_core.sync")
 class EmbeddedRunner:
     """Runs each job with `hub.sync_engine` in this process, at most
     `settings.sync_concurrency` at once. Jobs enqueued before `start()` wait for it; a job
-    enqueued again while it waits or runs is not run twice."""
+    enqueued again while it waits or runs is not run twice.
 
-    def __init__(self, hub: Hub) -> None:
+    `recover` (default): on start, syncs left `running` are marked failed ("interrupted") and
+    queued ones are run. That is right only for the one runner on its database; runners that
+    share a database (workers) pass `recover=False`, or they would fail each other's running
+    syncs. `poll_interval` (seconds; default `None`, no polling): also look for queued syncs in
+    the database that often, taking at most as many as there are free slots, so syncs queued
+    by another process (`g4hub serve --no-sync`) are run here.
+    """
+
+    def __init__(
+        self, hub: Hub, *, poll_interval: float | None = None, recover: bool = True
+    ) -> None:
+        if poll_interval is not None and poll_interval <= 0:
+            raise ValueError("poll_interval must be positive")
         self._hub = hub
-        self._slots = asyncio.Semaphore(hub.settings.sync_concurrency)
+        self._concurrency = hub.settings.sync_concurrency
+        self._slots = asyncio.Semaphore(self._concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: list[SyncJob] = []
         self._known: set[uuid.UUID] = set()
         """Logs with a job waiting or running here."""
         self._running = False
+        self._poll_interval = poll_interval
+        self._recover = recover
+        self._poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Recover what a crash left (`running` → failed "interrupted"; `queued` → run) and
-        begin running jobs."""
-        async with self._hub.unit() as unit:
-            recovered = await recover_abandoned(unit.session)
+        """Recover what a crash left (with `recover`: `running` → failed "interrupted";
+        `queued` → run), begin running jobs, and begin polling (with `poll_interval`)."""
+        recovered: list[SyncJob] = []
+        if self._recover:
+            async with self._hub.unit() as unit:
+                recovered = await recover_abandoned(unit.session)
+        elif self._poll_interval is None:
+            async with self._hub.unit() as unit:
+                recovered = await queued_jobs(unit.session)
         self._running = True
         pending, self._pending = self._pending, []
         self._known.clear()
         for job in [*recovered, *pending]:
             await self.enqueue(job)
+        if self._poll_interval is not None:
+            await self.poll_once()
+            self._poller = asyncio.create_task(self._poll(self._poll_interval), name="sync poll")
 
     async def stop(self) -> None:
-        """Cancel running jobs (each records that it was interrupted) and wait for them."""
+        """Stop taking jobs (and polling); cancel running jobs (each records that it was
+        interrupted) and wait for them. Jobs still waiting for a slot stay queued."""
         self._running = False
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+            self._poller = None
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -67,6 +108,30 @@ class EmbeddedRunner:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def poll_once(self) -> int:
+        """Take queued syncs from the database, as many as there are free slots; returns how
+        many were new here."""
+        free = self._concurrency - len(self._tasks)
+        if free <= 0 or not self._running:
+            return 0
+        async with self._hub.unit() as unit:
+            jobs = await queued_jobs(unit.session, limit=free)
+        taken = 0
+        for job in jobs:
+            if job.log_id not in self._known:
+                taken += 1
+            await self.enqueue(job)
+        return taken
+
+    async def _poll(self, interval: float) -> None:
+        while self._running:
+            await asyncio.sleep(interval)
+            try:
+                await self.poll_once()
+            except Exception:
+                # The database may be away for a moment (a restart, a failover): keep polling.
+                logger.warning("looking for queued syncs failed; retrying", exc_info=True)
+
     async def _run(self, job: SyncJob) -> None:
         try:
             async with self._slots:
@@ -78,3 +143,17 @@ class EmbeddedRunner:
             logger.exception("sync %s of store %s crashed", job.log_id, job.store_id)
         finally:
             self._known.discard(job.log_id)
+
+
+class DatabaseQueue:
+    """The job queue of a hub whose syncs run elsewhere: a requested sync stays a `queued` row
+    in the database, where a worker's polling `EmbeddedRunner` finds it. Nothing runs here."""
+
+    async def start(self) -> None:
+        """Nothing to start: workers recover and run the jobs."""
+
+    async def stop(self) -> None:
+        """Nothing runs here, so nothing to stop."""
+
+    async def enqueue(self, job: SyncJob) -> None:
+        """The queued log is the job; a worker polling the database takes it."""

@@ -1,0 +1,189 @@
+"""What the CLI's long-running commands share: running the app under uvicorn on a socket bound
+first (so a port in use is a one-line error), stopping on SIGINT/SIGTERM, logging set up once,
+and checking the database's schema."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import sys
+from collections.abc import Callable, Iterator
+
+import uvicorn
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from g4hub_core import Hub, HubSettings
+from g4hub_core.db import current_revision
+from g4hub_core.db.migrate import alembic_config
+from hub_api.app import create_app
+from hub_api.logging import configure_logging
+from hub_api.settings import ApiSettings
+
+__all__ = [
+    "CliError",
+    "bind",
+    "database_label",
+    "head_revision",
+    "public_url",
+    "require_schema",
+    "say",
+    "serve_app",
+    "stop_signals",
+]
+
+
+class CliError(Exception):
+    """A known failure: `g4hub` prints its message on one line and exits with status 1."""
+
+
+def say(text: str) -> None:
+    """Write a line for the person at the terminal (flushed: the output may be a pipe)."""
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def database_label(settings: HubSettings) -> str:
+    """The database URL without its password (or its driver: `postgresql://…`, `sqlite:///…`)."""
+    url = make_url(settings.resolved_database_url)
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision."""
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def require_schema(engine: AsyncEngine) -> None:
+    """Raise `CliError` unless the database is at the newest schema."""
+    current, head = await current_revision(engine), head_revision()
+    if current != head:
+        state = f"at {current}" if current else "empty"
+        raise CliError(
+            f"the database is {state}, not at the newest schema ({head}): "
+            "run `g4hub db upgrade` first"
+        )
+
+
+@contextlib.contextmanager
+def stop_signals(on_signal: Callable[[int], None]) -> Iterator[None]:
+    """Call `on_signal(n)` on the n-th SIGINT or SIGTERM while the block runs (in the running
+    event loop), instead of Python's KeyboardInterrupt or termination."""
+    loop = asyncio.get_running_loop()
+    count = 0
+
+    def handle() -> None:
+        nonlocal count
+        count += 1
+        on_signal(count)
+
+    installed: list[signal.Signals] = []
+    previous: dict[signal.Signals, object] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, handle)
+            installed.append(sig)
+        except NotImplementedError:  # Windows' event loops have no signal handlers
+            previous[sig] = signal.signal(sig, lambda *_: loop.call_soon_threadsafe(handle))
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)  # type: ignore[arg-type]
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server without its own signal handling: `stop_signals` drives it, so a
+    signal stops the server and the command goes on to shut down what else it runs."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = asyncio.Event()
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            self.ready.set()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A socket bound to `host:port` (0: a free port), or `CliError` saying why not."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        hint = " (another program uses it; pick another with --port)" if port else ""
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
+    return sock
+
+
+def public_url(sock: socket.socket) -> str:
+    """The URL a browser on this machine opens for the bound socket."""
+    host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", ""):  # noqa: S104 (reading the address, not choosing it)
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+async def serve_app(
+    hub: Hub,
+    api: ApiSettings,
+    *,
+    on_ready: Callable[[str], None],
+    before_start: Callable[[], None] | None = None,
+) -> None:
+    """Bind `api.host:api.port`, call `before_start()`, migrate the hub's database, then serve
+    the app until SIGINT or SIGTERM; `on_ready(url)` once it answers. The app's lifespan starts
+    and closes the hub."""
+    configure_logging(api)
+    listening = bind(api.host, api.port)
+    try:
+        if before_start is not None:
+            before_start()
+        await hub.upgrade()
+        app = create_app(api_settings=api, hub=hub)
+        config = uvicorn.Config(
+            app, lifespan="on", log_config=None, access_log=False, server_header=False
+        )
+        server = _Server(config)
+
+        def stop(count: int) -> None:
+            server.should_exit = True
+            if count > 1:  # a second Ctrl-C: stop waiting for open connections
+                server.force_exit = True
+
+        with stop_signals(stop):
+            serving = asyncio.create_task(server.serve(sockets=[listening]))
+            ready = asyncio.create_task(server.ready.wait())
+            await asyncio.wait({serving, ready}, return_when=asyncio.FIRST_COMPLETED)
+            ready.cancel()
+            if server.ready.is_set():
+                on_ready(public_url(listening))
+            try:
+                await serving
+            except SystemExit:  # uvicorn's answer to a failed startup, logged above
+                raise CliError("the server could not start (see the log above)") from None
+    finally:
+        listening.close()
+        await hub.engine.dispose()
