@@ -10,6 +10,14 @@ from g4hub_core import Hub
 from g4hub_core.models import Store, Tenant
 from g4hub_core.stores.connection import connector_config, seal_settings
 
+# Valid settings of a store nobody connects to: for rows that only need a sealed store.
+CREDENTIALS = {
+    "platform": "woocommerce",
+    "store_url": "https://shop.example",
+    "consumer_key": "ck_" + "1" * 40,
+    "consumer_secret": "cs_" + "2" * 40,
+}
+
 
 async def insert_tenant(hub: Hub, name: str = "Acme") -> uuid.UUID:
     async with hub.unit() as unit:

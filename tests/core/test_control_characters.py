@@ -8,14 +8,7 @@ from pydantic import ValidationError
 
 from g4hub_core import Hub, InvalidInput, NotFound
 from g4hub_core.stores.schemas import StoreCreate, StoreUpdate
-from tests.core.factories import insert_store, insert_tenant
-
-CREDENTIALS = {
-    "platform": "woocommerce",
-    "store_url": "https://shop.example",
-    "consumer_key": "ck_" + "1" * 40,
-    "consumer_secret": "cs_" + "2" * 40,
-}
+from tests.core.factories import CREDENTIALS, insert_store, insert_tenant
 
 
 async def test_searches_and_ids_with_nul_find_nothing_instead_of_failing(hub: Hub) -> None:

@@ -12,14 +12,7 @@ from sqlalchemy.exc import StatementError
 
 from g4hub_core import Hub
 from g4hub_core.models import StoreProduct
-from tests.core.factories import insert_store, insert_tenant
-
-CREDENTIALS = {
-    "platform": "woocommerce",
-    "store_url": "https://shop.example",
-    "consumer_key": "ck_" + "1" * 40,
-    "consumer_secret": "cs_" + "2" * 40,
-}
+from tests.core.factories import CREDENTIALS, insert_store, insert_tenant
 
 
 async def test_prices_are_exact_and_times_come_back_aware_utc(hub: Hub) -> None:
