@@ -42,17 +42,14 @@ def _flat(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
     }
 
 
-class StoreCredentials(BaseModel):
-    """A store's connection settings in the connector's flat format, without a name: what the
-    wizard tests before saving. Platform-specific rules (which credentials a platform needs, the
-    URL's shape) are the connector's, checked by the service."""
+class _ConnectionFields(BaseModel):
+    """The connection settings a store is written with, besides its platform and URL: shared by
+    the settings of a new store and by a change to one."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     _printable = model_validator(mode="before")(_no_control_characters)
 
-    platform: str
-    store_url: str
     api_version: str | None = None
     api: Literal["rest", "graphql"] | None = None
     """Shopify only: the REST Admin API (default) or the GraphQL Admin API."""
@@ -61,6 +58,15 @@ class StoreCredentials(BaseModel):
     access_token: SecretStr | None = None
     client_id: str | None = None
     client_secret: SecretStr | None = None
+
+
+class StoreCredentials(_ConnectionFields):
+    """A store's connection settings in the connector's flat format, without a name: what the
+    wizard tests before saving. Platform-specific rules (which credentials a platform needs, the
+    URL's shape) are the connector's, checked by the service."""
+
+    platform: str
+    store_url: str
 
     def connector_settings(self) -> dict[str, Any]:
         """The flat mapping `connector_config` takes, without the fields left out."""
@@ -73,27 +79,16 @@ class StoreCreate(StoreCredentials):
     name: str = Field(min_length=1, max_length=200)
 
 
-class StoreUpdate(BaseModel):
+class StoreUpdate(_ConnectionFields):
     """A change to a store: only the fields given change. A store cannot move to another
     platform; `platform` is accepted (a form may send the whole store back) but must match.
 
     Changing the URL, API version or any credential tests the connection again; a new access
     token replaces a Shopify app's client ID and secret, and the other way round."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    _printable = model_validator(mode="before")(_no_control_characters)
-
     name: str | None = Field(default=None, min_length=1, max_length=200)
     platform: str | None = None
     store_url: str | None = None
-    api_version: str | None = None
-    api: Literal["rest", "graphql"] | None = None
-    consumer_key: SecretStr | None = None
-    consumer_secret: SecretStr | None = None
-    access_token: SecretStr | None = None
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
 
     def connection_changes(self) -> dict[str, Any]:
         """The connection settings this update gives, in the flat format."""
