@@ -1,7 +1,7 @@
-"""Tenant isolation over the API: another tenant's ids are 404 on every route that takes an id,
-exactly as unknown ids, and nothing they try changes the owner's data.
+"""Tenant isolation over the API and the web pages: another tenant's ids are 404 on every route
+that takes an id, exactly as unknown ids, and nothing they try changes the owner's data.
 
-The routes are read from the app itself: a new route with a path parameter fails
+The routes are read from the app itself: a new route with a path parameter (JSON or page) fails
 `test_every_route_with_an_id_is_covered` until it has a case here.
 """
 
@@ -18,6 +18,8 @@ from litestar.testing import AsyncTestClient
 from g4hub_connectors.testing import FakeWooCommerceStore
 from tests.api.stores.helpers import Account, add_store, sign_up
 from tests.api.sync.helpers import wait_for_sync
+from tests.api.web.helpers import post_form
+from tests.api.web.helpers import sign_up as web_sign_up
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,34 @@ def cases(owned: Owned) -> dict[tuple[str, str], Case]:
     }
 
 
+def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
+    """The web pages' routes with an id; POST bodies are forms (the `_csrf` is added when sent)."""
+    store = f"/stores/{owned.store_id}"
+    path = "/stores/{store_id:str}"
+    edit = {"name": "Taken over", "store_url": woo_url, "consumer_key": "ck_" + "1" * 40}
+    return {
+        ("GET", path): (store, None),
+        ("GET", path + "/sync-status"): (f"{store}/sync-status", None),
+        ("POST", path + "/test"): (f"{store}/test", {}),
+        ("POST", path + "/sync"): (f"{store}/sync", {}),
+        ("GET", path + "/edit"): (f"{store}/edit", None),
+        ("POST", path + "/edit"): (f"{store}/edit", edit),
+        ("GET", path + "/delete"): (f"{store}/delete", None),
+        ("POST", path + "/delete"): (f"{store}/delete", {}),
+    }
+
+
 # Query parameters that name an id get the same treatment.
 QUERY_CASES = ["/api/sync/logs?store_id={store_id}"]
+
+# Path parameters that are not ids: the API's schema pages and our static files.
+NOT_IDS = ("/schema", "/static/")
 
 
 def routes_with_ids(client: AsyncTestClient[Any]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for route in client.app.routes:
-        if not isinstance(route, HTTPRoute) or not route.path.startswith("/api/"):
+        if not isinstance(route, HTTPRoute) or route.path.startswith(NOT_IDS):
             continue
         if not route.path_parameters:
             continue
@@ -95,9 +117,35 @@ async def snapshot(client: AsyncTestClient[Any], owned: Owned) -> dict[str, Any]
 
 
 async def test_every_route_with_an_id_is_covered(
-    client: AsyncTestClient[Any], owned: Owned
+    client: AsyncTestClient[Any], owned: Owned, woo: FakeWooCommerceStore
 ) -> None:
-    assert routes_with_ids(client) == set(cases(owned))
+    assert routes_with_ids(client) == set(cases(owned)) | set(web_cases(owned, woo.url))
+
+
+async def test_another_tenants_store_pages_are_not_found(
+    client: AsyncTestClient[Any], owned: Owned, woo: FakeWooCommerceStore
+) -> None:
+    before = await snapshot(client, owned)
+    asked_before = len(woo.requests)
+    intruder = await web_sign_up(client, business="Intruder")  # signed in by cookie
+    unknown = Owned(owned.account, "00000000-0000-4000-8000-000000000000", "", "")
+
+    for target in (owned, unknown):
+        for (method, _), (url, form) in web_cases(target, woo.url).items():
+            if form is None:
+                response = await client.request(method, url, follow_redirects=False)
+            else:
+                response = await post_form(client, url, {"_csrf": intruder.csrf, **form})
+            assert response.status_code == 404, (method, url, response.text)
+            assert response.headers["content-type"].startswith("text/html")
+            assert "Page not found" in response.text
+            assert "Owner&#39;s shop" not in response.text
+
+    stores = await client.get("/stores")
+    assert 'data-testid="store-card"' not in stores.text
+    assert "Owner&#39;s shop" not in (await client.get("/overview")).text
+    assert await snapshot(client, owned) == before
+    assert len(woo.requests) == asked_before
 
 
 async def test_another_tenants_ids_are_not_found_everywhere(

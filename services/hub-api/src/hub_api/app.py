@@ -1,4 +1,5 @@
-"""`create_app()`: the Litestar application, built from settings.
+"""`create_app()`: the Litestar application, built from settings: the JSON API under `/api`
+and the web dashboard's pages (`hub_api.web`) beside it.
 
     app = create_app()                                 # G4HUB_* from the environment
     app = create_app(HubSettings(...), ApiSettings(...))   # tests, embedding
@@ -18,6 +19,7 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -38,7 +40,9 @@ from hub_api.settings import ApiSettings
 
 __all__ = ["PUBLIC_PATHS", "create_app"]
 
-# Paths that need no sign-in; everything else under the app does.
+# Paths that need no sign-in; everything else under the app does. The web pages (`hub_api.web`)
+# are excluded from this middleware by their routes' options and sign in with the session cookie
+# on their own, redirecting to /login rather than answering 401.
 PUBLIC_PATHS = ["^/health$", "^/schema", "^/api/auth/register$", "^/api/auth/login$"]
 
 
@@ -63,6 +67,8 @@ def create_app(
     from hub_api.dashboard.controller import DashboardController
     from hub_api.stores.controller import StoreController
     from hub_api.sync.controller import SyncController
+    from hub_api.web import static_files_router, template_config, web_router
+    from hub_api.web.errors import page_or_json
 
     app = Litestar(
         route_handlers=[
@@ -71,10 +77,19 @@ def create_app(
             StoreController,
             DashboardController,
             SyncController,
+            web_router(),
+            static_files_router(),
         ],
         dependencies=dependencies,
-        exception_handlers=exception_handlers,
+        # Routing errors (an unknown path, a wrong method) are a page to a browser and JSON to a
+        # program; the web routes' own errors are handled on their router.
+        exception_handlers={
+            **exception_handlers,
+            NotFoundException: page_or_json,
+            MethodNotAllowedException: page_or_json,
+        },
         middleware=[DefineMiddleware(TokenAuthenticationMiddleware, exclude=PUBLIC_PATHS)],
+        template_config=template_config(),
         lifespan=[run_hub],
         # Logging belongs to the process (`configure_logging`), not to each app built in it.
         logging_config=None,

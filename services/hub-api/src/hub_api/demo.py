@@ -97,6 +97,7 @@ def _box(
     shop_credentials = shop.credentials(store_url=shop_url)
     lines = [
         f"G4 Hub demo is running at {url}",
+        f"  dashboard (sign up, then add the stores below): {url}/",
         f"  API docs (try every route in the browser): {url}/schema",
         f"  demo data: {data_dir} (starts empty each run)",
         "",

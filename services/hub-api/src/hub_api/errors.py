@@ -50,6 +50,7 @@ __all__ = [
     "documented_errors",
     "error_body",
     "exception_handlers",
+    "log_unexpected",
 ]
 
 logger = logging.getLogger("hub_api.errors")
@@ -189,7 +190,9 @@ def _hide_statement_parameters(exc: BaseException) -> None:
         current = current.__cause__ or current.__context__
 
 
-def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+def log_unexpected(request: Request[Any, Any, Any], exc: Exception) -> str:
+    """Log an error nobody expected, with its traceback (statement parameters hidden), and
+    return the request's id for the answer. The JSON API and the web pages both use it."""
     request_id = current_request_id() or "-"
     _hide_statement_parameters(exc)
     logger.error(
@@ -199,6 +202,11 @@ def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response
         request.url.path,
         exc_info=exc,
     )
+    return request_id
+
+
+def _internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    request_id = log_unexpected(request, exc)
     return _respond(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "internal_error",

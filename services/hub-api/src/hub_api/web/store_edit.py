@@ -1,0 +1,115 @@
+"""Changing and deleting a store: `/stores/<id>/edit` (name, address, credentials; new
+connection settings are tested before they are saved) and `/stores/<id>/delete` (a confirmation
+page, then the deletion)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_303_SEE_OTHER
+
+from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit
+from g4hub_core.stores.schemas import StoreRead, StoreUpdate
+from hub_api.web.credentials import CredentialInput, advice_for, validation_message
+from hub_api.web.errors import PageError
+from hub_api.web.forms import CREDENTIAL_FIELDS, STORE_URL_HELP, read_form
+from hub_api.web.rendering import PAGE_HEADERS, page
+from hub_api.web.stores import parse_store_id
+
+__all__ = ["StoreEditController"]
+
+
+def _edit_page(
+    store: StoreRead,
+    *,
+    name: str,
+    store_url: str,
+    status: int = 200,
+    error: str | None = None,
+    advice: str | None = None,
+    field_errors: dict[str, str] | None = None,
+) -> Template:
+    return page(
+        "store_edit.html",
+        status_code=status,
+        store=store,
+        name=name,
+        store_url=store_url,
+        fields=CREDENTIAL_FIELDS.get(store.platform, ()),
+        url_help=STORE_URL_HELP.get(store.platform, ""),
+        error=error,
+        advice=advice,
+        field_errors=field_errors or {},
+    )
+
+
+class StoreEditController(Controller):
+    path = "/stores/{store_id:str}"
+    include_in_schema = False
+
+    @get("/edit")
+    async def edit_form(self, unit: NamedDependency[Unit], store_id: FromPath[str]) -> Template:
+        store = await unit.stores.get(parse_store_id(store_id))
+        return _edit_page(store, name=store.name, store_url=store.store_url)
+
+    @post("/edit")
+    async def edit(
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit], store_id: FromPath[str]
+    ) -> Redirect:
+        store = await unit.stores.get(parse_store_id(store_id))
+        form = await read_form(request)
+        name = form.text("name", max_length=500)
+        given = CredentialInput(store.platform, form, require_all=False)
+
+        def again(message: str, **kwargs: Any) -> PageError:
+            return PageError(
+                _edit_page(store, name=name, store_url=given.store_url, error=message, **kwargs)
+            )
+
+        errors = {}
+        if not name:
+            errors["name"] = "Enter a name."
+        elif len(name) > 200:
+            errors["name"] = "Use at most 200 characters."
+        if not given.store_url:
+            errors["store_url"] = "Enter the store's address."
+        if errors:
+            raise again("Some fields need your attention.", status=422, field_errors=errors)
+        changes = {k: v for k, v in given.settings().items() if k != "platform"}
+        try:
+            await unit.stores.update(store.id, StoreUpdate(name=name, **changes))
+        except pydantic.ValidationError as exc:
+            raise again(validation_message(exc), status=422) from None
+        except StoreConnectionFailed as exc:
+            raise again(
+                exc.message, status=422, advice=advice_for(exc.code, store.platform)
+            ) from None
+        except InvalidInput as exc:
+            fields = {"store_url": exc.message} if "store_url" in exc.details else {}
+            raise again(exc.message, status=422, field_errors=fields) from None
+        except Conflict as exc:
+            raise again(exc.message, status=409) from None
+        return Redirect(
+            f"/stores/{store.id}?notice=store_saved",
+            status_code=HTTP_303_SEE_OTHER,
+            headers=PAGE_HEADERS,
+        )
+
+    @get("/delete")
+    async def confirm_delete(
+        self, unit: NamedDependency[Unit], store_id: FromPath[str]
+    ) -> Template:
+        store = await unit.stores.get(parse_store_id(store_id))
+        return page("store_delete.html", store=store)
+
+    @post("/delete")
+    async def delete(self, unit: NamedDependency[Unit], store_id: FromPath[str]) -> Redirect:
+        await unit.stores.delete(parse_store_id(store_id))
+        return Redirect(
+            "/stores?notice=deleted", status_code=HTTP_303_SEE_OTHER, headers=PAGE_HEADERS
+        )
