@@ -26,7 +26,7 @@ from g4hub_core import CoreError, NotFound
 from hub_api.errors import ApiError, core_status, log_unexpected
 from hub_api.errors import exception_handlers as api_exception_handlers
 from hub_api.web.rendering import PAGE_HEADERS, page
-from hub_api.web.session import CsrfRefused, SignInRequired, login_url
+from hub_api.web.session import CsrfRefused, SignInRequired, login_url, read_session
 
 __all__ = ["PageError", "page_or_json", "web_exception_handlers"]
 
@@ -79,6 +79,10 @@ def _sign_in(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[A
 
 
 def _csrf(request: Request[Any, Any, Any], exc: CsrfRefused) -> Response[Any]:
+    # Sign-out checks the token without the `viewer` dependency: a refused one leaves the
+    # person signed in, and the page's header should say so.
+    if request.state.get("viewer") is None:
+        request.state.viewer = read_session(request)
     return error_page(
         HTTP_403_FORBIDDEN,
         "This form has expired or did not come from this site, so nothing was changed. Go back, "
