@@ -83,7 +83,7 @@ HELP_COMMANDS += [["keys"], ["keys", "rotate"], ["keys", "generate"]]
         ([], ["serve", "demo", "worker", "db", "keys"]),
         (["serve"], ["--host", "--port", "--no-sync", "G4HUB_DATABASE_URL"]),
         (["demo"], ["--host", "--port", "--products", "fake WooCommerce"]),
-        (["worker"], ["--poll-interval", "--recover", "SIGTERM"]),
+        (["worker"], ["--concurrency", "--poll-interval", "--recover", "SIGTERM", "PostgreSQL"]),
         (["db"], ["upgrade", "current"]),
         (["db", "upgrade"], ["every migration"]),
         (["db", "current"], ["revision"]),

@@ -26,6 +26,10 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "G4HUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 TABLES = "sync_logs, store_products, stores, users, tenants"
+# Procrastinate's own tables (PostgreSQL only), emptied with the hub's.
+QUEUE_TABLES = (
+    "procrastinate_events, procrastinate_periodic_defers, procrastinate_jobs, procrastinate_workers"
+)
 
 
 def _migrate(url: str) -> None:
@@ -75,16 +79,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     yield url
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+        conn.execute(f"TRUNCATE {TABLES}, {QUEUE_TABLES} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> HubSettings:
+    """The embedded runner on both databases: the procrastinate queue has its own tests
+    (tests/core/sync/queue/), and every other test is about what a sync does, not where."""
     return HubSettings(
         database_url=database_url,
         data_dir=tmp_path / "data",
         secret_keys=generate_key("test").encoded(),
         allow_private_store_hosts=True,
+        job_queue="embedded",
     )
 
 

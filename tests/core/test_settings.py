@@ -47,3 +47,27 @@ def test_database_urls_get_the_async_driver(given: str, expected: str) -> None:
 def test_unsupported_database_is_refused_when_settings_are_built(url: str) -> None:
     with pytest.raises(ValidationError, match=r"PostgreSQL or SQLite|database URL looks like"):
         HubSettings(database_url=url)
+
+
+@pytest.mark.parametrize(
+    ("url", "queue", "expected"),
+    [
+        ("postgresql://u@h/db", "auto", "procrastinate"),
+        ("sqlite:////tmp/hub.db", "auto", "embedded"),
+        ("postgresql://u@h/db", "embedded", "embedded"),
+    ],
+)
+def test_the_job_queue_follows_the_database(url: str, queue: str, expected: str) -> None:
+    settings = HubSettings(database_url=url, job_queue=queue)  # type: ignore[arg-type]
+    assert settings.resolved_job_queue == expected
+
+
+def test_procrastinate_needs_postgresql() -> None:
+    with pytest.raises(ValidationError, match="needs a PostgreSQL"):
+        HubSettings(database_url="sqlite:////tmp/hub.db", job_queue="procrastinate")
+
+
+@pytest.mark.parametrize("seconds", [7, 90])
+def test_the_schedule_check_must_fit_a_cron_line(seconds: int) -> None:
+    with pytest.raises(ValidationError, match="sync_schedule_check_seconds"):
+        HubSettings(sync_schedule_check_seconds=seconds)

@@ -53,7 +53,9 @@ class Hub:
     """Everything the core needs, built once: the engine, the vault, the job queue.
 
     `http_client` is handed to every connector (for a proxy, or a test transport); by default
-    each connector makes its own. `jobs` replaces the embedded runner (a PostgreSQL job queue).
+    each connector makes its own. `jobs`: the job queue; by default the one the settings'
+    `job_queue` names, running syncs in this process (procrastinate on PostgreSQL, the embedded
+    runner on SQLite; see `sync.queues.create_job_queue`).
     """
 
     def __init__(
@@ -72,9 +74,9 @@ class Hub:
         self.vault = Vault(load_keys(self.settings))
         self.http_client = http_client
         if jobs is None:
-            from g4hub_core.sync.runner import EmbeddedRunner
+            from g4hub_core.sync.queues import create_job_queue
 
-            jobs = EmbeddedRunner(self)
+            jobs = create_job_queue(self)
         self.jobs = jobs
 
     def __repr__(self) -> str:

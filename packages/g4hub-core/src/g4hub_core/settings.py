@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["HubSettings", "default_data_dir"]
+__all__ = ["HubSettings", "JobQueueKind", "default_data_dir"]
+
+JobQueueKind = Literal["auto", "embedded", "procrastinate"]
 
 
 def default_data_dir() -> Path:
@@ -40,7 +43,27 @@ class HubSettings(BaseSettings):
     """Allow stores whose host resolves to a private, loopback or link-local address (the demo
     and the tests do; a shared hub should not, so tenants cannot reach its internal network)."""
     sync_concurrency: int = Field(default=2, ge=1, le=64)
-    """Syncs the embedded runner runs at once."""
+    """Syncs one process runs at once (the embedded runner, or a procrastinate worker)."""
+    job_queue: JobQueueKind = "auto"
+    """What runs syncs: "embedded" (tasks in the hub's process; a `g4hub worker` polls the
+    database), "procrastinate" (a job queue in PostgreSQL, run by `g4hub worker` processes and
+    by `g4hub serve` itself unless `--no-sync`), or "auto": procrastinate on PostgreSQL,
+    embedded on SQLite."""
+    sync_retry_attempts: int = Field(default=5, ge=1, le=50)
+    """Procrastinate: runs of one sync job in all, when a store fails in a way that may pass
+    (429, 5xx, a timeout, a dropped connection). A worker's stop or death also uses one."""
+    sync_retry_backoff_seconds: float = Field(default=30.0, ge=0)
+    """Procrastinate: the wait before the first retry; it doubles at each retry (at most an
+    hour), and a store's own Retry-After is honoured when longer."""
+    sync_schedule_check_seconds: int = Field(default=60, ge=1, le=3600)
+    """How often scheduled syncs that are due are queued (and, with procrastinate, jobs of
+    dead workers recovered). Below 60 it must divide 60 (a cron seconds field)."""
+    sync_worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    """Procrastinate: how often a worker says it is alive."""
+    sync_worker_stalled_seconds: float = Field(default=60.0, gt=0)
+    """Procrastinate: a worker silent this long is dead; its running syncs go back to the queue.
+    Keep it several heartbeats long, or a slow worker's job runs twice (one after another: the
+    store's lock still holds)."""
     sync_batch_size: int = Field(default=500, ge=1, le=5000)
     """Products written per transaction during a sync."""
     sync_incremental_overlap_seconds: int = Field(default=300, ge=0)
@@ -64,6 +87,31 @@ class HubSettings(BaseSettings):
         """The SQLAlchemy URL with its async driver: `postgresql+psycopg`, `sqlite+aiosqlite`."""
         url = self.database_url or f"sqlite:///{self.data_dir / 'g4hub.db'}"
         return async_database_url(url)
+
+    @field_validator("sync_schedule_check_seconds")
+    @classmethod
+    def _cron_seconds(cls, value: int) -> int:
+        if value < 60 and 60 % value:
+            raise ValueError("below 60 seconds, the schedule check must divide 60")
+        if value >= 60 and value % 60:
+            raise ValueError("from 60 seconds up, the schedule check is a whole number of minutes")
+        return value
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> HubSettings:
+        if self.job_queue == "procrastinate" and not self._on_postgresql():
+            raise ValueError("job_queue procrastinate needs a PostgreSQL database_url")
+        return self
+
+    def _on_postgresql(self) -> bool:
+        return self.resolved_database_url.startswith("postgresql")
+
+    @property
+    def resolved_job_queue(self) -> Literal["embedded", "procrastinate"]:
+        """The job queue "auto" stands for: procrastinate on PostgreSQL, embedded on SQLite."""
+        if self.job_queue != "auto":
+            return self.job_queue
+        return "procrastinate" if self._on_postgresql() else "embedded"
 
     @property
     def key_file(self) -> Path:

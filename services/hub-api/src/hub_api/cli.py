@@ -2,7 +2,8 @@
 
     g4hub serve [--host H] [--port P] [--no-sync]   the API, migrations applied first
     g4hub demo [--port P] [--products N]            serve, plus two fake stores to connect
-    g4hub worker [--poll-interval S] [--recover]    run queued syncs, without the web server
+    g4hub worker [--concurrency N] [--poll-interval S] [--recover]
+                                                    run queued syncs, without the web server
     g4hub db upgrade | db current                   the database's schema
     g4hub keys rotate [--batch-size N] | keys generate
 
@@ -45,7 +46,8 @@ _FORMATTER = _Paragraphs
 _SERVE_SETTINGS = (
     "Settings (environment): G4HUB_DATABASE_URL (default: SQLite in G4HUB_DATA_DIR), "
     "G4HUB_SECRET_KEYS, G4HUB_JWT_SECRET, G4HUB_COOKIE_SECURE, G4HUB_HOST, G4HUB_PORT, "
-    "G4HUB_SYNC_CONCURRENCY, G4HUB_ALLOW_PRIVATE_STORE_HOSTS, G4HUB_LOG_JSON, G4HUB_LOG_LEVEL."
+    "G4HUB_SYNC_CONCURRENCY, G4HUB_JOB_QUEUE (auto, embedded, procrastinate), "
+    "G4HUB_ALLOW_PRIVATE_STORE_HOSTS, G4HUB_LOG_JSON, G4HUB_LOG_LEVEL."
 )
 
 
@@ -93,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the REST API (migrations are applied first)",
         description="Serve the REST API (docs at /schema). The database is brought to the "
         "newest schema first.\nSyncs run in this process unless --no-sync leaves them to "
-        "`g4hub worker` processes.",
+        "`g4hub worker` processes. On PostgreSQL they go through a job queue in the database "
+        "(procrastinate; G4HUB_JOB_QUEUE=embedded keeps them in-process), which this process "
+        "and any number of workers share.",
         epilog=_SERVE_SETTINGS,
         formatter_class=_FORMATTER,
     )
@@ -128,28 +132,40 @@ def build_parser() -> argparse.ArgumentParser:
     worker = subcommands.add_parser(
         "worker",
         help="run queued syncs, without the web server",
-        description="Run the syncs that `g4hub serve --no-sync` (or any process on the same "
-        "database) queues: looks for queued syncs every few seconds and runs up to "
-        "G4HUB_SYNC_CONCURRENCY at once.\nSeveral workers may share a database; each sync runs "
-        "once. SIGINT or SIGTERM stops it: running syncs are recorded as interrupted (their "
-        "products so far are kept).\nThe database must be at the newest schema "
-        "(`g4hub db upgrade`). A job queue on PostgreSQL (procrastinate) is planned to replace "
-        "the polling.",
+        description="Run the syncs that `g4hub serve` (or any process on the same database) "
+        "queues, up to --concurrency at once. Any number of workers, on any machines, may share "
+        "a database; each sync runs once.\nOn PostgreSQL the syncs are procrastinate jobs: one "
+        "store is synced by one worker at a time, a store error that may pass (429, 5xx, a "
+        "timeout) is retried with backoff, scheduled syncs are queued when due, and the syncs "
+        "of a worker that died are run again by another. SIGINT or SIGTERM stops it: running "
+        "syncs finish the page they write and go back to the queue (a second signal stops at "
+        "once).\nOn SQLite (or with G4HUB_JOB_QUEUE=embedded) it polls the database for queued "
+        "syncs; SIGINT or SIGTERM records running syncs as interrupted (their products so far "
+        "are kept).\nThe database must be at the newest schema (`g4hub db upgrade`).",
         epilog=_SERVE_SETTINGS,
         formatter_class=_FORMATTER,
     )
     worker.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        default=None,
+        metavar="N",
+        help="syncs run at once, 1-64 (default: G4HUB_SYNC_CONCURRENCY, 2)",
+    )
+    worker.add_argument(
         "--poll-interval",
         type=_positive_float,
-        default=2.0,
+        default=None,
         metavar="SECONDS",
-        help="how often to look for queued syncs (default: %(default)s)",
+        help="how often to look for queued syncs (default: 2; on PostgreSQL 5, where new jobs "
+        "also arrive as notifications)",
     )
     worker.add_argument(
         "--recover",
         action="store_true",
-        help="first mark syncs left running by a crash as interrupted; only when this is the "
-        "one worker on its database and no `serve` runs syncs",
+        help="SQLite / embedded only: first mark syncs left running by a crash as interrupted; "
+        "only when this is the one worker on its database and no `serve` runs syncs (on "
+        "PostgreSQL a dead worker's syncs are recovered by the others, always)",
     )
     worker.set_defaults(command=commands.worker)
 
@@ -228,6 +244,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _concurrency(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError("must be 1 to 64")
     return value
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,17 +31,27 @@ __all__ = [
 
 def serve(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
-    from g4hub_core.sync.runner import DatabaseQueue
+    from g4hub_core.sync.queues import create_job_queue
     from hub_api.serving import database_label, say, serve_app
 
     settings = HubSettings()
     api = api_settings(args)
-    hub = Hub(settings, jobs=DatabaseQueue() if args.no_sync else None)
-    syncs = (
-        "left queued for `g4hub worker` processes"
-        if args.no_sync
-        else f"run in this process ({settings.sync_concurrency} at once)"
-    )
+    hub = Hub(settings)  # its queue runs syncs here: procrastinate on PostgreSQL, else embedded
+    queue = settings.resolved_job_queue
+    if args.no_sync:
+        hub.jobs = create_job_queue(hub, run_syncs=False)
+        syncs = (
+            "queued in PostgreSQL (procrastinate) for `g4hub worker` processes"
+            if queue == "procrastinate"
+            else "left queued for `g4hub worker` processes"
+        )
+    elif queue == "procrastinate":
+        syncs = (
+            f"run by this process ({settings.sync_concurrency} at once) and any `g4hub worker`, "
+            "through procrastinate"
+        )
+    else:
+        syncs = f"run in this process ({settings.sync_concurrency} at once)"
 
     def ready(url: str) -> None:
         say(
@@ -63,13 +75,30 @@ def demo(args: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
-    from g4hub_core.sync.runner import EmbeddedRunner
+    from g4hub_core.sync.queues import create_job_queue
+    from g4hub_core.sync.runner import DatabaseQueue
     from hub_api.logging import configure_logging
-    from hub_api.serving import database_label, require_schema, say, stop_signals
+    from hub_api.serving import CliError, database_label, require_schema, say, stop_signals
     from hub_api.settings import ApiSettings
 
-    hub = Hub(HubSettings())
-    hub.jobs = EmbeddedRunner(hub, poll_interval=args.poll_interval, recover=args.recover)
+    settings = HubSettings()
+    hub = Hub(settings, jobs=DatabaseQueue())  # replaced below: the queue needs the hub
+    procrastinate = settings.resolved_job_queue == "procrastinate"
+    concurrency = args.concurrency or settings.sync_concurrency
+    poll_interval = args.poll_interval or (5.0 if procrastinate else 2.0)
+    hub.jobs = create_job_queue(
+        hub, concurrency=concurrency, poll_interval=poll_interval, recover=args.recover
+    )
+
+    def on_signal(count: int) -> None:
+        stop.set()
+        if count > 1:
+            # A second signal: no waiting for the pages being written. PostgreSQL rolls the
+            # open transactions back; the jobs are recovered as a dead worker's.
+            sys.stderr.write("g4hub worker: stopped at once.\n")
+            os._exit(1)
+
+    stop = asyncio.Event()
 
     async def work() -> None:
         configure_logging(ApiSettings())
@@ -77,19 +106,41 @@ def worker(args: argparse.Namespace) -> int:
             await require_schema(hub.engine)
         finally:
             await hub.engine.dispose()
-        stop = asyncio.Event()
-        with stop_signals(lambda _count: stop.set()):
+        with stop_signals(on_signal):
             async with hub:
+                kind = "procrastinate jobs" if procrastinate else "queued syncs"
                 say(
-                    f"g4hub worker: running queued syncs from {database_label(hub.settings)} "
-                    f"({hub.settings.sync_concurrency} at once). SIGINT or SIGTERM stops it."
+                    f"g4hub worker: running {kind} from {database_label(settings)} "
+                    f"({concurrency} at once). SIGINT or SIGTERM stops it."
                 )
-                await stop.wait()
-                say("g4hub worker: stopping; running syncs are recorded as interrupted.")
+                died = await _until_stopped(stop, hub.jobs)
+                if died:
+                    raise CliError("the job queue's worker stopped on an error (see the log)")
+                say(
+                    "g4hub worker: stopping; running syncs finish their page and go back to "
+                    "the queue."
+                    if procrastinate
+                    else "g4hub worker: stopping; running syncs are recorded as interrupted."
+                )
         say("g4hub worker: stopped.")
 
     asyncio.run(work())
     return 0
+
+
+async def _until_stopped(stop: asyncio.Event, jobs: object) -> bool:
+    """Wait for `stop`, or for a procrastinate worker to end by itself; True in that case."""
+    from g4hub_core.sync.procrastinate_queue import ProcrastinateQueue
+
+    if not isinstance(jobs, ProcrastinateQueue):
+        await stop.wait()
+        return False
+    stopping = asyncio.ensure_future(stop.wait())
+    ended = asyncio.ensure_future(jobs.wait_stopped())
+    await asyncio.wait({stopping, ended}, return_when=asyncio.FIRST_COMPLETED)
+    for waiting in (stopping, ended):
+        waiting.cancel()
+    return not stop.is_set()
 
 
 def db_upgrade(args: argparse.Namespace) -> int:

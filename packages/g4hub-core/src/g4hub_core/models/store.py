@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g4hub_core.db.base import Base, JSONData, UTCDateTime, utcnow
@@ -19,7 +19,11 @@ class Store(Base):
     """
 
     __tablename__ = "stores"
-    __table_args__ = (UniqueConstraint("tenant_id", "platform", "store_url"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "platform", "store_url"),
+        # The schedule check asks for stores whose next sync is due, every minute.
+        Index("ix_stores_next_sync_at", "next_sync_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     tenant_id: Mapped[uuid.UUID] = mapped_column(
@@ -43,5 +47,10 @@ class Store(Base):
     count over `store_products`)."""
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     """When the last successful sync finished."""
+    sync_interval_minutes: Mapped[int | None] = mapped_column(Integer, default=None)
+    """Minutes between scheduled syncs; `None`: no schedule."""
+    next_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    """When the next scheduled sync is due: `sync_interval_minutes` after the last sync was
+    requested (or the schedule set). `None` without a schedule."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

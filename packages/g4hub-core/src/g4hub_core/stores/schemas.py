@@ -7,7 +7,15 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, computed_field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "ConnectionCheck",
@@ -20,6 +28,25 @@ __all__ = [
 ]
 
 ConnectionStatus = Literal["untested", "connected", "failed"]
+
+SYNC_INTERVAL_MINUTES = (15, 10080)
+"""The shortest and longest schedule a store may ask for: a quarter of an hour, a week."""
+
+
+def _sync_interval(value: int | None) -> int | None:
+    low, high = SYNC_INTERVAL_MINUTES
+    if value is not None and not low <= value <= high:
+        raise ValueError(
+            f"sync_interval_minutes must be {low} to {high} (a week), or null for no schedule"
+        )
+    return value
+
+
+_SYNC_INTERVAL_FIELD = Field(
+    default=None,
+    description="Minutes between scheduled syncs (15 to 10080); null: no schedule.",
+    json_schema_extra={"minimum": SYNC_INTERVAL_MINUTES[0], "maximum": SYNC_INTERVAL_MINUTES[1]},
+)
 
 
 def _no_control_characters(values: Any) -> Any:
@@ -70,13 +97,17 @@ class StoreCredentials(_ConnectionFields):
 
     def connector_settings(self) -> dict[str, Any]:
         """The flat mapping `connector_config` takes, without the fields left out."""
-        return _flat(self, {"name"})
+        return _flat(self, {"name", "sync_interval_minutes"})
 
 
 class StoreCreate(StoreCredentials):
-    """A new store: its connection settings and the name the merchant gives it."""
+    """A new store: its connection settings, the name the merchant gives it and, optionally,
+    its sync schedule (`sync_interval_minutes`: 15 to 10080, `None` for none)."""
 
     name: str = Field(min_length=1, max_length=200)
+    sync_interval_minutes: int | None = _SYNC_INTERVAL_FIELD
+
+    _interval = field_validator("sync_interval_minutes")(_sync_interval)
 
 
 class StoreUpdate(_ConnectionFields):
@@ -84,15 +115,26 @@ class StoreUpdate(_ConnectionFields):
     platform; `platform` is accepted (a form may send the whole store back) but must match.
 
     Changing the URL, API version or any credential tests the connection again; a new access
-    token replaces a Shopify app's client ID and secret, and the other way round."""
+    token replaces a Shopify app's client ID and secret, and the other way round.
+
+    `sync_interval_minutes` changes the schedule when given, `None` included (no schedule);
+    left out, the schedule stays."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     platform: str | None = None
     store_url: str | None = None
+    sync_interval_minutes: int | None = _SYNC_INTERVAL_FIELD
+
+    _interval = field_validator("sync_interval_minutes")(_sync_interval)
 
     def connection_changes(self) -> dict[str, Any]:
         """The connection settings this update gives, in the flat format."""
-        return _flat(self, {"name", "platform"})
+        return _flat(self, {"name", "platform", "sync_interval_minutes"})
+
+    @property
+    def changes_schedule(self) -> bool:
+        """True when the update gives `sync_interval_minutes` (a `None` clears the schedule)."""
+        return "sync_interval_minutes" in self.model_fields_set
 
 
 class StoreRead(BaseModel):
@@ -118,6 +160,10 @@ class StoreRead(BaseModel):
     products_synced: int
     """Products the hub holds for this store."""
     last_sync_at: datetime | None
+    sync_interval_minutes: int | None
+    """Minutes between scheduled syncs; `None`: the store has no schedule."""
+    next_sync_at: datetime | None
+    """When the next scheduled sync is due (`None` without a schedule)."""
     credentials_hint: str
     created_at: datetime
     updated_at: datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,12 @@ def _failure(result: ConnectionResult) -> StoreConnectionFailed:
     )
 
 
+def _schedule(store: Store, interval: int | None, now: datetime) -> None:
+    """Set the store's schedule; its first scheduled sync is due one interval from `now`."""
+    store.sync_interval_minutes = interval
+    store.next_sync_at = None if interval is None else now + timedelta(minutes=interval)
+
+
 def _record(store: Store, result: ConnectionResult) -> None:
     """Write a connection test's outcome on the store. A failure keeps the last known store
     info and product count: they still describe the store, only the connection is broken."""
@@ -145,7 +152,8 @@ class StoreService:
     # -- changing -------------------------------------------------------------------------------
 
     async def create(self, data: StoreCreate, *, force: bool = False) -> StoreRead:
-        """Add a store, testing its connection first.
+        """Add a store, testing its connection first. With `sync_interval_minutes`, its first
+        scheduled sync is due one interval from now.
 
         A store that fails the test raises `StoreConnectionFailed` (the connector's code and user
         message) and is not saved, unless `force`: then it is saved as `failed`, with the error.
@@ -173,6 +181,7 @@ class StoreService:
             products_count=0,
         )
         _record(store, result)
+        _schedule(store, data.sync_interval_minutes, utcnow())
         await self._save(store, new=True)
         logger.info("store %s added (%s, %s)", store_id, config.platform, store.connection_status)
         return StoreRead.model_validate(store)
@@ -180,8 +189,9 @@ class StoreService:
     async def update(
         self, store_id: uuid.UUID, data: StoreUpdate, *, force: bool = False
     ) -> StoreRead:
-        """Change a store. A new name alone is saved as is. New connection settings (URL, API
-        version, credentials) are merged into the stored ones and tested: a failure raises
+        """Change a store. A new name or schedule alone is saved as is (a changed schedule's
+        first sync is due one interval from now). New connection settings (URL, API version,
+        credentials) are merged into the stored ones and tested: a failure raises
         `StoreConnectionFailed` and changes nothing, unless `force` (saved as `failed`)."""
         store = await self.repository.get_or_raise(store_id)
         if data.platform is not None and data.platform.strip().lower() != store.platform:
@@ -209,6 +219,8 @@ class StoreService:
                 logger.info("store %s settings changed (%s)", store.id, store.connection_status)
         if data.name is not None:
             store.name = data.name
+        if data.changes_schedule and data.sync_interval_minutes != store.sync_interval_minutes:
+            _schedule(store, data.sync_interval_minutes, utcnow())
         await self._save(store)
         return StoreRead.model_validate(store)
 

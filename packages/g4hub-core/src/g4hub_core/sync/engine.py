@@ -14,6 +14,11 @@ A failure at any point leaves every batch already written in place and deletes n
 log records the connector's code and message, `interrupted` when the task was cancelled (the
 hub stopped), or `internal_error` for a fault of ours (logged with its traceback, never shown).
 A cancellation never cuts a database write short: the write in progress ends first.
+
+A job queue that retries (`RunPolicy`) may instead put the log back to `queued`: after a store
+error that may pass (`RetryLater` tells it when to run the job again), or when its worker
+stops. The run that follows continues the log's counts: the rows are upserts by product id, so
+what the first run wrote is counted once, as unchanged.
 """
 
 from __future__ import annotations
@@ -41,7 +46,14 @@ from g4hub_core.models import Store, SyncLog
 from g4hub_core.stores.connection import open_connector
 from g4hub_core.stores.hosts import check_store_host
 from g4hub_core.stores.repository import StoreRepository
-from g4hub_core.sync.jobs import SyncJob
+from g4hub_core.sync.jobs import (
+    MAX_RETRY_DELAY,
+    RELEASED_MESSAGE,
+    RetryLater,
+    RunPolicy,
+    SyncJob,
+    retry_message,
+)
 from g4hub_core.sync.recovery import INTERRUPTED_MESSAGE
 
 if TYPE_CHECKING:
@@ -83,19 +95,32 @@ class SyncEngine:
     def __init__(self, hub: Hub) -> None:
         self._hub = hub
 
-    async def run(self, job: SyncJob) -> None:
+    async def run(self, job: SyncJob, policy: RunPolicy | None = None) -> None:
         """Run the sync `job` names, to its end. Returns quietly when the log is not queued any
         more (already run, or its store deleted). Failures are recorded in the log, not raised;
-        a cancelled run records `interrupted` and re-raises `CancelledError`."""
+        a cancelled run records `interrupted` and re-raises `CancelledError`. `policy` (see
+        `RunPolicy`) lets a job queue retry and release jobs instead."""
+        policy = policy or RunPolicy()
         try:
-            run = await _settled(self._begin(job))
+            run = await _settled(self._begin(job, resume=policy.resume_running))
             if run is None:
                 return
             await self._sync(run)
         except asyncio.CancelledError:
-            await _settled_quietly(self._fail(job, "interrupted", INTERRUPTED_MESSAGE))
+            if policy.release_on_cancel:
+                await _settled_quietly(self._requeue(job, None, RELEASED_MESSAGE))
+            else:
+                await _settled_quietly(self._fail(job, "interrupted", INTERRUPTED_MESSAGE))
             raise
         except ConnectorError as exc:
+            if exc.retryable and policy.retry_in is not None:
+                retry_after = getattr(exc, "retry_after", None) or 0.0
+                delay = min(max(policy.retry_in, retry_after), MAX_RETRY_DELAY)
+                message = retry_message(exc.user_message, delay)
+                if await _settled(self._requeue(job, exc.code, message)):
+                    raise RetryLater(exc.code, delay) from exc
+                return
+
             # The store refused the credentials: the dashboard shows the store as failing.
             refused = isinstance(exc, AuthenticationError | PermissionDeniedError)
             await _settled(self._fail(job, exc.code, exc.user_message, connection_failed=refused))
@@ -114,23 +139,42 @@ class SyncEngine:
 
     # -- the steps ------------------------------------------------------------------------------
 
-    async def _begin(self, job: SyncJob) -> _Run | None:
+    async def _begin(self, job: SyncJob, *, resume: bool = False) -> _Run | None:
         async with self._hub.unit(job.tenant_id) as unit:
             started = await self._update_log(
-                unit, job, status="running", started_at=utcnow(), expect="queued"
+                unit,
+                job,
+                status="running",
+                started_at=utcnow(),
+                error_code=None,
+                error_message=None,
+                expect=("queued", "running") if resume else "queued",
             )
             if not started:
                 return None
             store = await StoreRepository(unit.session, job.tenant_id).get(job.store_id)
             if store is None:  # deleted meanwhile; its logs go with it
                 return None
-            mode, updated_since = (
+            mode, updated_since, created, updated = (
                 await unit.session.execute(
-                    select(SyncLog.mode, SyncLog.updated_since).where(SyncLog.id == job.log_id)
+                    select(
+                        SyncLog.mode,
+                        SyncLog.updated_since,
+                        SyncLog.products_created,
+                        SyncLog.products_updated,
+                    ).where(SyncLog.id == job.log_id)
                 )
             ).one()
         incremental = mode == "incremental" and updated_since is not None
-        return _Run(job, store, "incremental" if incremental else "full", updated_since)
+        # A retried run continues the counts of the runs before it (zero for a new log); the
+        # listing starts again, so `products_fetched` does too.
+        return _Run(
+            job,
+            store,
+            "incremental" if incremental else "full",
+            updated_since,
+            result=IngestResult(created, updated),
+        )
 
     async def _sync(self, run: _Run) -> None:
         hub = self._hub
@@ -253,20 +297,29 @@ class SyncEngine:
                 await self._update_store(unit, job, **changes)
             return failed
 
+    async def _requeue(self, job: SyncJob, code: str | None, message: str) -> bool:
+        """Put a running sync's log back to `queued`, its rows and counts kept, saying why.
+        False if the log was not running."""
+        async with self._hub.unit(job.tenant_id) as unit:
+            return await self._update_log(
+                unit, job, status="queued", error_code=code, error_message=message
+            )
+
     # -- rows -----------------------------------------------------------------------------------
 
     @staticmethod
     async def _update_log(
-        unit: Unit, job: SyncJob, *, expect: str = "running", **values: Any
+        unit: Unit, job: SyncJob, *, expect: str | tuple[str, ...] = "running", **values: Any
     ) -> bool:
-        """Change the job's log if its status is `expect`; True if it was."""
+        """Change the job's log if its status is `expect` (or one of them); True if it was."""
+        expected = (expect,) if isinstance(expect, str) else expect
         result = await unit.session.execute(
             update(SyncLog)
             .where(
                 SyncLog.id == job.log_id,
                 SyncLog.tenant_id == job.tenant_id,
                 SyncLog.store_id == job.store_id,
-                SyncLog.status == expect,
+                SyncLog.status.in_(expected),
             )
             .values(**values)
             .execution_options(synchronize_session=False)

@@ -3,6 +3,7 @@
 The embedded runner (`sync.runner.EmbeddedRunner`) runs jobs in this process; a queue on
 PostgreSQL plugs in behind the same `JobQueue` protocol. A job is only the ids: whatever runs it
 reads the rest from the database, so a job enqueued twice or retried after a crash is harmless.
+A queue that retries tells the engine how (`RunPolicy`), and the engine answers `RetryLater`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,54 @@ from typing import Protocol
 
 import attrs
 
-__all__ = ["JobQueue", "SyncJob"]
+__all__ = [
+    "MAX_RETRY_DELAY",
+    "RELEASED_MESSAGE",
+    "JobQueue",
+    "RetryLater",
+    "RunPolicy",
+    "SyncJob",
+    "retry_message",
+]
+
+
+RELEASED_MESSAGE = "The sync was paused because its worker stopped; it continues on another one."
+MAX_RETRY_DELAY = 3600.0
+"""The longest wait before a retry, whatever the backoff or the store's Retry-After say."""
+
+
+@attrs.frozen
+class RunPolicy:
+    """How a job queue wants a run to end when it cannot finish.
+
+    `retry_in`: seconds before a retry when the store fails in a way that may pass (a connector
+    error with `retryable`: 429, 5xx, a timeout, a dropped connection); the log goes back to
+    `queued` and `run` raises `RetryLater`. `None` (the default): such an error fails the log,
+    as any other does. `release_on_cancel`: a cancelled run puts its log back to `queued` (the
+    job is handed to another worker) instead of failing it as `interrupted`. `resume_running`:
+    the job may start a log left `running`, by a run of the same job that died; only for a
+    queue that never runs two jobs of one store at once.
+    """
+
+    retry_in: float | None = None
+    release_on_cancel: bool = False
+    resume_running: bool = False
+
+
+class RetryLater(Exception):
+    """The run stopped on a store error that may pass, and its log is `queued` again: run the
+    job once more after `delay` seconds. `code` is the connector's error code."""
+
+    def __init__(self, code: str, delay: float) -> None:
+        super().__init__(f"{code}: retry in {delay:.1f} s")
+        self.code = code
+        self.delay = delay
+
+
+def retry_message(user_message: str, delay: float) -> str:
+    """What a log says while it waits to be retried."""
+    wait = f"{delay:.0f} seconds" if delay >= 1.5 else "a moment"
+    return f"{user_message} The hub will try again in {wait}."
 
 
 @attrs.frozen

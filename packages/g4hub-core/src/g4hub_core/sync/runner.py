@@ -7,7 +7,8 @@ and `DatabaseQueue` for a hub whose syncs run in other processes.
 
 A worker's runner polls the database for `queued` syncs, so any process sharing the database
 can queue work for it. Several workers may poll at once: the engine starts a log only while it
-is still queued, so a job two of them pick up runs once.
+is still queued, so a job two of them pick up runs once. Every runner also queues the scheduled
+syncs that are due, every `sync_schedule_check_seconds`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from g4hub_core.sync.jobs import SyncJob
 from g4hub_core.sync.recovery import queued_jobs, recover_abandoned
+from g4hub_core.sync.schedule import queue_due_syncs
 
 if TYPE_CHECKING:
     from g4hub_core.hub import Hub
@@ -39,16 +41,24 @@ class EmbeddedRunner:
     share a database (workers) pass `recover=False`, or they would fail each other's running
     syncs. `poll_interval` (seconds; default `None`, no polling): also look for queued syncs in
     the database that often, taking at most as many as there are free slots, so syncs queued
-    by another process (`g4hub serve --no-sync`) are run here.
+    by another process (`g4hub serve --no-sync`) are run here. `concurrency`: jobs at once
+    (default `settings.sync_concurrency`). `schedule` (default): queue due scheduled syncs
+    every `settings.sync_schedule_check_seconds`.
     """
 
     def __init__(
-        self, hub: Hub, *, poll_interval: float | None = None, recover: bool = True
+        self,
+        hub: Hub,
+        *,
+        poll_interval: float | None = None,
+        recover: bool = True,
+        concurrency: int | None = None,
+        schedule: bool = True,
     ) -> None:
         if poll_interval is not None and poll_interval <= 0:
             raise ValueError("poll_interval must be positive")
         self._hub = hub
-        self._concurrency = hub.settings.sync_concurrency
+        self._concurrency = concurrency or hub.settings.sync_concurrency
         self._slots = asyncio.Semaphore(self._concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._pending: list[SyncJob] = []
@@ -58,6 +68,8 @@ class EmbeddedRunner:
         self._poll_interval = poll_interval
         self._recover = recover
         self._poller: asyncio.Task[None] | None = None
+        self._schedule = schedule
+        self._scheduler: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         """Recover what a crash left (with `recover`: `running` → failed "interrupted";
@@ -77,16 +89,19 @@ class EmbeddedRunner:
         if self._poll_interval is not None:
             await self.poll_once()
             self._poller = asyncio.create_task(self._poll(self._poll_interval), name="sync poll")
+        if self._schedule:
+            self._scheduler = asyncio.create_task(self._scheduled(), name="sync schedule")
 
     async def stop(self) -> None:
         """Stop taking jobs (and polling); cancel running jobs (each records that it was
         interrupted) and wait for them. Jobs still waiting for a slot stay queued."""
         self._running = False
-        if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
-            self._poller = None
+        for background in (self._poller, self._scheduler):
+            if background is not None:
+                background.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await background
+        self._poller = self._scheduler = None
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -131,6 +146,15 @@ class EmbeddedRunner:
             except Exception:
                 # The database may be away for a moment (a restart, a failover): keep polling.
                 logger.warning("looking for queued syncs failed; retrying", exc_info=True)
+
+    async def _scheduled(self) -> None:
+        interval = self._hub.settings.sync_schedule_check_seconds
+        while self._running:
+            try:
+                await queue_due_syncs(self._hub)
+            except Exception:
+                logger.warning("queueing scheduled syncs failed; retrying", exc_info=True)
+            await asyncio.sleep(interval)
 
     async def _run(self, job: SyncJob) -> None:
         try:

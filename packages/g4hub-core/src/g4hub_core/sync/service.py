@@ -59,8 +59,9 @@ class SyncService:
         nothing; "auto" is full for `manual` and `initial` triggers, and for `scheduled` ones
         incremental, except a full one when the last full sync is older than
         `sync_full_every_hours` (so removals reach the hub at least that often) or there is
-        none. "incremental" with no earlier successful sync runs full. Raises `NotFound` for a
-        store the tenant does not have.
+        none. "incremental" with no earlier successful sync runs full. A store with a schedule has
+        its next scheduled sync moved one interval on. Raises `NotFound` for a store the tenant
+        does not have.
         """
         if trigger not in _TRIGGERS:
             raise InvalidInput(
@@ -94,6 +95,9 @@ class SyncService:
                     code="sync_conflict",
                 )
             return SyncLogRead.model_validate(active)
+        if store.sync_interval_minutes is not None:
+            # Any sync restarts the schedule's clock: the next scheduled one is an interval on.
+            store.next_sync_at = utcnow() + timedelta(minutes=store.sync_interval_minutes)
         log = await self._logs.get_or_raise(log_id)
         job = SyncJob(tenant_id=self._unit.tenant_id, store_id=store.id, log_id=log_id)
         jobs = self._unit.hub.jobs
