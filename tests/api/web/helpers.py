@@ -97,6 +97,7 @@ async def add_store(
     *,
     name: str | None = None,
     sync: str = "now",
+    schedule: str = "",
 ) -> str:
     """The whole wizard; returns the new store's id (the page it lands on)."""
     tested = await wizard_test(client, user, store)
@@ -114,6 +115,7 @@ async def add_store(
             "draft": draft,
             "name": name or field_value(configure.text, "name"),
             "sync": sync,
+            "schedule": schedule,
         },
     )
     assert saved.status_code == 303, saved.text

@@ -259,3 +259,23 @@ async def test_draft_round_trip_is_bound_to_its_tenant(client: AsyncTestClient[A
     with pytest.raises(drafts.DraftRejected) as rejected:
         drafts.open_draft(hub.vault, other, token)
     assert rejected.value.reason == "invalid"
+
+
+async def test_automatic_syncs_are_chosen_in_the_wizard_and_changed_on_the_edit_page(
+    client: AsyncTestClient[Any], user: WebUser, woo: FakeWooCommerceStore
+) -> None:
+    store_id = await add_store(client, user, woo, name="Hourly", sync="later", schedule="60")
+    page = await client.get(f"/stores/{store_id}")
+    assert "Automatic syncs Every hour" in page_text(page.text)
+    assert (await client.get(f"/api/stores/{store_id}")).json()["sync_interval_minutes"] == 60
+
+    form = await client.get(f"/stores/{store_id}/edit")
+    assert '<option value="60" selected>Every hour</option>' in form.text
+    data = {"_csrf": user.csrf, "name": "Hourly", "store_url": woo.credentials()["store_url"]}
+    refused = await post_form(client, f"/stores/{store_id}/edit", {**data, "schedule": "7"})
+    assert refused.status_code == 422
+    assert "Pick one of the choices." in refused.text
+    saved = await post_form(client, f"/stores/{store_id}/edit", {**data, "schedule": ""})
+    assert saved.status_code == 303, saved.text
+    assert (await client.get(f"/api/stores/{store_id}")).json()["sync_interval_minutes"] is None
+    assert "Automatic syncs Off" in page_text((await client.get(f"/stores/{store_id}")).text)

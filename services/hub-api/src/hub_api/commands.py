@@ -56,7 +56,7 @@ def serve(args: argparse.Namespace) -> int:
     def ready(url: str) -> None:
         say(
             f"G4 Hub is running at {url}\n"
-            f"  API and its docs: {url}/schema    health: {url}/health\n"
+            f"  dashboard: {url}/    API and its docs: {url}/schema    health: {url}/health\n"
             f"  database: {database_label(settings)}\n"
             f"  syncs: {syncs}\n"
             "Ctrl-C stops it."

@@ -13,11 +13,21 @@ from litestar import Request
 
 __all__ = [
     "CREDENTIAL_FIELDS",
+    "SCHEDULES",
     "STORE_URL_HELP",
     "CredentialField",
     "FormValues",
     "read_form",
+    "read_schedule",
 ]
+
+SCHEDULES: dict[str, str] = {
+    "": "Off",
+    "60": "Every hour",
+    "360": "Every 6 hours",
+    "1440": "Every day",
+}
+"""The automatic-sync choices a form offers: `sync_interval_minutes` (as text) → label."""
 
 
 class FormValues:
@@ -28,6 +38,9 @@ class FormValues:
 
     def __repr__(self) -> str:
         return f"FormValues(fields={sorted(self._values)})"  # names only: values may be secret
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
 
     def text(self, name: str, *, max_length: int = 2000) -> str:
         return self._values.get(name, "").strip()[:max_length]
@@ -44,6 +57,15 @@ async def read_form(request: Request[Any, Any, Any]) -> FormValues:
         if isinstance(value, str):
             values[key] = value
     return FormValues(values)
+
+
+def read_schedule(form: FormValues) -> int | None:
+    """The form's `schedule` as `sync_interval_minutes` (`None`: no automatic syncs). An unknown
+    value raises `ValueError`."""
+    value = form.text("schedule", max_length=10)
+    if value not in SCHEDULES:
+        raise ValueError(value)
+    return int(value) if value else None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from hub_api.web.forms import SCHEDULES
+
 __all__ = [
     "INDICATORS",
     "NOTICES",
@@ -129,7 +131,9 @@ def environment() -> Environment:
         stock=_stock,
         web_image=_web_image,
     )
-    env.globals.update(INDICATORS=INDICATORS, NOTICES=NOTICES, PLATFORMS=PLATFORMS)
+    env.globals.update(
+        INDICATORS=INDICATORS, NOTICES=NOTICES, PLATFORMS=PLATFORMS, SCHEDULES=SCHEDULES
+    )
     return env
 
 

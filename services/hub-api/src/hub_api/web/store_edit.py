@@ -17,7 +17,7 @@ from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit
 from g4hub_core.stores.schemas import StoreRead, StoreUpdate
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.errors import PageError
-from hub_api.web.forms import CREDENTIAL_FIELDS, STORE_URL_HELP, read_form
+from hub_api.web.forms import CREDENTIAL_FIELDS, STORE_URL_HELP, read_form, read_schedule
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.stores import parse_store_id
 
@@ -29,6 +29,7 @@ def _edit_page(
     *,
     name: str,
     store_url: str,
+    schedule: int | None,
     status: int = 200,
     error: str | None = None,
     advice: str | None = None,
@@ -40,6 +41,7 @@ def _edit_page(
         store=store,
         name=name,
         store_url=store_url,
+        schedule=schedule,
         fields=CREDENTIAL_FIELDS.get(store.platform, ()),
         url_help=STORE_URL_HELP.get(store.platform, ""),
         error=error,
@@ -55,7 +57,12 @@ class StoreEditController(Controller):
     @get("/edit")
     async def edit_form(self, unit: NamedDependency[Unit], store_id: FromPath[str]) -> Template:
         store = await unit.stores.get(parse_store_id(store_id))
-        return _edit_page(store, name=store.name, store_url=store.store_url)
+        return _edit_page(
+            store,
+            name=store.name,
+            store_url=store.store_url,
+            schedule=store.sync_interval_minutes,
+        )
 
     @post("/edit")
     async def edit(
@@ -65,13 +72,26 @@ class StoreEditController(Controller):
         form = await read_form(request)
         name = form.text("name", max_length=500)
         given = CredentialInput(store.platform, form, require_all=False)
+        errors = {}
+        try:
+            # A form without the field (a script's) keeps the schedule as it is.
+            schedule = read_schedule(form) if "schedule" in form else store.sync_interval_minutes
+        except ValueError:
+            schedule = store.sync_interval_minutes
+            errors["schedule"] = "Pick one of the choices."
 
         def again(message: str, **kwargs: Any) -> PageError:
             return PageError(
-                _edit_page(store, name=name, store_url=given.store_url, error=message, **kwargs)
+                _edit_page(
+                    store,
+                    name=name,
+                    store_url=given.store_url,
+                    schedule=schedule,
+                    error=message,
+                    **kwargs,
+                )
             )
 
-        errors = {}
         if not name:
             errors["name"] = "Enter a name."
         elif len(name) > 200:
@@ -82,7 +102,9 @@ class StoreEditController(Controller):
             raise again("Some fields need your attention.", status=422, field_errors=errors)
         changes = {k: v for k, v in given.settings().items() if k != "platform"}
         try:
-            await unit.stores.update(store.id, StoreUpdate(name=name, **changes))
+            await unit.stores.update(
+                store.id, StoreUpdate(name=name, sync_interval_minutes=schedule, **changes)
+            )
         except pydantic.ValidationError as exc:
             raise again(validation_message(exc), status=422) from None
         except StoreConnectionFailed as exc:

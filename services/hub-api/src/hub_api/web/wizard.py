@@ -29,7 +29,13 @@ from g4hub_core.stores.schemas import StoreCreate, StoreCredentials
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.draft import Draft, DraftRejected, new_draft, open_draft, seal_draft
 from hub_api.web.errors import PageError, error_page
-from hub_api.web.forms import CREDENTIAL_FIELDS, STORE_URL_HELP, FormValues, read_form
+from hub_api.web.forms import (
+    CREDENTIAL_FIELDS,
+    STORE_URL_HELP,
+    FormValues,
+    read_form,
+    read_schedule,
+)
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import Viewer
 
@@ -81,6 +87,7 @@ def _configure_page(
     *,
     name: str,
     sync: str = "now",
+    schedule: int | None = None,
     status: int = 200,
     error: str | None = None,
     advice: str | None = None,
@@ -94,6 +101,7 @@ def _configure_page(
         token=token,
         name=name,
         sync=sync,
+        schedule=schedule,
         error=error,
         advice=advice,
         field_errors=field_errors or {},
@@ -201,10 +209,27 @@ class WizardController(Controller):
         token = form.text("draft", max_length=20_000)
         name = form.text("name", max_length=500)
         sync = "later" if form.text("sync") == "later" else "now"
+        try:
+            schedule = read_schedule(form)
+        except ValueError:
+            schedule = None
+            raise PageError(
+                _configure_page(
+                    draft,
+                    token,
+                    name=name,
+                    sync=sync,
+                    status=422,
+                    error="Choose how often the hub syncs the store.",
+                    field_errors={"schedule": "Pick one of the choices."},
+                )
+            ) from None
 
         def again(message: str, **kwargs: Any) -> PageError:
             return PageError(
-                _configure_page(draft, token, name=name, sync=sync, error=message, **kwargs)
+                _configure_page(
+                    draft, token, name=name, sync=sync, schedule=schedule, error=message, **kwargs
+                )
             )
 
         if not name:
@@ -218,7 +243,9 @@ class WizardController(Controller):
                 field_errors={"name": "Use at most 200 characters."},
             )
         try:
-            store = await unit.stores.create(StoreCreate(**draft.settings, name=name))
+            store = await unit.stores.create(
+                StoreCreate(**draft.settings, name=name, sync_interval_minutes=schedule)
+            )
         except pydantic.ValidationError as exc:
             raise again(validation_message(exc), status=422) from None
         except StoreConnectionFailed as exc:
