@@ -80,6 +80,7 @@ def bench(session: nox.Session) -> None:
     _install(session)
     session.run("python", "benchmarks/bench_connectors.py", *session.posargs)
     session.run("python", "benchmarks/bench_core.py", *session.posargs)
+    session.run("python", "benchmarks/bench_workers.py", *session.posargs)
 
 
 @nox.session
