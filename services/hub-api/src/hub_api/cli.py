@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from g4hub_core import CoreError
-    from hub_api.serving import CliError
+    from hub_api.process import CliError
 
     try:
         return command(args)
@@ -279,7 +279,7 @@ def _settings_problem(exc: ValidationError) -> str:
 
 def _database_problem(exc: SQLAlchemyError) -> str:
     from g4hub_core import HubSettings
-    from hub_api.serving import database_label
+    from hub_api.process import database_label
 
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     first = reason[0] if reason else type(exc).__name__

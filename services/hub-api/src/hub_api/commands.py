@@ -78,7 +78,7 @@ def worker(args: argparse.Namespace) -> int:
     from g4hub_core.sync.queues import create_job_queue
     from g4hub_core.sync.runner import DatabaseQueue
     from hub_api.logging import configure_logging
-    from hub_api.serving import CliError, database_label, require_schema, say, stop_signals
+    from hub_api.process import CliError, database_label, require_schema, say, stop_signals
     from hub_api.settings import ApiSettings
 
     settings = HubSettings()
@@ -147,7 +147,7 @@ def db_upgrade(args: argparse.Namespace) -> int:
     from g4hub_core import HubSettings
     from g4hub_core.db import create_engine, current_revision
     from g4hub_core.db import upgrade as upgrade_database
-    from hub_api.serving import database_label, say
+    from hub_api.process import database_label, say
 
     settings = HubSettings()
 
@@ -167,7 +167,7 @@ def db_upgrade(args: argparse.Namespace) -> int:
 def db_current(args: argparse.Namespace) -> int:
     from g4hub_core import HubSettings
     from g4hub_core.db import create_engine, current_revision
-    from hub_api.serving import database_label, head_revision, say
+    from hub_api.process import database_label, head_revision, say
 
     settings = HubSettings()
 
@@ -186,7 +186,7 @@ def db_current(args: argparse.Namespace) -> int:
 
 def keys_rotate(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
-    from hub_api.serving import require_schema, say
+    from hub_api.process import require_schema, say
 
     hub = Hub(HubSettings())
 
@@ -210,7 +210,7 @@ def keys_rotate(args: argparse.Namespace) -> int:
 
 def keys_generate(args: argparse.Namespace) -> int:
     from g4hub_core.vault import generate_key
-    from hub_api.serving import say
+    from hub_api.process import say
 
     say(generate_key(args.key_id).encoded())  # a bad --id is InvalidInput: one line from main
     return 0
@@ -218,7 +218,7 @@ def keys_generate(args: argparse.Namespace) -> int:
 
 def api_settings(args: argparse.Namespace, **overrides: Any) -> ApiSettings:
     """`ApiSettings` from the environment, with `--host` / `--port` when given."""
-    from hub_api.serving import CliError
+    from hub_api.process import CliError
     from hub_api.settings import ApiSettings
 
     settings = ApiSettings()

@@ -1,26 +1,27 @@
-"""What the CLI's long-running commands share: running the app under uvicorn on a socket bound
-first (so a port in use is a one-line error), stopping on SIGINT/SIGTERM, logging set up once,
-and checking the database's schema."""
+"""The web server of `g4hub serve` and `g4hub demo`: the app under uvicorn on a socket bound
+first (so a port in use is a one-line error), stopping on SIGINT/SIGTERM, logging set up once.
+The helpers every command shares live in `hub_api.process` (re-exported here)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 import socket
-import sys
 from collections.abc import Callable, Iterator
 
 import uvicorn
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from g4hub_core import Hub, HubSettings
-from g4hub_core.db import current_revision
-from g4hub_core.db.migrate import alembic_config
+from g4hub_core import Hub
 from hub_api.app import create_app
 from hub_api.logging import configure_logging
+from hub_api.process import (
+    CliError,
+    database_label,
+    head_revision,
+    require_schema,
+    say,
+    stop_signals,
+)
 from hub_api.settings import ApiSettings
 
 __all__ = [
@@ -34,67 +35,6 @@ __all__ = [
     "serve_app",
     "stop_signals",
 ]
-
-
-class CliError(Exception):
-    """A known failure: `g4hub` prints its message on one line and exits with status 1."""
-
-
-def say(text: str) -> None:
-    """Write a line for the person at the terminal (flushed: the output may be a pipe)."""
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
-
-
-def database_label(settings: HubSettings) -> str:
-    """The database URL without its password (or its driver: `postgresql://…`, `sqlite:///…`)."""
-    url = make_url(settings.resolved_database_url)
-    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)
-
-
-def head_revision() -> str | None:
-    """The newest migration's revision."""
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
-
-
-async def require_schema(engine: AsyncEngine) -> None:
-    """Raise `CliError` unless the database is at the newest schema."""
-    current, head = await current_revision(engine), head_revision()
-    if current != head:
-        state = f"at {current}" if current else "empty"
-        raise CliError(
-            f"the database is {state}, not at the newest schema ({head}): "
-            "run `g4hub db upgrade` first"
-        )
-
-
-@contextlib.contextmanager
-def stop_signals(on_signal: Callable[[int], None]) -> Iterator[None]:
-    """Call `on_signal(n)` on the n-th SIGINT or SIGTERM while the block runs (in the running
-    event loop), instead of Python's KeyboardInterrupt or termination."""
-    loop = asyncio.get_running_loop()
-    count = 0
-
-    def handle() -> None:
-        nonlocal count
-        count += 1
-        on_signal(count)
-
-    installed: list[signal.Signals] = []
-    previous: dict[signal.Signals, object] = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, handle)
-            installed.append(sig)
-        except NotImplementedError:  # Windows' event loops have no signal handlers
-            previous[sig] = signal.signal(sig, lambda *_: loop.call_soon_threadsafe(handle))
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)  # type: ignore[arg-type]
 
 
 class _Server(uvicorn.Server):
