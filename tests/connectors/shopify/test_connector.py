@@ -10,7 +10,7 @@ import pytest
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeShopifyStore
-from g4hub_connectors.testing._shopify_catalog import (
+from g4hub_connectors.testing.shopify._catalog import (
     PRIMARY_LOCATION,
     WAREHOUSE_LOCATION,
     VariantState,

@@ -12,8 +12,8 @@ import pytest
 
 from g4hub_connectors import DEFAULT_SHOPIFY_API_VERSION
 from g4hub_connectors.testing import FakeShopifyStore, SeedProduct
-from g4hub_connectors.testing import _shopify_catalog as catalog_module
-from g4hub_connectors.testing._shopify_rules import quarterly_versions
+from g4hub_connectors.testing.shopify import _catalog as catalog_module
+from g4hub_connectors.testing.shopify._rules import quarterly_versions
 
 from .conftest import FakeClock
 

@@ -14,7 +14,7 @@ import pytest
 import g4hub_connectors as gc
 from g4hub_connectors.shopify.pacing import LeakyBucketPacer, parse_call_limit
 from g4hub_connectors.testing import FakeShopifyStore
-from g4hub_connectors.testing._shopify_rules import Bucket
+from g4hub_connectors.testing.shopify._rules import Bucket
 
 from .conftest import FakeClock, connect
 

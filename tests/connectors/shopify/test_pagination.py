@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from g4hub_connectors.testing import FakeShopifyStore
-from g4hub_connectors.testing._shopify_catalog import product_id
+from g4hub_connectors.testing.shopify._catalog import product_id
 
 from .conftest import FakeClock, connect
 

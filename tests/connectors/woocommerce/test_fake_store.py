@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from g4hub_connectors.testing import FakeWooCommerceStore, _woocommerce_catalog
+from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_connectors.testing._catalog import make_product
+from g4hub_connectors.testing.woocommerce import _catalog as _woocommerce_catalog
 
 API = "https://fake-store.example/wp-json/wc/v3"
 

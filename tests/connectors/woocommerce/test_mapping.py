@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
-from g4hub_connectors.testing._woocommerce_render import Site, render_product, render_variation
+from g4hub_connectors.testing.woocommerce._render import Site, render_product, render_variation
 from g4hub_connectors.woocommerce.mapping import (
     map_product,
     map_status,

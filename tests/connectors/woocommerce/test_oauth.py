@@ -17,7 +17,7 @@ from oauthlib import oauth1
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
-from g4hub_connectors.testing._woocommerce_oauth import (
+from g4hub_connectors.testing.woocommerce._oauth import (
     oauth_parameters,
     php_get,
     signature_matches,

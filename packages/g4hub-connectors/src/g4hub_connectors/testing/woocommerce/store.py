@@ -7,7 +7,7 @@ What it reproduces (PLATFORMS.md, WooCommerce):
   404 HTML page, as on a site with plain permalinks;
 - WooCommerce's authentication: over HTTPS the `consumer_key` / `consumer_secret` query
   parameters, then HTTP Basic; OAuth 1.0a one-legged signatures checked as WooCommerce's PHP
-  checks them (`_woocommerce_oauth.py`), with the 15-minute timestamp window and nonce memory;
+  checks them (`_oauth.py`), with the 15-minute timestamp window and nonce memory;
   read-only keys; users whose role lacks a capability (403); a host that strips the
   Authorization header (`strip_authorization_header=True`);
 - the real WP_Error bodies, `rest_invalid_param` validation (`per_page` over 100, bad dates, …),
@@ -28,16 +28,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from g4hub_connectors.testing._asgi import FakeStore, Receive, Request, Response, Scope, Send
-from g4hub_connectors.testing._woocommerce_catalog import ID_OFFSET, Catalog
-from g4hub_connectors.testing._woocommerce_handlers import Handlers, Key
-from g4hub_connectors.testing._woocommerce_oauth import (
+from g4hub_connectors.testing.woocommerce._catalog import ID_OFFSET, Catalog
+from g4hub_connectors.testing.woocommerce._handlers import Handlers, Key
+from g4hub_connectors.testing.woocommerce._oauth import (
     oauth_parameters,
     php_get,
     signature_matches,
     wc_oauth_signature,
 )
-from g4hub_connectors.testing._woocommerce_render import Site
-from g4hub_connectors.testing._woocommerce_wp import currency_symbol, index_body, wp_error
+from g4hub_connectors.testing.woocommerce._render import Site
+from g4hub_connectors.testing.woocommerce._wp import currency_symbol, index_body, wp_error
 
 __all__ = ["FakeWooCommerceStore", "UserRole"]
 

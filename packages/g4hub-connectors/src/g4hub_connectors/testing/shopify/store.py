@@ -32,13 +32,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from g4hub_connectors.config import DEFAULT_SHOPIFY_API_VERSION
 from g4hub_connectors.testing._asgi import FakeStore, Request, Response
-from g4hub_connectors.testing._shopify_catalog import (
+from g4hub_connectors.testing.shopify._catalog import (
     Catalog,
     product_id,
     product_index,
     render_product,
 )
-from g4hub_connectors.testing._shopify_rules import (
+from g4hub_connectors.testing.shopify._rules import (
     DEPRECATION_REASON,
     PAGINATION_GUIDE,
     PLAN_ALIASES,
@@ -53,7 +53,7 @@ from g4hub_connectors.testing._shopify_rules import (
     parse_limit,
     quarterly_versions,
 )
-from g4hub_connectors.testing._shopify_writes import WritesMixin, locations_json, shop_json
+from g4hub_connectors.testing.shopify._writes import WritesMixin, locations_json, shop_json
 
 __all__ = ["DEFAULT_SCOPES", "FakeShopifyStore"]
 

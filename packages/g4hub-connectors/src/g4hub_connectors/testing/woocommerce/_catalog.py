@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from g4hub_connectors.testing._catalog import SeedVariant, make_product
-from g4hub_connectors.testing._woocommerce_render import WooProduct
+from g4hub_connectors.testing.woocommerce._render import WooProduct
 
 __all__ = ["ID_OFFSET", "Catalog"]
 

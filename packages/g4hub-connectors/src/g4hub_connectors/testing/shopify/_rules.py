@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from g4hub_connectors.testing._shopify_catalog import Catalog, product_id, product_index
+from g4hub_connectors.testing.shopify._catalog import Catalog, product_id, product_index
 
 PAGINATION_GUIDE = "See https://shopify.dev/api/usage/pagination-rest for more information."
 DEPRECATION_REASON = "https://shopify.dev/api/usage/versioning#deprecation-practices"

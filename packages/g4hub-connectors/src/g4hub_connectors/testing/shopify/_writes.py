@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from g4hub_connectors.testing._asgi import Request, Response
-from g4hub_connectors.testing._shopify_catalog import (
+from g4hub_connectors.testing.shopify._catalog import (
     IANA_TIMEZONE,
     LOCATIONS,
     PRIMARY_LOCATION,
@@ -20,7 +20,7 @@ from g4hub_connectors.testing._shopify_catalog import (
     stamp,
     variant_ref,
 )
-from g4hub_connectors.testing._shopify_rules import PLANS
+from g4hub_connectors.testing.shopify._rules import PLANS
 
 _SHOP_ID = 54_321_987_654_321_097
 _CREATED = datetime(2023, 3, 14, 15, 9, 26, tzinfo=UTC)

@@ -18,19 +18,19 @@ from urllib.parse import urlencode
 
 from g4hub_connectors.testing._asgi import Request, Response
 from g4hub_connectors.testing._catalog import SeedVariant
-from g4hub_connectors.testing._woocommerce_edits import (
+from g4hub_connectors.testing.woocommerce._edits import (
     apply_product,
     apply_variation,
     as_int,
     update_problems,
 )
-from g4hub_connectors.testing._woocommerce_render import (
+from g4hub_connectors.testing.woocommerce._render import (
     Site,
     WooProduct,
     render_product,
     render_variation,
 )
-from g4hub_connectors.testing._woocommerce_wp import (
+from g4hub_connectors.testing.woocommerce._wp import (
     filter_fields,
     invalid_params,
     system_status_body,
@@ -42,7 +42,7 @@ from g4hub_connectors.testing._woocommerce_wp import (
 )
 
 if TYPE_CHECKING:
-    from g4hub_connectors.testing.woocommerce import FakeWooCommerceStore
+    from g4hub_connectors.testing.woocommerce.store import FakeWooCommerceStore
 
 __all__ = ["Handlers", "Key"]
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from g4hub_connectors.testing._catalog import SeedVariant
-from g4hub_connectors.testing._woocommerce_render import WooProduct, effective_price
+from g4hub_connectors.testing.woocommerce._render import WooProduct, effective_price
 
 __all__ = ["apply_product", "apply_variation", "as_int", "update_problems"]
 
