@@ -33,6 +33,19 @@ class StoreProduct(Base):
         UniqueConstraint("store_id", "platform_product_id"),
         Index("ix_store_products_store_id_name", "store_id", "name"),
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
+        # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0003).
+        Index(
+            "ix_store_products_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_store_products_sku_trgm",
+            "sku",
+            postgresql_using="gin",
+            postgresql_ops={"sku": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
