@@ -1,23 +1,28 @@
 """Every error a connector raises, grouped by what the caller should do about it.
 
     ConnectorError                      code                      remedy
-    ├── ConfigurationError              (fix the store's settings)
+    ├── ConfigurationError              (fix the store's settings)  fix_settings
     │   ├── AuthenticationError         invalid_credentials
     │   ├── PermissionDeniedError       permission_denied         (.missing_scopes)
     │   ├── InvalidStoreURLError        invalid_store_url
+    │   ├── PermalinksRequiredError     permalinks_required       (WordPress on "Plain" permalinks)
     │   ├── APIVersionError             api_version_unsupported
     │   ├── StoreUnavailableError       store_unavailable         (frozen, unpaid or locked shop)
     │   └── InvalidConfigError          invalid_config            (.problems; also a ValueError)
-    ├── NotFoundError                   not_found                 (fix the request)
-    ├── InvalidRequestError             invalid_request           (fix the request)
-    ├── TransientError                  (wait and retry; the SDK already did)
+    ├── NotFoundError                   not_found                 fix_request
+    ├── InvalidRequestError             invalid_request           fix_request
+    ├── WriteConflictError              write_conflict            fix_request (re-read, decide again)
+    ├── WriteNotAppliedError            write_not_applied         fix_request (.ignored_fields)
+    ├── TransientError                  (wait and retry; the SDK already did)  retry
     │   ├── RateLimitedError            rate_limited              (.retry_after)
     │   ├── ConnectorTimeoutError       timeout
     │   └── PlatformUnavailableError    platform_unavailable
-    └── UnexpectedResponseError         unexpected_response       (the store or we are wrong)
+    └── UnexpectedResponseError         unexpected_response       report (the store or we are wrong)
+        └── ResponseTooLargeError       response_too_large
 
-Every error carries a stable `code`, a `user_message` fit to show a merchant, the `platform`, the
-HTTP `status_code` when there was one, and `retryable`. `str(error)` is the technical detail for
+Every error carries a stable `code`, a `remedy` (one of `Remedy`: what the caller should do), a
+`user_message` fit to show a merchant, the `platform`, the HTTP `status_code` when there was one,
+the platform's `request_id` when it sent one, and `retryable`. `str(error)` is the technical detail for
 logs; it never contains a secret, because errors are built from status, platform error codes and
 URLs that the HTTP layer has already stripped of credentials.
 
@@ -27,6 +32,7 @@ URLs that the HTTP layer has already stripped of credentials.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import Enum
 from typing import Any
 
 import httpx
@@ -41,14 +47,34 @@ __all__ = [
     "InvalidRequestError",
     "InvalidStoreURLError",
     "NotFoundError",
+    "PermalinksRequiredError",
     "PermissionDeniedError",
     "PlatformUnavailableError",
     "RateLimitedError",
+    "Remedy",
+    "ResponseTooLargeError",
     "StoreUnavailableError",
     "TransientError",
     "UnexpectedResponseError",
+    "WriteConflictError",
+    "WriteNotAppliedError",
     "error_from_response",
 ]
+
+
+class Remedy(str, Enum):
+    """What the caller should do about an error; the one source for retries, HTTP statuses and
+    the advice a dashboard gives."""
+
+    FIX_SETTINGS = "fix_settings"
+    """The store's settings (URL, keys, permissions, version) must change before a retry helps."""
+    FIX_REQUEST = "fix_request"
+    """The request itself was refused or not applied; sending it again unchanged will not help."""
+    RETRY = "retry"
+    """A passing problem: the same request later is expected to work."""
+    REPORT = "report"
+    """The store answered something the API does not document: a plugin, a proxy, or our bug."""
+
 
 _PLATFORM_LABELS = {"woocommerce": "WooCommerce", "shopify": "Shopify"}
 
@@ -64,6 +90,7 @@ class ConnectorError(Exception):
     """Base of every connector error. Catch this to handle them all."""
 
     code: str = "connector_error"
+    remedy: Remedy = Remedy.REPORT
     retryable: bool = False
 
     def __init__(
@@ -74,12 +101,15 @@ class ConnectorError(Exception):
         status_code: int | None = None,
         user_message: str | None = None,
         platform_code: str | None = None,
+        request_id: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.platform = platform
         self.status_code = status_code
         self.platform_code = platform_code
+        self.request_id = request_id
+        """The platform's id for the failed request (Shopify's `X-Request-Id`), for its support."""
         self.user_message = user_message or self.default_user_message(platform)
 
     def default_user_message(self, platform: str | None) -> str:
@@ -94,6 +124,8 @@ class ConnectorError(Exception):
 
 class ConfigurationError(ConnectorError):
     """The store's settings are wrong: the merchant must change them before retrying helps."""
+
+    remedy = Remedy.FIX_SETTINGS
 
 
 class AuthenticationError(ConfigurationError):
@@ -192,8 +224,23 @@ class InvalidConfigError(ConfigurationError, ValueError):
         return "The store settings are incomplete or invalid."
 
 
+class PermalinksRequiredError(ConfigurationError):
+    """WordPress serves no `/wp-json/` route: it runs on "Plain" permalinks, and WooCommerce
+    authenticates API keys only under `wp-json/wc/`, so no fallback route can work."""
+
+    code = "permalinks_required"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            'Your WordPress site has its REST API switched off by "Plain" permalinks, so '
+            "WooCommerce cannot accept API keys. In WordPress, go to Settings → Permalinks, choose "
+            'any setting other than "Plain" (for example "Post name"), save, and try again.'
+        )
+
+
 class NotFoundError(ConnectorError):
     code = "not_found"
+    remedy = Remedy.FIX_REQUEST
 
     def default_user_message(self, platform: str | None) -> str:
         return f"That item does not exist in your {platform_label(platform)} store."
@@ -203,6 +250,7 @@ class InvalidRequestError(ConnectorError):
     """The store refused the values sent (a 400 or 422 with field errors)."""
 
     code = "invalid_request"
+    remedy = Remedy.FIX_REQUEST
 
     def __init__(
         self, detail: str, *, fields: Mapping[str, object] | None = None, **kwargs: Any
@@ -214,9 +262,59 @@ class InvalidRequestError(ConnectorError):
         return f"Your {platform_label(platform)} store rejected the values sent: {self.detail}"
 
 
+class WriteConflictError(ConnectorError):
+    """The store's value changed since the caller read it (a compare-and-set refused, such as
+    Shopify's stale `changeFromQuantity`): nothing was written. Re-read and decide again."""
+
+    code = "write_conflict"
+    remedy = Remedy.FIX_REQUEST
+
+    def __init__(
+        self, detail: str, *, fields: Mapping[str, object] | None = None, **kwargs: Any
+    ) -> None:
+        self.fields = dict(fields or {})
+        """Per field, the value the store holds now, when it said."""
+        super().__init__(detail, **kwargs)
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"The value changed in your {platform_label(platform)} store since it was read, so "
+            "nothing was written. Please review the current value and try again."
+        )
+
+
+class WriteNotAppliedError(ConnectorError):
+    """The store answered success but did not apply some of the values sent (compared on the
+    store's own answer or a re-read). `ignored_fields` names them; `applied` is what the store
+    holds now, as a normalized `Product` when the connector has it."""
+
+    code = "write_not_applied"
+    remedy = Remedy.FIX_REQUEST
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        ignored_fields: Sequence[str] = (),
+        applied: object | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.ignored_fields: tuple[str, ...] = tuple(ignored_fields)
+        self.applied = applied
+        super().__init__(detail, **kwargs)
+
+    def default_user_message(self, platform: str | None) -> str:
+        fields = ", ".join(self.ignored_fields) or "some values"
+        return (
+            f"Your {platform_label(platform)} store accepted the change but did not apply: "
+            f"{fields}. Its current values were kept."
+        )
+
+
 class TransientError(ConnectorError):
     """A passing problem. The SDK retries these itself; seeing one means the retries ran out."""
 
+    remedy = Remedy.RETRY
     retryable = True
 
 
@@ -261,6 +359,18 @@ class UnexpectedResponseError(ConnectorError):
         return (
             f"Your {platform_label(platform)} store sent an answer we did not expect. "
             "A plugin, firewall or maintenance page may be in the way."
+        )
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """The store's answer passed the connector's size cap (`max_response_bytes`)."""
+
+    code = "response_too_large"
+
+    def default_user_message(self, platform: str | None) -> str:
+        return (
+            f"Your {platform_label(platform)} store sent an answer far larger than expected, so "
+            "it was stopped. A plugin or proxy may be adding to every response."
         )
 
 
