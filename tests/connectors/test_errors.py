@@ -94,8 +94,21 @@ def test_every_concrete_error_has_its_own_stable_code() -> None:
         return [leaf for sub in subs for leaf in leaves(sub)] if subs else [cls]
 
     codes = [cls.code for cls in leaves(gc.ConnectorError)]
-    assert len(codes) == len(set(codes)) == 12
+    assert len(codes) == len(set(codes)) == 15
     assert "connector_error" not in codes
+
+
+def test_every_error_says_what_to_do_and_retryable_agrees() -> None:
+    def every(cls: type[gc.ConnectorError]) -> list[type[gc.ConnectorError]]:
+        return [cls, *(sub for child in cls.__subclasses__() for sub in every(child))]
+
+    for cls in every(gc.ConnectorError):
+        assert isinstance(cls.remedy, gc.Remedy)
+        assert cls.retryable == (cls.remedy is gc.Remedy.RETRY), cls
+    assert gc.AuthenticationError.remedy is gc.Remedy.FIX_SETTINGS
+    assert gc.PermalinksRequiredError.remedy is gc.Remedy.FIX_SETTINGS
+    assert gc.WriteNotAppliedError.remedy is gc.Remedy.FIX_REQUEST
+    assert gc.ResponseTooLargeError.remedy is gc.Remedy.REPORT
 
 
 def test_repr_names_the_class_and_code() -> None:

@@ -11,7 +11,7 @@
     │   └── InvalidConfigError          invalid_config            (.problems; also a ValueError)
     ├── NotFoundError                   not_found                 fix_request
     ├── InvalidRequestError             invalid_request           fix_request
-    ├── WriteConflictError              write_conflict            fix_request (re-read, decide again)
+    ├── WriteConflictError              write_conflict            fix_request (.fields)
     ├── WriteNotAppliedError            write_not_applied         fix_request (.ignored_fields)
     ├── TransientError                  (wait and retry; the SDK already did)  retry
     │   ├── RateLimitedError            rate_limited              (.retry_after)
@@ -22,9 +22,9 @@
 
 Every error carries a stable `code`, a `remedy` (one of `Remedy`: what the caller should do), a
 `user_message` fit to show a merchant, the `platform`, the HTTP `status_code` when there was one,
-the platform's `request_id` when it sent one, and `retryable`. `str(error)` is the technical detail for
-logs; it never contains a secret, because errors are built from status, platform error codes and
-URLs that the HTTP layer has already stripped of credentials.
+the platform's `request_id` when it sent one, and `retryable`. `str(error)` is the technical
+detail for logs; it never contains a secret, because errors are built from status, platform
+error codes and URLs that the HTTP layer has already stripped of credentials.
 
 `error_from_response` is the one place an HTTP response becomes an exception.
 """
@@ -32,7 +32,7 @@ URLs that the HTTP layer has already stripped of credentials.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import httpx
@@ -62,7 +62,7 @@ __all__ = [
 ]
 
 
-class Remedy(str, Enum):
+class Remedy(StrEnum):
     """What the caller should do about an error; the one source for retries, HTTP statuses and
     the advice a dashboard gives."""
 
