@@ -17,6 +17,12 @@ from g4hub_connectors.config import (
     WooCommerceConfig,
 )
 from g4hub_connectors.connector import BaseConnector, Connector
+from g4hub_connectors.descriptor import (
+    Advice,
+    CredentialField,
+    CredentialSet,
+    PlatformDescriptor,
+)
 from g4hub_connectors.errors import (
     APIVersionError,
     AuthenticationError,
@@ -49,13 +55,21 @@ from g4hub_connectors.models import (
     StockStatus,
     StoreInfo,
 )
-from g4hub_connectors.registry import available_platforms, create_connector, register
+from g4hub_connectors.registry import (
+    available_platforms,
+    create_connector,
+    descriptors,
+    find_descriptor,
+    get_descriptor,
+    register,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_SHOPIFY_API_VERSION",
     "APIVersionError",
+    "Advice",
     "AuthenticationError",
     "BaseConnector",
     "ConfigurationError",
@@ -64,12 +78,15 @@ __all__ = [
     "ConnectorConfig",
     "ConnectorError",
     "ConnectorTimeoutError",
+    "CredentialField",
+    "CredentialSet",
     "InvalidConfigError",
     "InvalidRequestError",
     "InvalidStoreURLError",
     "NotFoundError",
     "PermalinksRequiredError",
     "PermissionDeniedError",
+    "PlatformDescriptor",
     "PlatformUnavailableError",
     "Product",
     "ProductPage",
@@ -92,5 +109,8 @@ __all__ = [
     "__version__",
     "available_platforms",
     "create_connector",
+    "descriptors",
+    "find_descriptor",
+    "get_descriptor",
     "register",
 ]

@@ -36,6 +36,11 @@ class ConnectorConfig(BaseModel):
     api_version: str
     timeout: float = Field(default=30.0, gt=0, le=600)
     """Seconds to wait for the store to answer one request."""
+    request_deadline: float = Field(default=60.0, gt=0, le=3600)
+    """Seconds one request may take in all, retries and a slowly dripping body included;
+    `timeout` alone bounds each wait for a byte, not the whole answer."""
+    max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    """The largest answer body read, counted while it streams in (after decompression)."""
     verify_tls: bool = True
     ca_bundle: str | None = None
     """Path to a PEM bundle to trust instead of the system's, for self-signed staging stores."""
@@ -53,15 +58,17 @@ class ConnectorConfig(BaseModel):
         return value
 
     def credentials_hint(self) -> str:
-        """A masked hint of the main credential (`ck_…a1b2`), safe to show anywhere."""
-        raise NotImplementedError
+        """A masked hint of the main credential (`ck_…a1b2`), safe to show anywhere: masked as
+        the platform's descriptor says."""
+        # Imported here: the registry imports the connectors, which import this module.
+        from g4hub_connectors.registry import find_descriptor
 
-
-def _mask(value: str) -> str:
-    prefix = (
-        value[:3] if value[:3] in ("ck_", "cs_") else value[:6] if value.startswith("shp") else ""
-    )
-    return f"{prefix}…{value[-4:]}" if len(value) >= 12 else "…"
+        descriptor = find_descriptor(self.platform)
+        if descriptor is None:
+            return "…"
+        return descriptor.credentials_hint(
+            {name: getattr(self, name) for name in type(self).model_fields}
+        )
 
 
 class WooCommerceConfig(ConnectorConfig):
@@ -95,9 +102,6 @@ class WooCommerceConfig(ConnectorConfig):
             raise ValueError("must not be empty")
         return SecretStr(value.get_secret_value().strip())
 
-    def credentials_hint(self) -> str:
-        return _mask(self.consumer_key.get_secret_value())
-
 
 class ShopifyConfig(ConnectorConfig):
     """A Shopify store reached with an Admin API access token (`shpat_…`), or with a
@@ -107,10 +111,13 @@ class ShopifyConfig(ConnectorConfig):
     access_token: SecretStr | None = None
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    """An expiring offline token's refresh token (with client_id and client_secret; access_token
+    optional). Shopify rotates it on each refresh: the connector reports the new one."""
     api_version: str = DEFAULT_SHOPIFY_API_VERSION
     api: Literal["rest", "graphql"] = "rest"
 
-    secret_fields: ClassVar[tuple[str, ...]] = ("access_token", "client_secret")
+    secret_fields: ClassVar[tuple[str, ...]] = ("access_token", "client_secret", "refresh_token")
 
     @field_validator("store_url")
     @classmethod
@@ -130,11 +137,10 @@ class ShopifyConfig(ConnectorConfig):
     def _one_way_to_authenticate(self) -> ShopifyConfig:
         has_token = self.access_token is not None and bool(self.access_token.get_secret_value())
         has_client = bool(self.client_id) and self.client_secret is not None
+        if self.refresh_token is not None:
+            if not has_client:
+                raise ValueError("a refresh_token needs client_id and client_secret")
+            return self
         if has_token == has_client:
             raise ValueError("give either access_token, or client_id and client_secret (not both)")
         return self
-
-    def credentials_hint(self) -> str:
-        if self.access_token is not None:
-            return _mask(self.access_token.get_secret_value())
-        return f"client {self.client_id}"

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, Generic, Protocol, TypeVar, runtime_checkable
 import httpx
 
 from g4hub_connectors.config import ConnectorConfig
+from g4hub_connectors.descriptor import PlatformDescriptor
 from g4hub_connectors.errors import ConnectorError
 from g4hub_connectors.models import (
     ConnectionResult,
@@ -81,6 +82,9 @@ class BaseConnector(ABC, Generic[ConfigT]):
 
     platform: ClassVar[str]
     config_class: ClassVar[type[ConnectorConfig]]
+    descriptor: ClassVar[PlatformDescriptor | None] = None
+    """The platform's descriptor, found by the registry when the connector is registered; the
+    built-in platforms export theirs from their folder's `descriptor` module."""
 
     def __init__(self, config: ConfigT, *, http_client: httpx.AsyncClient | None = None) -> None:
         self.config = config
@@ -113,6 +117,8 @@ class BaseConnector(ABC, Generic[ConfigT]):
                 platform=self.platform,
                 error_code=exc.code,
                 error_message=exc.user_message,
+                remedy=exc.remedy,
+                request_id=exc.request_id,
                 warnings=self.warnings(),
             )
         return ConnectionResult(

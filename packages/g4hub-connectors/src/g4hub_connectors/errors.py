@@ -33,9 +33,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from g4hub_connectors.descriptor import PlatformDescriptor
 
 __all__ = [
     "APIVersionError",
@@ -59,6 +62,7 @@ __all__ = [
     "WriteConflictError",
     "WriteNotAppliedError",
     "error_from_response",
+    "platform_label",
 ]
 
 
@@ -76,14 +80,22 @@ class Remedy(StrEnum):
     """The store answered something the API does not document: a plugin, a proxy, or our bug."""
 
 
-_PLATFORM_LABELS = {"woocommerce": "WooCommerce", "shopify": "Shopify"}
+def _descriptor(platform: str | None) -> PlatformDescriptor | None:
+    if platform is None:
+        return None
+    # Imported here: the registry imports the connectors, which import this module.
+    from g4hub_connectors.registry import find_descriptor
+
+    return find_descriptor(platform)
 
 
 def platform_label(platform: str | None) -> str:
-    """The platform's name as a merchant writes it ("WooCommerce"), or "online" when unknown."""
+    """The platform's name as a merchant writes it ("WooCommerce", from its descriptor), or
+    "online" when unknown."""
     if platform is None:
         return "online"
-    return _PLATFORM_LABELS.get(platform, platform.title())
+    descriptor = _descriptor(platform)
+    return descriptor.label if descriptor is not None else platform.title()
 
 
 class ConnectorError(Exception):
@@ -110,15 +122,34 @@ class ConnectorError(Exception):
         self.platform_code = platform_code
         self.request_id = request_id
         """The platform's id for the failed request (Shopify's `X-Request-Id`), for its support."""
-        self.user_message = user_message or self.default_user_message(platform)
+        self.user_message = (
+            user_message or self._platform_message(platform) or self.default_user_message(platform)
+        )
+
+    def _platform_message(self, platform: str | None) -> str | None:
+        descriptor = _descriptor(platform)
+        if descriptor is None:
+            return None
+        return descriptor.message(self.code, self.message_context())
+
+    def message_context(self) -> dict[str, Any]:
+        """Values a platform's message template for this error may name (`{scopes}`)."""
+        return {}
 
     def default_user_message(self, platform: str | None) -> str:
         return f"Something went wrong talking to your {platform_label(platform)} store."
 
+    def __str__(self) -> str:
+        # The request id goes with the detail into every log line, for the platform's support.
+        if self.request_id:
+            return f"{self.detail} [request id {self.request_id}]"
+        return self.detail
+
     def __repr__(self) -> str:
+        request_id = f", request_id={self.request_id!r}" if self.request_id else ""
         return (
             f"{type(self).__name__}(code={self.code!r}, platform={self.platform!r}, "
-            f"status_code={self.status_code!r}, detail={self.detail!r})"
+            f"status_code={self.status_code!r}, detail={self.detail!r}{request_id})"
         )
 
 
@@ -132,17 +163,10 @@ class AuthenticationError(ConfigurationError):
     code = "invalid_credentials"
 
     def default_user_message(self, platform: str | None) -> str:
-        if platform == "shopify":
-            return (
-                "Unable to connect to your Shopify store. Please check your access token "
-                "(or the app's client ID and secret)."
-            )
-        if platform == "woocommerce":
-            return (
-                "Unable to connect to your WooCommerce store. "
-                "Please check your Consumer Key and Secret."
-            )
-        return "Unable to connect to your store. Please check its credentials."
+        return (
+            f"Unable to connect to your {platform_label(platform)} store. "
+            "Please check its credentials."
+        )
 
 
 class PermissionDeniedError(ConfigurationError):
@@ -154,20 +178,17 @@ class PermissionDeniedError(ConfigurationError):
         self.missing_scopes: tuple[str, ...] = tuple(missing_scopes)
         super().__init__(detail, **kwargs)
 
+    def message_context(self) -> dict[str, Any]:
+        return {
+            "scopes": ", ".join(f"'{s}'" for s in self.missing_scopes) or "'read_products'",
+            "scope_noun": "scopes" if len(self.missing_scopes) > 1 else "scope",
+        }
+
     def default_user_message(self, platform: str | None) -> str:
-        if platform == "shopify":
-            scopes = ", ".join(f"'{s}'" for s in self.missing_scopes) or "'read_products'"
-            noun = "scopes" if len(self.missing_scopes) > 1 else "scope"
-            return (
-                "Your Shopify access token doesn't have required permissions. "
-                f"Please regenerate with {scopes} {noun}."
-            )
-        if platform == "woocommerce":
-            return (
-                "Your WooCommerce API key doesn't have the permission this needs. "
-                "Please create a key with Read/Write access for an administrator or shop manager."
-            )
-        return "Your store credentials don't have the permission this needs."
+        return (
+            f"Your {platform_label(platform)} store credentials don't have the permission "
+            "this needs."
+        )
 
 
 class InvalidStoreURLError(ConfigurationError):
@@ -384,13 +405,15 @@ def error_from_response(
     missing_scopes: Sequence[str] = (),
     retry_after: float | None = None,
     classify: Mapping[str, type[ConnectorError]] | None = None,
+    request_id: str | None = None,
 ) -> ConnectorError:
     """Turn a failed response into the matching `ConnectorError`.
 
     The platform clients parse their own error bodies (WP_Error JSON, Shopify's `errors`) into
     `platform_code`, `message` and `missing_scopes`; `classify` maps a platform code to a class and
     wins over the status, because stores answer in their own language and only codes are stable.
-    `url` must already be free of credentials.
+    `url` must already be free of credentials. `request_id` is the platform's id for the request
+    (Shopify's `X-Request-Id`), kept on the error for the platform's support.
     """
     status = response.status_code
     detail = f"{status} from {url}"
@@ -402,6 +425,7 @@ def error_from_response(
         "platform": platform,
         "status_code": status,
         "platform_code": platform_code,
+        "request_id": request_id,
     }
 
     cls: type[ConnectorError] | None = (classify or {}).get(platform_code or "")

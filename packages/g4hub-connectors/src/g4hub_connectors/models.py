@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
+from g4hub_connectors.errors import Remedy
+
 __all__ = [
     "ConnectionResult",
     "Product",
@@ -107,6 +109,10 @@ class ConnectionResult(_Model):
     error_code: str | None = None
     error_message: str | None = None
     """The user-facing sentence of the error (its `user_message`)."""
+    remedy: Remedy | None = None
+    """What to do about the failure (the error's `remedy`); `None` on success."""
+    request_id: str | None = None
+    """The platform's id of the failed request, when it sent one, for its support."""
     warnings: list[str] = Field(default_factory=list)
 
 
