@@ -2,15 +2,16 @@
 
 It owns (or borrows) the httpx client, applies the one retry policy, turns transport failures and
 non-2xx answers into `ConnectorError`s, and decodes JSON bodies so that an HTML page, an empty or
-a truncated body becomes a clear error instead of a decode traceback. URLs in messages and logs
-pass through `redact_url` first, so query-string credentials never leak.
+a truncated body becomes a clear error instead of a decode traceback. Every request is bounded:
+in time by `request_deadline` (retries and a dripping body included), in memory by
+`max_response_bytes` (counted while the body streams in). URLs in messages and logs pass through
+`redact_url` first, so query-string credentials never leak.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
-import re
 import socket
 import ssl
 import time
@@ -21,21 +22,26 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
-import pydantic_core
 from pydantic import TypeAdapter, ValidationError
 
+from g4hub_connectors._body import BodyProblem, BodyTooLarge, describe_body, parse_json, read_capped
+from g4hub_connectors._retry import may_retry
 from g4hub_connectors.config import ConnectorConfig
 from g4hub_connectors.errors import (
     ConnectorError,
     ConnectorTimeoutError,
     InvalidStoreURLError,
     PlatformUnavailableError,
+    ResponseTooLargeError,
     UnexpectedResponseError,
     error_from_response,
     platform_label,
 )
 
 logger = logging.getLogger("g4hub_connectors.http")
+
+# The platform clients import it from here.
+_describe_body = describe_body
 
 T = TypeVar("T")
 
@@ -51,8 +57,6 @@ _SECRET_PARAMS = frozenset(
         "token",
     }
 )
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
-_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 def redact_url(url: str | httpx.URL) -> str:
@@ -86,26 +90,14 @@ def _retry_after(response: httpx.Response) -> float | None:
         return None  # An HTTP date: rare from these platforms; fall back to the backoff.
 
 
-def _describe_body(response: httpx.Response) -> str:
-    """A short, safe description of a body that is not the JSON we wanted."""
-    body = response.content
-    ctype = response.headers.get("content-type", "unknown type").split(";")[0].strip()
-    if not body.strip():
-        return f"an empty body ({ctype})"
-    if b"<html" in body[:2048].lower() or ctype == "text/html":
-        match = _TITLE.search(body[:8192])
-        title = match.group(1).decode("utf-8", "replace").strip() if match else ""
-        title = " ".join(title.split())[:80]
-        return f"an HTML page titled “{title}”" if title else "an HTML page"
-    return f"{len(body)} bytes of {ctype}"
-
-
 class HTTPClient(ABC):
     """Base of the platform clients: one store, one config, one httpx client."""
 
     platform: ClassVar[str]
     classify: ClassVar[Mapping[str, type[ConnectorError]]] = {}
     """Platform error codes → error classes; these win over the HTTP status."""
+    request_id_header: ClassVar[str | None] = None
+    """The header in which the platform names each request for its support (`X-Request-Id`)."""
 
     def __init__(self, config: ConnectorConfig, http_client: httpx.AsyncClient | None) -> None:
         self.config = config
@@ -156,9 +148,13 @@ class HTTPClient(ABC):
         idempotent: bool | None = None,
         timeout: float | None = None,
     ) -> httpx.Response:
-        """Send one logical request, with retries, and return a 2xx response or raise.
+        """Send one logical request, with retries, and return a 2xx response, body read, or raise.
 
         The body is `json_body` as JSON, or `form` URL-encoded (OAuth token endpoints want that).
+        Failures in passing are retried as `may_retry(method, idempotent=idempotent)` allows.
+        The whole request, retries included, ends within `config.request_deadline` seconds
+        (`ConnectorTimeoutError`); a body over `config.max_response_bytes` ends in
+        `ResponseTooLargeError` before more of it is read.
         """
         request = self._client.build_request(
             method,
@@ -170,19 +166,49 @@ class HTTPClient(ABC):
             # The store's configured timeout holds even on a client the caller passed in.
             timeout=timeout if timeout is not None else self.config.timeout,
         )
-        retryable = method.upper() in _IDEMPOTENT if idempotent is None else idempotent
 
         async def attempt() -> httpx.Response:
             return await self._attempt(request, auth)
 
-        return await self.config.retry.call(attempt, idempotent=retryable)
+        deadline = self.config.request_deadline
+        limit = asyncio.timeout(deadline)
+        try:
+            async with limit:
+                return await self.config.retry.call(
+                    attempt,
+                    idempotent=may_retry(method, idempotent=idempotent),
+                    give_up_at=asyncio.get_running_loop().time() + deadline,
+                )
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            shown = redact_url(request.url)
+            logger.info("%s %s passed its %g s deadline", request.method, shown, deadline)
+            raise ConnectorTimeoutError(
+                f"{request.method} {shown}: no complete answer within the {deadline:g} s "
+                "request deadline (request_deadline)",
+                platform=self.platform,
+                user_message=(
+                    f"Your {platform_label(self.platform)} store took longer than {deadline:g} "
+                    "seconds to answer one request, so it was stopped. Please check that it is "
+                    "online and not overloaded, and try again."
+                ),
+            ) from None
 
     async def _attempt(self, request: httpx.Request, auth: httpx.Auth | None) -> httpx.Response:
         shown = redact_url(request.url)
         await self.before_send(request)
         started = time.perf_counter()
         try:
-            response = await self._client.send(request, auth=auth or httpx.USE_CLIENT_DEFAULT)
+            response = await self._client.send(
+                request, auth=auth or httpx.USE_CLIENT_DEFAULT, stream=True
+            )
+            try:
+                # The answer's headers feed pacing even when its body turns out unusable.
+                self.after_response(response)
+                body = await read_capped(response, self.config.max_response_bytes)
+            finally:
+                await response.aclose()
         except httpx.TimeoutException as exc:
             logger.info("%s %s timed out (%s)", request.method, shown, type(exc).__name__)
             raise ConnectorTimeoutError(
@@ -192,14 +218,36 @@ class HTTPClient(ABC):
             ) from None
         except httpx.TransportError as exc:
             raise self._transport_error(request, exc) from None
+        except BodyTooLarge as exc:
+            logger.warning("%s %s: %s", request.method, shown, exc.what)
+            raise ResponseTooLargeError(
+                f"{response.status_code} from {shown}: {exc.what}",
+                platform=self.platform,
+                status_code=response.status_code,
+                request_id=self.request_id(response),
+                user_message=(
+                    f"Your {platform_label(self.platform)} store answered {shown} with {exc.what}, "
+                    "so reading stopped there. A plugin or proxy adding to every answer usually "
+                    "causes this; the cap is the store's max_response_bytes setting."
+                ),
+            ) from None
+        # What httpx's own `aread` would have stored: the response now reads like a loaded one.
+        response._content = body
         elapsed_ms = (time.perf_counter() - started) * 1000
         logger.debug(
             "%s %s -> %s in %.0f ms", request.method, shown, response.status_code, elapsed_ms
         )
-        self.after_response(response)
         if response.is_success:
             return response
         raise self.error_for(response)
+
+    def request_id(self, response: httpx.Response) -> str | None:
+        """The platform's id for the request that got `response`, when it sent one."""
+        if self.request_id_header is None:
+            return None
+        value = response.headers.get(self.request_id_header, "").strip()
+        # Only an id's characters, and not a page of them: a header is store-controlled text.
+        return value[:128] if value and value.isprintable() else None
 
     def error_for(self, response: httpx.Response) -> ConnectorError:
         """The exception for a non-2xx response (the only place one is built)."""
@@ -225,6 +273,7 @@ class HTTPClient(ABC):
             missing_scopes=body.missing_scopes,
             retry_after=_retry_after(response),
             classify=self.classify,
+            request_id=self.request_id(response),
         )
 
     def _transport_error(self, request: httpx.Request, exc: httpx.TransportError) -> ConnectorError:
@@ -278,6 +327,7 @@ class HTTPClient(ABC):
             f"{response.status_code} from {shown}: {what}",
             platform=self.platform,
             status_code=response.status_code,
+            request_id=self.request_id(response),
             user_message=self.unexpected_user_message(shown, what),
         )
 
@@ -303,44 +353,26 @@ class HTTPClient(ABC):
         looks_html = "html" in ctype or body.lstrip()[:1] == b"<"
         if not looks_html and body.strip():
             try:
-                # pydantic-core's parser is several times faster than `json` and keeps big ints
-                # exact; `json` runs only to explain a body that fails.
-                return pydantic_core.from_json(body)
-            except ValueError:
-                pass
-            try:
-                return json.loads(body)
-            except json.JSONDecodeError as exc:
-                # An error at the very end (or a string never closed) means the body stopped
-                # early: a proxy or the store cut the answer off.
-                # `pos` counts characters of the decoded text, not bytes of the body.
-                if exc.pos >= len(exc.doc.rstrip()) - 1 or exc.msg.startswith(
-                    "Unterminated string"
-                ):
-                    what = f"JSON cut off after {len(body)} bytes (truncated answer)"
-                else:
-                    what = f"malformed JSON ({exc.msg} at character {exc.pos})"
-            except UnicodeDecodeError as exc:
-                if exc.start >= len(body) - 3:
-                    # Cut inside a multi-byte character: the answer stopped early.
-                    what = f"JSON cut off after {len(body)} bytes (truncated answer)"
-                else:
-                    what = "a body that is not UTF-8 text"
+                return parse_json(body)
+            except BodyProblem as exc:
+                what = exc.what
             raise UnexpectedResponseError(
                 f"{response.status_code} from {shown}: {what}",
                 platform=self.platform,
                 status_code=response.status_code,
+                request_id=self.request_id(response),
                 user_message=(
                     f"Your {platform_label(self.platform)} store's answer from {shown} was "
                     f"unreadable: {what}. A plugin printing into API answers, or a connection "
                     "cut short, usually causes this; try again, and check the store's error log."
                 ),
             )
-        what = _describe_body(response)
+        what = describe_body(response)
         raise UnexpectedResponseError(
             f"{response.status_code} from {shown}: expected JSON, got {what}",
             platform=self.platform,
             status_code=response.status_code,
+            request_id=self.request_id(response),
             user_message=(
                 f"Your {platform_label(self.platform)} store answered {shown} with {what} "
                 "instead of API data. A firewall, security plugin, maintenance mode or a wrong "

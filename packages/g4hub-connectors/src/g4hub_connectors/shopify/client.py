@@ -299,8 +299,9 @@ class ShopifyClient(HTTPClient):
 
     async def update_variant(self, variant_id: str, fields: Mapping[str, Any]) -> VariantPayload:
         body = {"variant": {"id": int(variant_id), **fields}}
+        # Absolute values: sent twice, the variant ends the same (`may_retry`).
         data, response = await self.call(
-            "PUT", self.url(f"variants/{variant_id}.json"), json_body=body
+            "PUT", self.url(f"variants/{variant_id}.json"), json_body=body, idempotent=True
         )
         variant = self._member(data, "variant", response)
         return self.validate(response, variant, variant_adapter, "a variant")
@@ -308,7 +309,10 @@ class ShopifyClient(HTTPClient):
     async def set_tracked(self, inventory_item_id: str, tracked: bool) -> InventoryItemPayload:
         body = {"inventory_item": {"id": int(inventory_item_id), "tracked": tracked}}
         data, response = await self.call(
-            "PUT", self.url(f"inventory_items/{inventory_item_id}.json"), json_body=body
+            "PUT",
+            self.url(f"inventory_items/{inventory_item_id}.json"),
+            json_body=body,
+            idempotent=True,
         )
         item = self._member(data, "inventory_item", response)
         return self.validate(response, item, _INVENTORY_ITEM, "an inventory item")
