@@ -136,6 +136,7 @@ async def test_get_product_maps_the_documented_product(
         product = await woo.get_product("794")
 
     assert_premium_quality(product, documented("woocommerce_product_794", 1))
+    assert product.currency == "USD"  # data/currencies/current, without get_store_info
 
 
 async def test_product_pages_follow_to_the_last_page(
@@ -199,6 +200,7 @@ async def test_iter_products_with_variants_lists_the_catalog_once(
     assert [v.id for v in ship.variants] == ["732", "733"]
     assert all(v.price == Decimal("9.00") for v in ship.variants)
     assert premium.variants == []  # a simple product: no variations request
+    assert {p.currency for p in products} == {"USD"}  # read once, for every product
     assert_premium_quality(premium, documented("woocommerce_iter_products", 1)[1])
 
 

@@ -92,45 +92,39 @@ async def test_query_auth_never_leaks_into_logs_or_errors(caplog: pytest.LogCapt
 # -- plain permalinks -----------------------------------------------------------------------------
 
 
-async def test_plain_permalinks_fall_back_to_rest_route() -> None:
-    store = FakeWooCommerceStore(products=130, pretty_permalinks=False)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"strip_authorization_header": True},
+        {"url": "http://shop.example"},  # OAuth 1.0a
+        {"url": "http://x.example", "site_path": "/blog/shop"},
+    ],
+)
+async def test_plain_permalinks_are_reported_with_their_remedy(options: dict[str, Any]) -> None:
+    # WooCommerce 9.2 answers 401 to valid keys on ?rest_route=: falling back there can only
+    # end in "check your keys", which sends the merchant the wrong way.
+    store = FakeWooCommerceStore(products=20, pretty_permalinks=False, **options)
     async with connect(store) as connector:
         result = await connector.test_connection()
-        products = [p async for p in connector.iter_products(include_variants=True)]
-        updated = await connector.update_product(
-            products[0].id, gc.ProductUpdate(price=gc_decimal("5"))
-        )
-    assert result.success, result.error_message
-    assert result.store_name == "Fake WooCommerce Store"
-    assert len(products) == 130
-    assert updated.regular_price == gc_decimal("5")
-    assert any("rest_route" in w for w in result.warnings)
-    api = wc_requests(store)
-    assert api
-    assert all(r.path == "/index.php" for r in api)
-    assert store.requests[0].path == "/wp-json/"  # tried first, 404 HTML
-    assert store.count_requests("/wp-json/") == 1
+        with pytest.raises(gc.PermalinksRequiredError) as caught:
+            _ = [p async for p in connector.iter_products()]
+    assert not result.success
+    assert result.error_code == "permalinks_required"
+    assert "Settings → Permalinks" in (result.error_message or "")
+    assert '"Plain"' in (result.error_message or "")
+    assert caught.value.remedy == gc.Remedy.FIX_SETTINGS
+    assert "index.php?rest_route=/" in str(caught.value)
+    assert wc_requests(store) == []  # no key was sent where it cannot authenticate
+    assert store.auth_log == []
 
 
-async def test_both_fallbacks_at_once() -> None:
-    store = FakeWooCommerceStore(
-        products=20, pretty_permalinks=False, strip_authorization_header=True
-    )
+async def test_plain_permalinks_without_woocommerce_say_woocommerce_is_missing() -> None:
+    store = FakeWooCommerceStore(products=5, pretty_permalinks=False, installed=False)
     async with connect(store) as connector:
         result = await connector.test_connection()
-        ids = [p.id async for p in connector.iter_products()]
-    assert result.success, result.error_message
-    assert len(result.warnings) == 2
-    assert sorted(ids) == sorted(store.product_ids())
-    assert all(r.path == "/index.php" for r in wc_requests(store))
-
-
-async def test_plain_permalinks_over_http_with_oauth() -> None:
-    store = FakeWooCommerceStore(products=20, pretty_permalinks=False, url="http://shop.example")
-    async with connect(store) as connector:
-        result = await connector.test_connection()
-    assert result.success, result.error_message
-    assert set(store.auth_log) == {"oauth"}
+    assert result.error_code == "invalid_store_url"
+    assert "WooCommerce" in (result.error_message or "")
 
 
 async def test_sub_folder_installs_keep_their_path() -> None:
@@ -140,15 +134,6 @@ async def test_sub_folder_installs_keep_their_path() -> None:
         result = await connector.test_connection()
     assert result.success, result.error_message
     assert all(r.path.startswith("/shop/") for r in store.requests)
-
-
-async def test_sub_folder_with_plain_permalinks_and_oauth() -> None:
-    store = FakeWooCommerceStore(
-        products=15, site_path="/blog/shop", pretty_permalinks=False, url="http://x.example"
-    )
-    async with connect(store) as connector:
-        assert (await connector.test_connection()).success
-    assert {r.path for r in wc_requests(store)} == {"/blog/shop/index.php"}
 
 
 # -- discovery ------------------------------------------------------------------------------------
@@ -394,9 +379,3 @@ class StripHeaders(httpx.AsyncBaseTransport):
         for name in self.names:
             response.headers.pop(name, None)
         return response
-
-
-def gc_decimal(text: str) -> Any:
-    from decimal import Decimal
-
-    return Decimal(text)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_connectors.woocommerce.client import WooCommerceClient
-from g4hub_connectors.woocommerce.connector import update_body
+from g4hub_connectors.woocommerce.writes import update_body
 
 from .conftest import connect, wc_requests
 
@@ -80,14 +80,34 @@ async def test_a_user_who_may_not_read_products_is_permission_denied() -> None:
     assert caught.value.platform_code == "woocommerce_rest_cannot_view"
 
 
-async def test_currency_is_passed_down_once_known() -> None:
-    store = FakeWooCommerceStore(products=3, currency="GBP")
+async def test_every_product_has_the_currency_without_asking_for_store_info() -> None:
+    store = FakeWooCommerceStore(products=130, currency="GBP")
     async with connect(store) as connector:
-        before = await connector.get_products()
+        listed = [p async for p in connector.iter_products(include_variants=True)]
+        page = await connector.get_products()
+        one = await connector.get_product(store.product_ids()[0])
+    assert {p.currency for p in [*listed, *page.products, one]} == {"GBP"}
+    assert len(wc_requests(store, "data/currencies/current")) == 1  # once per connector
+    assert wc_requests(store, "system_status") == []  # never the slow report for this
+
+
+async def test_store_info_settles_the_currency_too() -> None:
+    store = FakeWooCommerceStore(products=3, currency="USD")
+    async with connect(store) as connector:
         await connector.get_store_info()
-        after = await connector.get_products()
-    assert {p.currency for p in before.products} == {None}
-    assert {p.currency for p in after.products} == {"GBP"}
+        page = await connector.get_products()
+    assert {p.currency for p in page.products} == {"USD"}
+    assert wc_requests(store, "data/currencies") == []
+
+
+async def test_a_key_that_may_not_read_the_currency_lists_without_it() -> None:
+    store = FakeWooCommerceStore(products=30, user_role="product_editor")
+    async with connect(store) as connector:
+        listed = [p async for p in connector.iter_products()]
+        assert len(connector.warnings()) == 1
+        assert "manage_woocommerce" in connector.warnings()[0]
+    assert len(listed) == 30
+    assert {p.currency for p in listed} == {None}
 
 
 # -- listing -------------------------------------------------------------------------------------
@@ -408,7 +428,7 @@ async def test_writes_through_a_stripped_header_fall_back_too() -> None:
 
 async def test_served_on_a_loopback_port(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    store = FakeWooCommerceStore(products=230, pretty_permalinks=False)
+    store = FakeWooCommerceStore(products=230)
     with store.serve() as url:
         async with gc.create_connector(store.credentials()) as connector:
             result = await connector.test_connection()

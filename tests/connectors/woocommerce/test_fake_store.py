@@ -258,10 +258,37 @@ async def test_plain_permalinks() -> None:
     pretty = await get(store, f"{API}/products")
     assert pretty.status_code == 404
     assert pretty.headers["content-type"].startswith("text/html")
-    for base in ("https://fake-store.example/", "https://fake-store.example/index.php"):
-        routed = await get(store, base, params={"rest_route": "/wc/v3/products"})
-        assert routed.status_code == 200
-        assert len(routed.json()) == 3
+    index = await get(store, "https://fake-store.example/index.php", params={"rest_route": "/"})
+    assert index.status_code == 200
+    assert "wc/v3" in index.json()["namespaces"]
+
+
+@pytest.mark.parametrize("pretty", [True, False])
+@pytest.mark.parametrize(
+    "base", ["https://fake-store.example/", "https://fake-store.example/index.php"]
+)
+async def test_keys_are_not_read_on_rest_route(pretty: bool, base: str) -> None:
+    # As on WooCommerce 9.2: API keys are authenticated only for request URIs under
+    # wp-json/wc/, so valid keys on ?rest_route= leave the request a guest's.
+    store = FakeWooCommerceStore(products=3, pretty_permalinks=pretty)
+    keys = {"consumer_key": store.consumer_key, "consumer_secret": store.consumer_secret}
+    for auth, params in (("basic", {}), (None, keys)):
+        routed = await get(
+            store, base, auth=auth, params={"rest_route": "/wc/v3/products", **params}
+        )
+        assert routed.status_code == 401
+        assert routed.json()["code"] == "woocommerce_rest_cannot_view"
+    assert store.auth_log == [None, None]
+
+
+async def test_store_currency_needs_manage_woocommerce() -> None:
+    store = FakeWooCommerceStore(products=1, currency="JPY")
+    body = (await get(store, f"{API}/data/currencies/current")).json()
+    assert (body["code"], body["symbol"]) == ("JPY", "&yen;")
+    editor = FakeWooCommerceStore(products=1, user_role="product_editor")
+    refused = await get(editor, f"{API}/data/currencies/current")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "woocommerce_rest_cannot_view"
 
 
 async def test_wordpress_encodes_json_like_php(store: FakeWooCommerceStore) -> None:

@@ -1,10 +1,10 @@
 """HTTP calls to a WooCommerce store, returning payload models.
 
 Before its first API call the client reads the WordPress REST index (`GET /wp-json/`, no auth):
-it names the store, says whether WooCommerce and the requested API version are there, and tells
-pretty permalinks (`/wp-json/...`) from plain ones (`/index.php?rest_route=/...`). It then
-authenticates as the store's scheme requires (see `auth.py`) and falls back, once, from the
-Authorization header to query-string auth when the host strips the header.
+it names the store, says whether WooCommerce and the requested API version are there, and refuses
+plain permalinks, on which WooCommerce accepts no API key (`discovery.py`). It then authenticates
+as the store's scheme requires (see `auth.py`) and falls back, once, from the Authorization header
+to query-string auth when the host strips the header.
 """
 
 from __future__ import annotations
@@ -30,10 +30,11 @@ from g4hub_connectors.errors import (
 )
 from g4hub_connectors.woocommerce.auth import AuthMode, build_auth, install_log_redaction
 from g4hub_connectors.woocommerce.discovery import check_namespaces, read_index
-from g4hub_connectors.woocommerce.pagination import MAX_PER_PAGE
+from g4hub_connectors.woocommerce.pagination import MAX_PER_PAGE, page_plan
 from g4hub_connectors.woocommerce.payloads import (
     PRODUCT_LIST,
     VARIATION_LIST,
+    WCCurrency,
     WCProduct,
     WCSystemStatus,
     WCVariation,
@@ -60,6 +61,7 @@ _LISTING = (("status", "any"), ("orderby", "id"), ("order", "asc"))
 _PRODUCT: TypeAdapter[WCProduct] = TypeAdapter(WCProduct)
 _VARIATION: TypeAdapter[WCVariation] = TypeAdapter(WCVariation)
 _SYSTEM_STATUS: TypeAdapter[WCSystemStatus] = TypeAdapter(WCSystemStatus)
+_CURRENCY: TypeAdapter[WCCurrency] = TypeAdapter(WCCurrency)
 
 HEADER_STRIPPED_WARNING = (
     "Your host strips the Authorization header from requests, so the connector is using "
@@ -70,18 +72,22 @@ HEADER_STRIPPED_WARNING = (
 
 @dataclass(frozen=True)
 class ListPage(Generic[T]):
-    """One page of a collection: the validated items, their JSON as received, and the totals
-    from `X-WP-Total` / `X-WP-TotalPages` (`None` when a proxy stripped them)."""
+    """One page of a collection: the validated items, their JSON as received, the page size
+    asked for, and the totals from `X-WP-Total` / `X-WP-TotalPages` (`None` when a proxy
+    stripped them)."""
 
     items: list[T]
     raw: list[dict[str, Any]]
+    per_page: int
     total: int | None
     total_pages: int | None
 
-    def has_more(self, page: int, per_page: int) -> bool:
-        if self.total_pages is not None:
-            return page < self.total_pages
-        return len(self.items) >= per_page
+    def has_more(self, page: int) -> bool:
+        """Whether a page follows `page`, as far as the headers can be trusted."""
+        if not self.items:
+            return False
+        plan = page_plan(self.total, self.total_pages, self.per_page)
+        return len(self.items) >= self.per_page if plan is None else page < plan
 
 
 def _int_header(response: httpx.Response, name: str) -> int | None:
@@ -106,7 +112,6 @@ class WooCommerceClient(HTTPClient):
         self._auth = build_auth(self.auth_mode, self._key, self._secret)
         self._query_auth_tried = False
         self._reads_succeeded = False
-        self.plain_permalinks = False
         self.index: WPIndex | None = None
         self._discovered = False
         self._discovery = asyncio.Lock()
@@ -147,20 +152,15 @@ class WooCommerceClient(HTTPClient):
             return self.index
         async with self._discovery:
             if not self._discovered:
-                self.index, self.plain_permalinks = await read_index(self)
+                self.index = await read_index(self)
                 check_namespaces(self.index, store_url=self.store_url, api_version=self.api_version)
                 self._discovered = True
-                if self.plain_permalinks:
-                    logger.info("%s: plain permalinks, using ?rest_route=", self.store_url)
         return self.index
 
     # -- requests -------------------------------------------------------------------------------
 
-    def _url(self, route: str) -> tuple[str, list[tuple[str, str | int]]]:
-        path = f"/{self.api_version}/{route}"
-        if self.plain_permalinks:
-            return f"{self.store_url}/index.php", [("rest_route", path)]
-        return f"{self.store_url}/wp-json{path}", []
+    def _url(self, route: str) -> str:
+        return f"{self.store_url}/wp-json/{self.api_version}/{route}"
 
     async def request(
         self,
@@ -173,8 +173,8 @@ class WooCommerceClient(HTTPClient):
     ) -> httpx.Response:
         """Send one authenticated API request to `route` (e.g. "products/12")."""
         await self.discover()
-        url, route_params = self._url(route)
-        query = [*route_params, *params]
+        url = self._url(route)
+        query = list(params)
         try:
             response = await self.send(
                 method, url, params=query, json_body=json_body, headers=_JSON_HEADERS,
@@ -241,12 +241,13 @@ class WooCommerceClient(HTTPClient):
     # -- bodies -----------------------------------------------------------------------------------
 
     def _page(
-        self, response: httpx.Response, adapter: TypeAdapter[list[T]], what: str
+        self, response: httpx.Response, adapter: TypeAdapter[list[T]], what: str, per_page: int
     ) -> ListPage[T]:
         data = self.decode_json(response)
         return ListPage(
             items=self.validate(response, data, adapter, what),
             raw=data,
+            per_page=per_page,
             total=_int_header(response, "X-WP-Total"),
             total_pages=_int_header(response, "X-WP-TotalPages"),
         )
@@ -280,14 +281,15 @@ class WooCommerceClient(HTTPClient):
     async def list_products(
         self, *, page: int, per_page: int, modified_after: datetime | None = None
     ) -> ListPage[WCProduct]:
-        """Products by ascending id, every status but trash; `modified_after` is exclusive."""
+        """Products (asked by ascending id, which stores need not keep), every status but trash;
+        `modified_after` is exclusive."""
         params: list[tuple[str, str | int]] = [("page", page), ("per_page", per_page), *_LISTING]
         if modified_after is not None:
             # WordPress compares whole seconds; dropping the fraction keeps "strictly after".
             gmt = modified_after.astimezone(UTC).replace(tzinfo=None, microsecond=0)
             params += [("modified_after", gmt.isoformat()), ("dates_are_gmt", "true")]
         response = await self.request("GET", "products", params=params)
-        return self._page(response, PRODUCT_LIST, "a list of products")
+        return self._page(response, PRODUCT_LIST, "a list of products", per_page)
 
     async def list_variations(
         self, product_id: int, *, page: int, per_page: int = MAX_PER_PAGE
@@ -299,7 +301,7 @@ class WooCommerceClient(HTTPClient):
             ("order", "asc"),
         ]
         response = await self.request("GET", f"products/{product_id}/variations", params=params)
-        return self._page(response, VARIATION_LIST, "a list of variations")
+        return self._page(response, VARIATION_LIST, "a list of variations", per_page)
 
     async def get_product(self, product_id: int) -> tuple[WCProduct, dict[str, Any]]:
         response = await self.request("GET", f"products/{product_id}")
@@ -325,3 +327,12 @@ class WooCommerceClient(HTTPClient):
         )
         data = self.decode_json(response)
         return self.validate(response, data, _SYSTEM_STATUS, "WooCommerce's system status")
+
+    async def current_currency(self) -> str | None:
+        """The store currency's ISO code from `GET /data/currencies/current`: a few hundred
+        bytes, where the system status runs the server's self-tests. Needs a key whose user can
+        manage WooCommerce, as the status does."""
+        response = await self.request("GET", "data/currencies/current")
+        data = self.decode_json(response)
+        currency = self.validate(response, data, _CURRENCY, "the store currency")
+        return currency.code or None

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,25 +14,30 @@ import httpx
 
 from g4hub_connectors.config import WooCommerceConfig
 from g4hub_connectors.connector import BaseConnector
-from g4hub_connectors.errors import NotFoundError, PermissionDeniedError
+from g4hub_connectors.errors import (
+    NotFoundError,
+    PermissionDeniedError,
+    UnexpectedResponseError,
+)
 from g4hub_connectors.models import Product, ProductPage, ProductUpdate, StoreInfo
 from g4hub_connectors.woocommerce.client import ListPage, WooCommerceClient
+from g4hub_connectors.woocommerce.listing import each_once
 from g4hub_connectors.woocommerce.mapping import map_product, map_products
 from g4hub_connectors.woocommerce.pagination import (
     MAX_PER_PAGE,
     decode_cursor,
     encode_cursor,
     gather_or_cancel,
-    in_order,
 )
 from g4hub_connectors.woocommerce.payloads import WCProduct, WCSystemStatus, WCVariation
+from g4hub_connectors.woocommerce.writes import ignored_fields, not_applied, update_body
 
 __all__ = ["WooCommerceConnector"]
 
 logger = logging.getLogger("g4hub_connectors.woocommerce")
 
-SYSTEM_STATUS_REFUSED_WARNING = (
-    "Your API key's user may not read WooCommerce's system status (it needs the "
+SETTINGS_REFUSED_WARNING = (
+    "Your API key's user may not read WooCommerce's settings and system status (it needs the "
     "manage_woocommerce capability, which administrators and shop managers have), so the "
     "WooCommerce version and the store currency are unknown."
 )
@@ -42,11 +45,12 @@ SYSTEM_STATUS_REFUSED_WARNING = (
 
 @dataclass(frozen=True)
 class _Batch:
-    """One listing page, mapped: its size as received and the page count it announced."""
+    """One listing page, mapped, with the paging facts it came with."""
 
-    size: int
+    items: list[Product]
+    per_page: int
+    total: int | None
     total_pages: int | None
-    products: list[Product]
 
 
 def _numeric_id(value: str, what: str = "product") -> int:
@@ -60,34 +64,13 @@ def _numeric_id(value: str, what: str = "product") -> int:
     return int(text)
 
 
-def _money(value: Decimal | None) -> str:
-    # WooCommerce takes prices as strings; "" clears one (an empty sale price ends a sale).
-    return "" if value is None else format(value, "f")
-
-
-def update_body(update: ProductUpdate) -> dict[str, Any]:
-    """The JSON WooCommerce expects for the fields the caller set, and only those."""
-    changes = update.changes()
-    body: dict[str, Any] = {}
-    if "price" in changes:
-        body["regular_price"] = _money(changes["price"])
-    if "sale_price" in changes:
-        body["sale_price"] = _money(changes["sale_price"])
-    if "manage_stock" in changes and changes["manage_stock"] is not None:
-        body["manage_stock"] = changes["manage_stock"]
-    # WooCommerce has no "unknown" quantity (null is refused); stop tracking with manage_stock.
-    if changes.get("stock_quantity") is not None:
-        body["stock_quantity"] = changes["stock_quantity"]
-    return body
-
-
 class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
     """A WooCommerce store through its REST API.
 
     Listing fetches page 1, then the other pages concurrently (at most `config.max_concurrency`
-    requests in flight, variations included), yielding in page order. Warnings about fallbacks
-    the store forced (query-string auth, `?rest_route=`, no access to the system status) are in
-    `warnings()`.
+    requests in flight, variations included), yielding in page order, each product once. Every
+    product carries the store currency, read once per connector. Warnings about what the store
+    forced (query-string auth, no access to its settings) are in `warnings()`.
     """
 
     platform = "woocommerce"
@@ -99,6 +82,8 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         super().__init__(config, http_client=http_client)
         self._client = WooCommerceClient(config, http_client)
         self._currency: str | None = None
+        self._currency_known = False
+        self._currency_lock = asyncio.Lock()
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -115,15 +100,15 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         try:
             status = await self._client.system_status()
         except PermissionDeniedError:
-            self._client.warn(SYSTEM_STATUS_REFUSED_WARNING)
+            self._client.warn(SETTINGS_REFUSED_WARNING)
             status = WCSystemStatus()
-        self._currency = status.settings.currency or None
+        # The currency route needs the same capability: a refused status settles it too.
+        self._currency, self._currency_known = status.settings.currency or None, True
         environment = status.environment
         extra = {
             "home_url": environment.home_url,
             "wp_version": environment.wp_version,
             "authentication": self._client.auth_mode,
-            "plain_permalinks": self._client.plain_permalinks,
         }
         return StoreInfo(
             platform=self.platform,
@@ -141,6 +126,24 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         """`X-WP-Total` of a one-product page: every status but trash, like the listing."""
         return await self._client.count_products()
 
+    async def store_currency(self) -> str | None:
+        """The store currency's ISO code, read once per connector (`None` when the key's user
+        may not read WooCommerce's settings, with a warning; never an error for that)."""
+        if self._currency_known:
+            return self._currency
+        async with self._currency_lock:
+            if not self._currency_known:
+                try:
+                    self._currency = await self._client.current_currency()
+                except (PermissionDeniedError, NotFoundError, UnexpectedResponseError) as exc:
+                    # 403 for a user without manage_woocommerce; 404 before WooCommerce 3.5.
+                    logger.info("%s: store currency unknown (%s)", self.config.store_url, exc.code)
+                    if isinstance(exc, PermissionDeniedError):
+                        self._client.warn(SETTINGS_REFUSED_WARNING)
+                    self._currency = None
+                self._currency_known = True
+        return self._currency
+
     # -- reading --------------------------------------------------------------------------------
 
     def _map_page(
@@ -149,14 +152,16 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         return map_products(page.items, page.raw, currency=self._currency, variations=variations)
 
     async def get_products(self, cursor: str | None = None, limit: int = 100) -> ProductPage:
-        """One page of products (without variants), by ascending id. A cursor keeps the page
-        size it was made with; `limit` is capped at 100."""
+        """One page of products (without variants), asked by ascending id. A cursor keeps the
+        page size it was made with; `limit` is capped at 100. Pages follow the store's own
+        order, which plugins may change: only `iter_products` promises each product once."""
         if cursor is None:
             page_number, per_page = 1, max(1, min(limit, MAX_PER_PAGE))
         else:
             page_number, per_page = decode_cursor(cursor)
+        await self.store_currency()
         page = await self._client.list_products(page=page_number, per_page=per_page)
-        more = page.has_more(page_number, per_page) and bool(page.items)
+        more = page.has_more(page_number)
         return ProductPage(
             products=self._map_page(page),
             next_cursor=encode_cursor(page_number + 1, per_page) if more else None,
@@ -166,12 +171,14 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
     async def iter_products(
         self, *, updated_since: datetime | None = None, include_variants: bool = False
     ) -> AsyncIterator[Product]:
-        """Every product (changed after `updated_since`, when given) exactly once, by id.
+        """Every product (changed after `updated_since`, when given) exactly once, whatever order
+        the store answers in (see `listing.py`).
 
         Page 1 gives the page count; the other pages are then fetched concurrently in a window
         of `max_concurrency`, so memory holds a window of pages, never the catalog.
         """
         limiter = asyncio.Semaphore(self.config.max_concurrency)
+        await self.store_currency()
 
         async def fetch(number: int) -> _Batch:
             async with limiter:
@@ -179,34 +186,18 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
                     page=number, per_page=MAX_PER_PAGE, modified_after=updated_since
                 )
             found = await self._variations_of(page.items, limiter) if include_variants else None
-            return _Batch(len(page.items), page.total_pages, self._map_page(page, found))
+            products = self._map_page(page, found)
+            return _Batch(products, page.per_page, page.total, page.total_pages)
 
-        last_id = 0
-        async for batch in self._batches(fetch, await fetch(1)):
-            for product in batch.products:
-                product_id = int(product.id)
-                # A product restored from the trash mid-listing shifts later pages by one.
-                if product_id <= last_id:
-                    continue
-                last_id = product_id
-                yield product
-
-    async def _batches(
-        self, fetch: Callable[[int], Awaitable[_Batch]], first: _Batch
-    ) -> AsyncIterator[_Batch]:
-        yield first
-        if first.total_pages is not None:
-            jobs = (partial(fetch, n) for n in range(2, first.total_pages + 1))
-            async for batch in in_order(jobs, self.config.max_concurrency):
-                yield batch
-            return
-        # No X-WP-TotalPages (a cache or proxy stripped it): one page after another until a
-        # short one.
-        last, number = first, 1
-        while last.size >= MAX_PER_PAGE:
-            number += 1
-            last = await fetch(number)
-            yield last
+        products = each_once(
+            fetch,
+            await fetch(1),
+            key=lambda product: product.id,
+            window=self.config.max_concurrency,
+            what="products",
+        )
+        async for product in products:
+            yield product
 
     async def _variations_of(
         self, products: list[WCProduct], limiter: asyncio.Semaphore
@@ -220,12 +211,14 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
             async with limiter:
                 return await self._client.list_variations(product_id, page=number)
 
-        first = await fetch(1)
-        items = list(first.items)
-        if first.total_pages and first.total_pages > 1:
-            for page in await gather_or_cancel(fetch(n) for n in range(2, first.total_pages + 1)):
-                items.extend(page.items)
-        return items
+        variations = each_once(
+            fetch,
+            await fetch(1),
+            key=lambda variation: variation.id,
+            window=self.config.max_concurrency,
+            what="variations",
+        )
+        return [variation async for variation in variations]
 
     async def get_product(self, product_id: str, *, include_variants: bool = True) -> Product:
         """One product; a variable product's variations fill `variants` (one more request)."""
@@ -235,6 +228,7 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
     async def _mapped(
         self, item: WCProduct, raw: dict[str, Any], *, include_variants: bool
     ) -> Product:
+        await self.store_currency()
         variations: list[WCVariation] = []
         if include_variants and item.type == "variable" and item.variations:
             limiter = asyncio.Semaphore(self.config.max_concurrency)
@@ -247,17 +241,27 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         """`PUT /products/{id}` (or its variation `update.variant_id`) with the fields set in
         `update`; returns the product as the store now has it, variants included.
 
-        WooCommerce ignores `stock_quantity` on a product that does not manage stock: set
-        `manage_stock=True` with it. A read-only key raises `PermissionDeniedError`.
+        A `stock_quantity` switches stock management on in the same request (WooCommerce
+        ignores it otherwise); with `manage_stock=False` it raises `InvalidRequestError` before
+        sending. The store's answer is compared with what was asked: fields it kept its own
+        values for raise `WriteNotAppliedError` (`applied`: the product as the store has it). A
+        read-only key raises `PermissionDeniedError`.
         """
         numeric_id = _numeric_id(product_id)
         body = update_body(update)
-        if update.variant_id is not None:
-            variation_id = _numeric_id(update.variant_id, "variation")
-            if body:
-                await self._client.update_variation(numeric_id, variation_id, body)
-            return await self.get_product(product_id)
         if not body:
             return await self.get_product(product_id)
-        item, raw = await self._client.update_product(numeric_id, body)
-        return await self._mapped(item, raw, include_variants=True)
+        if update.variant_id is not None:
+            variation_id = _numeric_id(update.variant_id, "variation")
+            answer, _ = await self._client.update_variation(numeric_id, variation_id, body)
+            product = await self.get_product(product_id)
+            route, variable = f"products/{numeric_id}/variations/{variation_id}", False
+            ignored = ignored_fields(update, answer)
+        else:
+            item, raw = await self._client.update_product(numeric_id, body)
+            product = await self._mapped(item, raw, include_variants=True)
+            route, variable = f"products/{numeric_id}", item.type == "variable"
+            ignored = ignored_fields(update, item)
+        if ignored:
+            raise not_applied(ignored, product, route=route, variable=variable)
+        return product

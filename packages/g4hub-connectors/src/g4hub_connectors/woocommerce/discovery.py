@@ -1,7 +1,9 @@
 """Finding the WooCommerce REST API of a WordPress site, from its REST index.
 
 `GET {store}/wp-json/` (no credentials) names the site and lists the API namespaces. With plain
-permalinks that path is a 404 page, and the same index answers at `/index.php?rest_route=/`.
+permalinks that path is a 404 page, and the same index answers at `/index.php?rest_route=/`; but
+WooCommerce reads API keys only on request URIs under `wp-json/wc/`, so on such a site every keyed
+request would run as a guest (401): that is `PermalinksRequiredError`, never a fallback.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from g4hub_connectors.errors import (
     AuthenticationError,
     InvalidStoreURLError,
     NotFoundError,
+    PermalinksRequiredError,
     PermissionDeniedError,
     UnexpectedResponseError,
 )
@@ -25,50 +28,43 @@ from g4hub_connectors.woocommerce.payloads import WPIndex
 if TYPE_CHECKING:
     from g4hub_connectors.woocommerce.client import WooCommerceClient
 
-__all__ = [
-    "INDEX_CLOSED_WARNING",
-    "PLAIN_PERMALINKS_WARNING",
-    "check_namespaces",
-    "read_index",
-]
+__all__ = ["INDEX_CLOSED_WARNING", "check_namespaces", "read_index"]
 
 PLATFORM = "woocommerce"
 # Real indexes list every route of every plugin (often hundreds of KB); these are enough.
 _INDEX_FIELDS = "name,description,url,home,timezone_string,namespaces"
 
-PLAIN_PERMALINKS_WARNING = (
-    "Your store's permalinks are set to Plain, so its REST API is not at /wp-json/; the connector "
-    "is using /index.php?rest_route= instead. Any other permalink setting (Settings → Permalinks) "
-    "restores /wp-json/."
-)
 INDEX_CLOSED_WARNING = (
     "Your store hides its WordPress REST API index from visitors (a security plugin?), so its "
     "name could not be read and WooCommerce's presence was not checked in advance."
 )
 
 
-async def read_index(client: WooCommerceClient) -> tuple[WPIndex | None, bool]:
-    """The index and whether it took plain permalinks to reach it. `(None, False)` when a
-    security plugin closes the index to visitors; `InvalidStoreURLError` when neither path
-    answers like WordPress."""
+async def read_index(client: WooCommerceClient) -> WPIndex | None:
+    """The index at `/wp-json/`; `None` when a security plugin closes it to visitors.
+
+    When `/wp-json/` is missing, the plain-permalinks index tells a WordPress site (raises
+    `PermalinksRequiredError`, or the namespace check's error when WooCommerce is not there) from
+    anything else (`InvalidStoreURLError`, saying what each path answered).
+    """
     store_url = client.store_url
     pretty = f"{store_url}/wp-json/"
     params = [("_fields", _INDEX_FIELDS)]
     try:
-        return _parse(client, await client.send("GET", pretty, params=params)), False
+        return _parse(client, await client.send("GET", pretty, params=params))
     except (NotFoundError, UnexpectedResponseError):
         first = f"{pretty} answered {client.last_answer()}"
     except (AuthenticationError, PermissionDeniedError):
         client.warn(INDEX_CLOSED_WARNING)
-        return None, False
-    # WordPress's own rest_url() names index.php for plain permalinks: nginx turns "/" into a
-    # redirect that drops PUT, and WooCommerce signs OAuth against home_url + path, which for
-    # "/" has no trailing slash where every OAuth library puts one.
+        return None
     plain = f"{store_url}/index.php"
     try:
         response = await client.send("GET", plain, params=[("rest_route", "/"), *params])
         index = _parse(client, response)
-    except (NotFoundError, UnexpectedResponseError, AuthenticationError, PermissionDeniedError):
+    except (AuthenticationError, PermissionDeniedError):
+        # A WP_Error from WordPress's REST server: the site is WordPress, its index closed.
+        raise _permalinks_required(store_url, first) from None
+    except (NotFoundError, UnexpectedResponseError):
         second = f"{plain}?rest_route=/ answered {client.last_answer()}"
         raise InvalidStoreURLError(
             f"no WordPress REST API: {first}; {second}",
@@ -79,8 +75,16 @@ async def read_index(client: WooCommerceClient) -> tuple[WPIndex | None, bool]:
                 "https://mystore.com."
             ),
         ) from None
-    client.warn(PLAIN_PERMALINKS_WARNING)
-    return index, True
+    check_namespaces(index, store_url=store_url, api_version=client.api_version)
+    raise _permalinks_required(store_url, first)
+
+
+def _permalinks_required(store_url: str, first: str) -> PermalinksRequiredError:
+    return PermalinksRequiredError(
+        f"{first}, while {store_url}/index.php?rest_route=/ answers: WordPress on plain "
+        "permalinks, where WooCommerce does not accept API keys",
+        platform=PLATFORM,
+    )
 
 
 def _parse(client: WooCommerceClient, response: httpx.Response) -> WPIndex:

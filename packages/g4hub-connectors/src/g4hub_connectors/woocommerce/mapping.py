@@ -18,6 +18,7 @@ from g4hub_connectors.models import Product, ProductStatus, ProductVariant, Stoc
 from g4hub_connectors.woocommerce.payloads import Money, WCProduct, WCVariation
 
 __all__ = [
+    "manages_stock",
     "map_product",
     "map_status",
     "map_stock_status",
@@ -122,7 +123,8 @@ def _sku(value: str | int | None) -> str | None:
     return text or None
 
 
-def _manages_stock(value: bool | str | None) -> bool:
+def manages_stock(value: bool | str | None) -> bool:
+    """Whether a product or variation tracks its own stock."""
     # "parent": the variation's stock is the parent's, so the variation itself tracks none.
     return value is True or value == "true"
 
@@ -136,7 +138,7 @@ def map_variant(variation: WCVariation) -> ProductVariant:
         regular_price=parse_money(variation.regular_price),
         sale_price=parse_money(variation.sale_price),
         stock_quantity=parse_quantity(variation.stock_quantity),
-        manage_stock=_manages_stock(variation.manage_stock),
+        manage_stock=manages_stock(variation.manage_stock),
         title=" / ".join(options) or None,
     )
 
@@ -158,7 +160,7 @@ def _product_fields(
         "sale_price": parse_money(product.sale_price),
         "currency": currency,
         "stock_quantity": parse_quantity(product.stock_quantity),
-        "manage_stock": _manages_stock(product.manage_stock),
+        "manage_stock": manages_stock(product.manage_stock),
         "stock_status": map_stock_status(product.stock_status, product.purchasable),
         "status": map_status(product.status),
         # Only the URLs are kept; ids, names and alt texts stay in `raw`.

@@ -17,6 +17,7 @@ __all__ = [
     "PRODUCT_LIST",
     "VARIATION_LIST",
     "Money",
+    "WCCurrency",
     "WCImage",
     "WCProduct",
     "WCSystemStatus",
@@ -104,6 +105,12 @@ class WCSystemStatus(_Payload):
 
     environment: _Environment = Field(default_factory=_Environment)
     settings: _Settings = Field(default_factory=_Settings)
+
+
+class WCCurrency(_Payload):
+    """`GET /data/currencies/current`: the store currency (`code` is ISO 4217, e.g. "EUR")."""
+
+    code: str | None = None
 
 
 class _WPErrorData(_Payload):

@@ -1,4 +1,5 @@
-"""The fake WooCommerce store's wc/vN routes: products, variations, batch, system status.
+"""The fake WooCommerce store's wc/vN routes: products, variations, batch, system status, the
+store currency.
 
 Each route runs in WordPress's order: the key's read/write permission (checked by the store
 before routing), then parameter validation (`rest_invalid_param`), then the route's permission
@@ -24,6 +25,12 @@ from g4hub_connectors.testing.woocommerce._edits import (
     as_int,
     update_problems,
 )
+from g4hub_connectors.testing.woocommerce._plugins import (
+    forced_order,
+    page_slice,
+    rewrite_headers,
+    without_ignored,
+)
 from g4hub_connectors.testing.woocommerce._render import (
     Site,
     WooProduct,
@@ -31,6 +38,7 @@ from g4hub_connectors.testing.woocommerce._render import (
     render_variation,
 )
 from g4hub_connectors.testing.woocommerce._wp import (
+    currency_body,
     filter_fields,
     invalid_params,
     system_status_body,
@@ -52,6 +60,7 @@ _PRODUCT = re.compile(r"^products/(\d+)$")
 _VARIATIONS = re.compile(r"^products/(\d+)/variations$")
 _VARIATION = re.compile(r"^products/(\d+)/variations/(\d+)$")
 _SYSTEM_STATUS = re.compile(r"^system_status$")
+_CURRENCY = re.compile(r"^data/currencies/current$")
 _READS = ("GET", "HEAD")
 _WRITES = ("POST", "PUT", "PATCH")
 _BATCH_LIMIT = 100
@@ -105,6 +114,7 @@ class Handlers:
         self._cache: dict[tuple[int, Site], bytes] = {}
         self._cache_version = -1
         self._cache_bytes = 0
+        self._ordered: tuple[list[int], str, list[int]] | None = None
 
     def respond(
         self,
@@ -136,6 +146,7 @@ class Handlers:
             (_VARIATION, _READS, self._get_variation),
             (_VARIATION, ("PUT", "PATCH", "POST"), self._update_variation),
             (_SYSTEM_STATUS, _READS, self._system_status),
+            (_CURRENCY, _READS, self._currency),
         ]
         for pattern, methods, handler in handlers:
             match = pattern.match(path)
@@ -157,11 +168,12 @@ class Handlers:
         per_page: int,
         render: Callable[[Any], dict[str, Any]],
         encoded: Callable[[Any], bytes] | None = None,
+        overlap: int = 0,
     ) -> Response:
         total = len(items)
         pages = math.ceil(total / per_page)
         # Past the last page WooCommerce answers an empty list, not an error.
-        chosen = items[(page - 1) * per_page : page * per_page]
+        chosen = page_slice(items, page, per_page, overlap)
         namespace = request.param("rest_route") or request.path
         version = re.search(r"wc/v\d+", namespace)
         base = f"{site.rest_root}/{version.group(0) if version else 'wc/v3'}/{route}"
@@ -178,6 +190,7 @@ class Handlers:
         headers = [("X-WP-Total", str(total)), ("X-WP-TotalPages", str(pages))]
         if links:
             headers.append(("Link", ", ".join(links)))
+        headers = rewrite_headers(headers, self.store.collection_headers)
         if encoded is not None and not request.param("_fields"):
             return wp_body(b"[" + b",".join(map(encoded, chosen)) + b"]", headers=headers)
         return self.respond(request, [render(item) for item in chosen], headers=headers)
@@ -200,10 +213,19 @@ class Handlers:
             local_offset=offset,
         )
         return self._paged(
-            request, site, "products", indexes, args["page"], args["per_page"],
-            lambda index: render_product(self.catalog.get(index), site),
-            partial(self._encoded_product, site=site),
+            request, site, "products", self._plugin_order(indexes), args["page"],
+            args["per_page"], lambda index: render_product(self.catalog.get(index), site),
+            partial(self._encoded_product, site=site), overlap=self.store.page_overlap,
         )  # fmt: skip
+
+    def _plugin_order(self, indexes: list[int]) -> list[int]:
+        # A listing of 10,000 is re-ordered once, not once per page.
+        mode = self.store.listing_order
+        if self._ordered is not None and self._ordered[0] is indexes and self._ordered[1] == mode:
+            return self._ordered[2]
+        ordered = forced_order(indexes, mode, self.catalog.seed)
+        self._ordered = (indexes, mode, ordered)
+        return ordered
 
     def _list_variations(
         self, request: Request, key: Key | None, get: dict[str, Any], site: Site, product_id: int
@@ -279,7 +301,8 @@ class Handlers:
         if found is None:
             # update_item() answers 400, not 404, for an id that names nothing.
             return wp_error("woocommerce_rest_product_invalid_id", "Invalid ID.", 400)
-        record = self.catalog.edit(found[0], partial(apply_product, body=body), self._now())
+        applied = without_ignored(body, self.store.ignored_update_fields)
+        record = self.catalog.edit(found[0], partial(apply_product, body=applied), self._now())
         return self.respond(request, render_product(record, site))
 
     def _batch(
@@ -386,8 +409,9 @@ class Handlers:
                 "Sorry, you are not allowed to edit this resource.",
             )
         position = found[1].variation_ids.index(variation_id)
+        applied = without_ignored(body, self.store.ignored_update_fields)
         record = self.catalog.edit(
-            found[0], lambda r: apply_variation(r.seed.variants[position], body), self._now()
+            found[0], lambda r: apply_variation(r.seed.variants[position], applied), self._now()
         )
         return self.respond(
             request, render_variation(record, record.seed.variants[position], variation_id, site)
@@ -410,6 +434,16 @@ class Handlers:
             product_count=self.catalog.size,
         )
         return self.respond(request, body)
+
+    def _currency(
+        self, request: Request, key: Key | None, get: dict[str, Any], site: Site
+    ) -> Response:
+        # WC_REST_Data_Controller: settings are read with manage_woocommerce, as the status is.
+        if not _can(key, "manage_woocommerce"):
+            return _denied(
+                key, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
+            )
+        return self.respond(request, currency_body(self.store.currency, site.rest_root))
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self.store.now(), UTC)

@@ -12,6 +12,7 @@ from g4hub_connectors.testing._asgi import Response
 
 __all__ = [
     "COLLECTION_ENUMS",
+    "currency_body",
     "filter_fields",
     "index_body",
     "system_status_body",
@@ -35,6 +36,12 @@ COLLECTION_ENUMS: dict[str, tuple[str, ...]] = {
     "status": ("any", "future", "trash", "draft", "pending", "private", "publish"),
 }  # fmt: skip
 _CURRENCY_SYMBOLS = {"EUR": "&euro;", "USD": "&#36;", "GBP": "&pound;", "JPY": "&yen;"}
+_CURRENCY_NAMES = {
+    "EUR": "Euro",
+    "USD": "United States (US) dollar",
+    "GBP": "Pound sterling",
+    "JPY": "Japanese yen",
+}
 _WP_HEADERS = [
     ("x-robots-tag", "noindex"),
     ("x-content-type-options", "nosniff"),
@@ -82,6 +89,17 @@ def invalid_params(problems: Mapping[str, str]) -> Response:
 
 def currency_symbol(currency: str) -> str:
     return _CURRENCY_SYMBOLS.get(currency, currency)
+
+
+def currency_body(currency: str, rest_root: str) -> dict[str, Any]:
+    """`GET /wc/v3/data/currencies/current`: the store currency's code, name and symbol."""
+    base = f"{rest_root}/wc/v3/data/currencies"
+    return {
+        "code": currency,
+        "name": _CURRENCY_NAMES.get(currency, currency),
+        "symbol": currency_symbol(currency),
+        "_links": {"self": [{"href": f"{base}/{currency}"}], "collection": [{"href": base}]},
+    }
 
 
 def _one_of(values: Sequence[str]) -> str:

@@ -9,11 +9,17 @@ What it reproduces (PLATFORMS.md, WooCommerce):
   parameters, then HTTP Basic; OAuth 1.0a one-legged signatures checked as WooCommerce's PHP
   checks them (`_oauth.py`), with the 15-minute timestamp window and nonce memory;
   read-only keys; users whose role lacks a capability (403); a host that strips the
-  Authorization header (`strip_authorization_header=True`);
+  Authorization header (`strip_authorization_header=True`); API keys read only on request URIs
+  under `wp-json/wc/`, so `?rest_route=/wc/v3/...` runs as a guest (401), as on WooCommerce 9.2;
 - the real WP_Error bodies, `rest_invalid_param` validation (`per_page` over 100, bad dates, …),
   `X-WP-Total` / `X-WP-TotalPages` / `Link` headers, `[]` past the last page, `_fields`;
-- wc/v3 products of about 3 KB with plugin-injected keys, variations, PUT updates, batch
-  updates (413 over 100 items), and the system status report.
+- wc/v3 products of about 3 KB with plugin-injected keys, variations, PUT updates (a quantity
+  is ignored unless the product or variation manages stock), batch updates (413 over 100 items),
+  the system status report and the store currency (`data/currencies/current`);
+- plugins and caches that real stores run: a sort plugin forcing its own listing order
+  (`listing_order`), a page cache whose pages overlap (`page_overlap`), a proxy that rewrites the
+  paging headers (`collection_headers`), a plugin that silently resets fields on every update
+  (`ignored_update_fields`).
 """
 
 from __future__ import annotations
@@ -36,10 +42,11 @@ from g4hub_connectors.testing.woocommerce._oauth import (
     signature_matches,
     wc_oauth_signature,
 )
+from g4hub_connectors.testing.woocommerce._plugins import ListingOrder
 from g4hub_connectors.testing.woocommerce._render import Site
 from g4hub_connectors.testing.woocommerce._wp import currency_symbol, index_body, wp_error
 
-__all__ = ["FakeWooCommerceStore", "UserRole"]
+__all__ = ["FakeWooCommerceStore", "ListingOrder", "UserRole"]
 
 UserRole = Literal["administrator", "shop_manager", "product_editor", "customer"]
 _ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -53,6 +60,8 @@ _NONCE_WINDOW = 15 * 60
 _WC_NAMESPACE = re.compile(r"^/?(wc/v\d+)(?:/(.*))?$")
 _BASE_NAMESPACES = ["oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1", "yoast/v1"]
 _WC_EXTRA_NAMESPACES = ["wc/store", "wc/store/v1", "wc-admin", "wc-analytics", "wc-telemetry"]
+# `WC_REST_Authentication::is_request_to_rest_api()`: strpos over the whole request URI.
+_KEYED_URIS = ("wp-json/wc/", "wp-json/wc-")
 
 
 def _token(kind: str, seed: int) -> str:
@@ -72,6 +81,12 @@ class FakeWooCommerceStore(FakeStore):
     wc/vN namespaces served), `installed=False` (WordPress without WooCommerce), `store_name`,
     `currency`, `wc_version`. `clock_offset` (seconds) moves the store's clock, for OAuth
     timestamp checks. `max_in_flight` records the most requests it served at once.
+
+    Plugins and caches (attributes, also settable after construction): `listing_order`
+    ("shuffled": a fixed permutation, "descending": newest id first, whatever the request asks),
+    `page_overlap` (each product page after the first also repeats the last N products of the page
+    before), `collection_headers` (replace `X-WP-Total` / `X-WP-TotalPages`; `None` removes one),
+    `ignored_update_fields` (keys a plugin silently drops from every product and variation update).
     """
 
     default_url = "https://fake-store.example"
@@ -97,6 +112,10 @@ class FakeWooCommerceStore(FakeStore):
         api_versions: Sequence[str] = ("wc/v1", "wc/v2", "wc/v3"),
         installed: bool = True,
         utc_offset_hours: float = 2.0,
+        listing_order: ListingOrder = "requested",
+        page_overlap: int = 0,
+        collection_headers: dict[str, str | None] | None = None,
+        ignored_update_fields: Sequence[str] = (),
     ) -> None:
         super().__init__(latency=latency)
         if url is not None:
@@ -121,6 +140,10 @@ class FakeWooCommerceStore(FakeStore):
         self.api_versions = list(api_versions) if installed else []
         self.utc_offset = timedelta(hours=utc_offset_hours)
         self.catalog = Catalog(products, seed)
+        self.listing_order: ListingOrder = listing_order
+        self.page_overlap = page_overlap
+        self.collection_headers: dict[str, str | None] = dict(collection_headers or {})
+        self.ignored_update_fields: set[str] = set(ignored_update_fields)
         self.clock_offset = 0.0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -281,7 +304,12 @@ class FakeWooCommerceStore(FakeStore):
         self, request: Request, get: dict[str, Any]
     ) -> tuple[Key | None, Response | None]:
         """`authenticate()`: Basic (query parameters first) over HTTPS, then OAuth 1.0a. An
-        unknown key is no error: the request goes on as a guest."""
+        unknown key is no error: the request goes on as a guest, and so does any request whose
+        URI is not under `wp-json/wc/` (plain permalinks' `?rest_route=`), whatever it carries."""
+        uri = request.path + "?" + "&".join(f"{k}={v}" for k, v in request.query)
+        if not any(marker in uri for marker in _KEYED_URIS):
+            self.auth_log.append(None)
+            return None, None
         authorization = (
             None if self.strip_authorization_header else request.headers.get("authorization")
         )
