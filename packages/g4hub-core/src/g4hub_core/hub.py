@@ -1,15 +1,18 @@
-"""`Hub`: the core built from settings, and `Unit`, the scope one request or job works in.
+"""`Hub`: the core's composition root, built from settings; and `Unit`, the scope one request or
+job works in, with the tenant's services.
 
     hub = Hub(HubSettings())                   # or HubSettings(database_url=..., ...)
     await hub.upgrade()                        # migrations (the only way the schema is made)
-    async with hub:                            # starts the sync runner
+    async with hub:                            # starts the job queue
         async with hub.unit() as unit:         # commits when the block ends without error
             account = await unit.accounts.register(...)
         async with hub.unit(account.tenant.id) as unit:
             store = await unit.stores.create(...)
 
 Services never commit: the unit does, once, at the end of its block, and then runs what was
-deferred until after the commit (handing queued syncs to the runner).
+deferred until after the commit (handing queued syncs to the job queue). Nothing imports this
+module but the package's entry: each service gets a `UnitOfWork` and only the collaborators it
+uses, and the job queue a `JobRuntime` (the engine's `run`, units, the schedule check).
 """
 
 from __future__ import annotations
@@ -17,32 +20,32 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import cached_property
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import Self
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from g4hub_core.catalog.service import CatalogService
+from g4hub_core.dashboard.service import DashboardService
 from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
-from g4hub_core.errors import AccessDenied
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.settings import HubSettings
-from g4hub_core.sync.jobs import JobQueue
+from g4hub_core.stores.service import StoreService
+from g4hub_core.sync.engine import SyncEngine
+from g4hub_core.sync.jobs import JobQueue, JobQueueFactory, JobRuntime
+from g4hub_core.sync.queues import create_job_queue
+from g4hub_core.sync.schedule import queue_due_syncs
+from g4hub_core.sync.schemas import SyncLogRead
+from g4hub_core.sync.service import SyncService
+from g4hub_core.tenants.service import AccountService
+from g4hub_core.unit import UnitOfWork
 from g4hub_core.vault.keys import load_keys
+from g4hub_core.vault.rotation import RotationReport, rotate_credentials
 from g4hub_core.vault.vault import Vault
-
-if TYPE_CHECKING:
-    from g4hub_core.catalog.service import CatalogService
-    from g4hub_core.dashboard.service import DashboardService
-    from g4hub_core.stores.service import StoreService
-    from g4hub_core.sync.engine import SyncEngine
-    from g4hub_core.sync.schemas import SyncLogRead
-    from g4hub_core.sync.service import SyncService
-    from g4hub_core.tenants.service import AccountService
-    from g4hub_core.vault.rotation import RotationReport
 
 __all__ = ["Hub", "Unit"]
 
@@ -50,12 +53,15 @@ logger = logging.getLogger("g4hub_core")
 
 
 class Hub:
-    """Everything the core needs, built once: the engine, the vault, the job queue.
+    """Everything the core needs, built once: the engine, the vault, the sync engine, the job
+    queue, wired together here and nowhere else.
 
     `http_client` is handed to every connector (for a proxy, or a test transport); by default
-    each connector makes its own. `jobs`: the job queue; by default the one the settings'
-    `job_queue` names, running syncs in this process (procrastinate on PostgreSQL, the embedded
-    runner on SQLite; see `sync.queues.create_job_queue`).
+    each connector makes its own. `jobs`: the job queue, or a factory that builds one from the
+    hub's `JobRuntime` (`sync.queues.job_queue(run_syncs=False)`, `lambda runtime:
+    EmbeddedRunner(runtime, ...)`); by default the one the settings' `job_queue` names, running
+    syncs in this process (procrastinate on PostgreSQL, the embedded runner on SQLite; see
+    `sync.queues.create_job_queue`).
     """
 
     def __init__(
@@ -63,7 +69,7 @@ class Hub:
         settings: HubSettings | None = None,
         *,
         http_client: httpx.AsyncClient | None = None,
-        jobs: JobQueue | None = None,
+        jobs: JobQueue | JobQueueFactory | None = None,
         engine: AsyncEngine | None = None,
     ) -> None:
         self.settings = settings if settings is not None else HubSettings()
@@ -73,30 +79,39 @@ class Hub:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.vault = Vault(load_keys(self.settings))
         self.http_client = http_client
+        self.sync_engine = SyncEngine(
+            self.settings, unit=self._work, vault=self.vault, http_client=http_client
+        )
+        self.runtime = JobRuntime(
+            settings=self.settings,
+            run=self.sync_engine.run,
+            unit=self._work,
+            queue_due=self.queue_due_syncs,
+        )
         if jobs is None:
-            from g4hub_core.sync.queues import create_job_queue
-
-            jobs = create_job_queue(self)
-        self.jobs = jobs
+            jobs = create_job_queue
+        self._jobs = jobs if isinstance(jobs, JobQueue) else jobs(self.runtime)
 
     def __repr__(self) -> str:
         return f"Hub(database={self.engine.url.render_as_string(hide_password=True)!r})"
 
-    @cached_property
-    def sync_engine(self) -> SyncEngine:
-        from g4hub_core.sync.engine import SyncEngine
+    @property
+    def jobs(self) -> JobQueue:
+        """The job queue, chosen when the hub was built."""
+        return self._jobs
 
-        return SyncEngine(self)
+    def _work(self, tenant_id: uuid.UUID | None = None) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker, tenant_id)
 
     async def upgrade(self) -> None:
         """Bring the database to the newest schema."""
         await upgrade(self.engine)
 
     async def start(self) -> None:
-        await self.jobs.start()
+        await self._jobs.start()
 
     async def close(self) -> None:
-        await self.jobs.stop()
+        await self._jobs.stop()
         await self.engine.dispose()
 
     async def __aenter__(self) -> Self:
@@ -114,9 +129,17 @@ class Hub:
     async def rotate_keys(self, *, batch_size: int = 100) -> RotationReport:
         """Re-seal every store's credentials under the first configured key, in batches that
         each commit, so an interrupted run is finished by running it again."""
-        from g4hub_core.vault.rotation import rotate_credentials
-
         return await rotate_credentials(self, batch_size=batch_size)
+
+    async def queue_due_syncs(self, *, now: datetime | None = None) -> int:
+        """Queue a `scheduled` sync of every store whose schedule is due (at `now`, default
+        now), each in its tenant's unit; returns how many were queued."""
+
+        async def request(tenant_id: uuid.UUID, store_id: uuid.UUID) -> None:
+            async with self.unit(tenant_id) as unit:
+                await unit.sync.request(store_id, trigger="scheduled")
+
+        return await queue_due_syncs(self._work, request, now=now)
 
     async def wait_for_sync(
         self, tenant_id: uuid.UUID, log_id: uuid.UUID, *, timeout: float = 600.0
@@ -139,84 +162,33 @@ class Hub:
         return Unit(self, tenant_id)
 
 
-class Unit:
-    """One transaction and the services working in it. Use as `async with hub.unit(...)`."""
+class Unit(UnitOfWork):
+    """One transaction and the services working in it, each built on first use with the
+    hub's collaborators it needs. Use as `async with hub.unit(...)`."""
 
     def __init__(self, hub: Hub, tenant_id: uuid.UUID | None) -> None:
-        self.hub = hub
-        self._tenant_id = tenant_id
-        self._session: AsyncSession | None = None
-        self._after_commit: list[Callable[[], Awaitable[None]]] = []
-
-    @property
-    def session(self) -> AsyncSession:
-        if self._session is None:
-            raise RuntimeError("use the unit as `async with hub.unit(...) as unit`")
-        return self._session
-
-    @property
-    def tenant_id(self) -> uuid.UUID:
-        if self._tenant_id is None:
-            raise AccessDenied("This action needs a signed-in tenant.", code="tenant_required")
-        return self._tenant_id
-
-    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
-        """Run `callback` once this unit has committed (never if it rolls back)."""
-        self._after_commit.append(callback)
-
-    async def commit(self) -> None:
-        """Commit now (the unit commits at its end anyway), then run what waited for it."""
-        await self.session.commit()
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
-            await callback()
-
-    async def __aenter__(self) -> Self:
-        self._session = self.hub.sessionmaker()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        session = self.session
-        try:
-            if exc_type is None:
-                await self.commit()
-            else:
-                await session.rollback()
-                self._after_commit.clear()
-        finally:
-            await session.close()
+        super().__init__(hub.sessionmaker, tenant_id)
+        self._hub = hub
 
     @cached_property
     def accounts(self) -> AccountService:
-        from g4hub_core.tenants.service import AccountService
-
         return AccountService(self)
 
     @cached_property
     def stores(self) -> StoreService:
-        from g4hub_core.stores.service import StoreService
-
-        return StoreService(self)
+        hub = self._hub
+        return StoreService(
+            self, settings=hub.settings, vault=hub.vault, http_client=hub.http_client
+        )
 
     @cached_property
     def catalog(self) -> CatalogService:
-        from g4hub_core.catalog.service import CatalogService
-
         return CatalogService(self)
 
     @cached_property
     def sync(self) -> SyncService:
-        from g4hub_core.sync.service import SyncService
-
-        return SyncService(self)
+        return SyncService(self, settings=self._hub.settings, enqueue=self._hub.jobs.enqueue)
 
     @cached_property
     def dashboard(self) -> DashboardService:
-        from g4hub_core.dashboard.service import DashboardService
-
         return DashboardService(self)
