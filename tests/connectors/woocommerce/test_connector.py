@@ -393,13 +393,40 @@ async def test_a_wrong_secret_on_a_write_stays_an_authentication_error() -> None
             await connector.update_product("10", gc.ProductUpdate(stock_quantity=1))
 
 
-async def test_writes_are_not_retried() -> None:
-    store = FakeWooCommerceStore(products=5)
+@pytest.mark.parametrize("variation", [False, True])
+async def test_a_put_of_absolute_values_is_retried(variation: bool) -> None:
+    # The SDK's one rule (may_retry): a PUT the caller declares idempotent may be sent again.
+    store = FakeWooCommerceStore(products=40)
+    product_id = sorted(store.variable_product_ids())[0] if variation else simple_id(store)
+    variations = store.catalog.get(int(product_id) - 10).variation_ids
     store.inject("status", status=503, times=1, method="PUT")
+    update = gc.ProductUpdate(
+        price=Decimal("4.20"),
+        stock_quantity=3,
+        variant_id=str(variations[0]) if variation else None,
+    )
     async with connect(store) as connector:
-        with pytest.raises(gc.PlatformUnavailableError):
-            await connector.update_product(simple_id(store), gc.ProductUpdate(stock_quantity=1))
-    assert store.count_requests(method="PUT") == 1
+        updated = await connector.update_product(product_id, update)
+    target = updated.variants[0] if variation else updated
+    assert (target.price, target.stock_quantity, target.manage_stock) == (Decimal("4.20"), 3, True)
+    assert store.count_requests(method="PUT") == 2
+
+
+async def test_the_put_follows_the_sdk_retry_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from g4hub_connectors import _http
+
+    asked: list[tuple[str, bool | None]] = []
+    original = _http.may_retry
+
+    def spy(method: str, *, idempotent: bool | None = None) -> bool:
+        asked.append((method, idempotent))
+        return original(method, idempotent=idempotent)
+
+    monkeypatch.setattr(_http, "may_retry", spy)
+    store = FakeWooCommerceStore(products=5)
+    async with connect(store) as connector:
+        await connector.update_product(simple_id(store), gc.ProductUpdate(price=Decimal(2)))
+    assert ("PUT", True) in asked
 
 
 async def test_updating_a_missing_variation_is_not_found() -> None:

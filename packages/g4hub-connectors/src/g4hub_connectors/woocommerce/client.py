@@ -209,12 +209,14 @@ class WooCommerceClient(HTTPClient):
             and (exc.platform_code or "").startswith("woocommerce_rest_cannot_")
         )
 
-    async def write(self, method: str, route: str, body: dict[str, Any]) -> httpx.Response:
-        """A write, never retried: a PUT of absolute values looks idempotent, but a replay after
-        a timeout can undo a change made in between (an order taking stock), and each PUT runs
-        the store's hooks (webhooks, emails) again. The caller sees the failure and decides."""
+    async def write(
+        self, method: str, route: str, body: dict[str, Any], *, idempotent: bool
+    ) -> httpx.Response:
+        """A write, retried in passing failures only when `idempotent` says the store ends in the
+        same state however often it arrives (`may_retry`, the SDK's one rule): a PUT of absolute
+        values is; a batch POST, which can create, is not."""
         try:
-            return await self.request(method, route, json_body=body, idempotent=False)
+            return await self.request(method, route, json_body=body, idempotent=idempotent)
         except AuthenticationError as exc:
             # A read-only key writing gets the same code as a wrong secret; a key that can read
             # is a valid key without write permission.
@@ -310,14 +312,15 @@ class WooCommerceClient(HTTPClient):
     async def update_product(
         self, product_id: int, body: dict[str, Any]
     ) -> tuple[WCProduct, dict[str, Any]]:
-        response = await self.write("PUT", f"products/{product_id}", body)
+        # Absolute values (prices, a quantity, a flag): sent twice, the product ends the same.
+        response = await self.write("PUT", f"products/{product_id}", body, idempotent=True)
         return self._one(response, _PRODUCT, "a product")
 
     async def update_variation(
         self, product_id: int, variation_id: int, body: dict[str, Any]
     ) -> tuple[WCVariation, dict[str, Any]]:
         route = f"products/{product_id}/variations/{variation_id}"
-        response = await self.write("PUT", route, body)
+        response = await self.write("PUT", route, body, idempotent=True)
         return self._one(response, _VARIATION, "a variation")
 
     async def system_status(self) -> WCSystemStatus:
