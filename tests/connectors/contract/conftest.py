@@ -11,13 +11,19 @@ from typing import Any
 import pytest
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeShopifyStore, FakeStore, FakeWooCommerceStore
+from g4hub_connectors.testing import (
+    FakeShopifyGraphQLStore,
+    FakeShopifyStore,
+    FakeStore,
+    FakeWooCommerceStore,
+)
 
 StoreFactory = Callable[..., FakeStore]
 
 FAKE_STORES: dict[str, StoreFactory] = {
     "woocommerce": FakeWooCommerceStore,
     "shopify": FakeShopifyStore,
+    "shopify.graphql": FakeShopifyGraphQLStore,
 }
 
 FAST_RETRY = {"max_attempts": 3, "initial_delay": 0.001, "max_delay": 0.01}

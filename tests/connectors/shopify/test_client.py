@@ -230,6 +230,8 @@ async def test_a_404_page_is_no_store_at_that_address(store: FakeShopifyStore) -
     assert result.error_code == "invalid_store_url"
 
 
-def test_graphql_is_refused_until_it_is_supported(store: FakeShopifyStore) -> None:
-    with pytest.raises(gc.InvalidConfigError, match="GraphQL"):
-        gc.create_connector(store.credentials(api="graphql"))
+def test_graphql_gets_the_graphql_connector(store: FakeShopifyStore) -> None:
+    from g4hub_connectors.shopify_graphql import ShopifyGraphQLConnector
+
+    connector = gc.create_connector(store.credentials(api="graphql"))
+    assert isinstance(connector, ShopifyGraphQLConnector)

@@ -80,11 +80,13 @@ def _builtin() -> None:
         return
     from g4hub_connectors.shopify import ShopifyConnector
     from g4hub_connectors.shopify.descriptor import DESCRIPTOR as SHOPIFY
+    from g4hub_connectors.shopify_graphql import ShopifyGraphQLConnector
     from g4hub_connectors.woocommerce import WooCommerceConnector
     from g4hub_connectors.woocommerce.descriptor import DESCRIPTOR as WOOCOMMERCE
 
     _registry.setdefault("woocommerce", WooCommerceConnector)
     _registry.setdefault("shopify", ShopifyConnector)
+    _registry.setdefault("shopify.graphql", ShopifyGraphQLConnector)
     _descriptors.setdefault("woocommerce", WOOCOMMERCE)
     _descriptors.setdefault("shopify", SHOPIFY)
 

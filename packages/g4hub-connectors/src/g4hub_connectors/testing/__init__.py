@@ -15,10 +15,11 @@ package gives the fixtures `fake_woocommerce`, `fake_shopify`, `fake_woocommerce
 
 from g4hub_connectors.testing._asgi import FakeStore, Fault, FaultKind, Request, Response
 from g4hub_connectors.testing._catalog import SeedProduct, SeedVariant, generate_catalog
-from g4hub_connectors.testing.shopify import FakeShopifyStore
+from g4hub_connectors.testing.shopify import FakeShopifyGraphQLStore, FakeShopifyStore
 from g4hub_connectors.testing.woocommerce import FakeWooCommerceStore
 
 __all__ = [
+    "FakeShopifyGraphQLStore",
     "FakeShopifyStore",
     "FakeStore",
     "FakeWooCommerceStore",

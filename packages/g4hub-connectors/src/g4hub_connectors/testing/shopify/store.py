@@ -38,6 +38,7 @@ from g4hub_connectors.testing.shopify._catalog import (
     product_index,
     render_product,
 )
+from g4hub_connectors.testing.shopify._graphql import BULK_PATH, GraphQLAdmin
 from g4hub_connectors.testing.shopify._rules import (
     DEPRECATION_REASON,
     PAGINATION_GUIDE,
@@ -128,6 +129,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         """Client-credentials tokens handed out, with the clock time they expire at."""
         self.token_requests = 0
         self._token_counter = itertools.count(1)
+        self.graphql = GraphQLAdmin(self)
+        """The GraphQL Admin API side (`_graphql.py`): cost bucket, bulk operations, tokens."""
 
     # -- the FakeStore contract -----------------------------------------------------------------
 
@@ -206,6 +209,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
     # -- requests -------------------------------------------------------------------------------
 
     async def handle(self, request: Request) -> Response:
+        if request.path.startswith(BULK_PATH) and request.method == "GET":
+            return self.graphql.bulk.download(request)
         if request.path == "/admin/oauth/access_token":
             return self._grant(request) if request.method == "POST" else errors("Not Found", 404)
         match = _API_PATH.match(request.path)
@@ -221,6 +226,9 @@ class FakeShopifyStore(WritesMixin, FakeStore):
             headers.append(("X-Shopify-API-Deprecated-Reason", DEPRECATION_REASON))
         if not self._authorized(request):
             return errors(UNAUTHORIZED, 401, headers)
+        if resource == "graphql.json":
+            # GraphQL has its own cost bucket; the REST bucket does not count it.
+            return self.graphql.handle(request, served, headers)
         if not self.bucket.take():
             headers += [
                 ("X-Shopify-Shop-Api-Call-Limit", self.bucket.header()),
@@ -256,6 +264,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
                 form = dict(parse_qsl(request.body.decode(), keep_blank_values=True))
         except ValueError:
             form = {}
+        if form.get("grant_type") == "refresh_token":
+            return self.graphql.refresh_grant(form)
         if form.get("grant_type") != "client_credentials":
             return Response.json(
                 {

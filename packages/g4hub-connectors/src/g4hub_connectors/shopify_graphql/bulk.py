@@ -1,0 +1,201 @@
+"""Bulk export of a whole catalog: `bulkOperationRunQuery`, poll until the operation ends, then
+stream its JSONL result line by line.
+
+In the JSONL file nested connections are flattened: each variant and medium is a line of its own
+carrying `__parentId`, the product's GID, and follows its product. Products are rebuilt one at a
+time and handed on in batches, so memory stays flat whatever the catalog's size.
+
+A bulk operation that failed, was cancelled or expired never reads as an empty catalog: it raises
+`BulkExportError` (with the `partialDataUrl` when Shopify kept partial data, for diagnosis). Up to
+five bulk queries may run per shop from API 2026-01; one per listing is all this module starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pydantic_core
+
+from g4hub_connectors.errors import (
+    PermissionDeniedError,
+    PlatformUnavailableError,
+    UnexpectedResponseError,
+)
+from g4hub_connectors.shopify_graphql.client import GraphQLClient, load_query
+from g4hub_connectors.shopify_graphql.payloads import BulkOperationPayload, UserError
+
+__all__ = ["BulkExportError", "bulk_products_query", "run_bulk_query", "stream_products"]
+
+logger = logging.getLogger("g4hub_connectors.shopify_graphql.bulk")
+
+_TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELED", "EXPIRED"})
+_BUSY_CODES = frozenset({"OPERATION_IN_PROGRESS", "LIMIT_REACHED"})
+_PRODUCT = "gid://shopify/Product/"
+_VARIANT = "gid://shopify/ProductVariant/"
+
+
+class BulkExportError(PlatformUnavailableError):
+    """The bulk operation did not complete (failed, cancelled or expired): nothing it produced is
+    a complete catalog. `partial_data_url` is where Shopify kept what it had, if anything."""
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: str,
+        error_code: str | None = None,
+        partial_data_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.status = status
+        self.error_code = error_code
+        self.partial_data_url = partial_data_url
+        super().__init__(detail, **kwargs)
+
+
+def bulk_products_query(search: str | None) -> str:
+    """The bulk query over every product (those matching `search`, Shopify's query syntax)."""
+    text = load_query("bulk_products")
+    filter_ = "" if search is None else f"(query: {pydantic_core.to_json(search).decode()})"
+    return text.replace("__FILTER__", filter_)
+
+
+async def run_bulk_query(
+    client: GraphQLClient,
+    query: str,
+    *,
+    poll_interval: float = 1.0,
+    max_poll_interval: float = 10.0,
+    busy_attempts: int = 30,
+) -> BulkOperationPayload:
+    """Start a bulk query and wait for it to end; the COMPLETED operation, or an error."""
+    operation: BulkOperationPayload | None = None
+    for _ in range(busy_attempts):
+        data = await client.execute("bulk_run", {"query": query}, estimate=10, idempotent=False)
+        result = data.get("bulkOperationRunQuery") or {}
+        errors = [UserError.model_validate(e) for e in result.get("userErrors") or []]
+        if errors and all(e.code in _BUSY_CODES for e in errors):
+            # The shop's bulk slots are taken (another app instance, another store's sync on the
+            # same shop): wait for one to free up rather than fail the sync.
+            await client.pause(max_poll_interval)
+            continue
+        if errors:
+            raise client.user_error("bulkOperationRunQuery", errors)
+        raw = result.get("bulkOperation")
+        if not isinstance(raw, dict):
+            raise UnexpectedResponseError(
+                "bulkOperationRunQuery answered without an operation", platform="shopify"
+            )
+        operation = BulkOperationPayload.model_validate(raw)
+        break
+    if operation is None:
+        raise BulkExportError(
+            "no bulk operation slot came free", status="NOT_STARTED", platform="shopify"
+        )
+    wait = poll_interval
+    while operation.status not in _TERMINAL:
+        await client.pause(wait)
+        wait = min(wait * 1.5, max_poll_interval)
+        data = await client.execute("bulk_status", {"id": operation.id}, estimate=2)
+        raw = data.get("bulkOperation")
+        if not isinstance(raw, dict):
+            raise UnexpectedResponseError(
+                f"bulk operation {operation.id} vanished while running", platform="shopify"
+            )
+        operation = BulkOperationPayload.model_validate(raw)
+        logger.debug(
+            "bulk %s: %s, %s objects", operation.id, operation.status, operation.objectCount
+        )
+    if operation.status != "COMPLETED":
+        raise _failure(operation)
+    return operation
+
+
+def _failure(operation: BulkOperationPayload) -> Exception:
+    detail = (
+        f"bulk operation {operation.id} ended {operation.status}"
+        f" ({operation.errorCode or 'no error code'}); "
+        f"{'partial data kept' if operation.partialDataUrl else 'no partial data'}"
+    )
+    if operation.errorCode == "ACCESS_DENIED":
+        return PermissionDeniedError(
+            detail,
+            missing_scopes=("read_products",),
+            platform="shopify",
+            platform_code="ACCESS_DENIED",
+        )
+    return BulkExportError(
+        detail,
+        status=operation.status,
+        error_code=operation.errorCode,
+        partial_data_url=operation.partialDataUrl,
+        platform="shopify",
+        platform_code=operation.errorCode,
+        user_message=(
+            "Shopify could not finish exporting your catalog "
+            f"({operation.status.lower()}). Nothing was changed; please run the sync again."
+        ),
+    )
+
+
+async def stream_products(
+    client: GraphQLClient,
+    url: str,
+    *,
+    expected_objects: int | None = None,
+    batch_size: int = 250,
+) -> AsyncIterator[list[dict[str, Any]]]:
+    """Products rebuilt from the JSONL at `url`, in batches: each a product line with its
+    variants and media gathered into `variants.nodes` and `media.nodes`, as a paged query has
+    them. When the file holds fewer lines than the operation's `expected_objects`, the last
+    batch is withheld and `UnexpectedResponseError` raised: a cut-off file is no catalog."""
+    lines = 0
+    batch: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    variants: list[Any] = []
+    media: list[Any] = []
+    async for line in client.stream_lines(url):
+        lines += 1
+        try:
+            row = pydantic_core.from_json(line)
+        except ValueError:
+            raise UnexpectedResponseError(
+                f"bulk result line is not JSON ({len(line)} bytes)", platform="shopify"
+            ) from None
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            raise UnexpectedResponseError("bulk result line without an id", platform="shopify")
+        parent = row.pop("__parentId", None)
+        if parent is None:
+            if current is not None:
+                current["variants"] = {"nodes": variants}
+                current["media"] = {"nodes": media}
+                batch.append(current)
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if not row["id"].startswith(_PRODUCT):
+                raise UnexpectedResponseError(
+                    f"bulk result row of an unexpected type ({row['id'][:40]})", platform="shopify"
+                )
+            current, variants, media = row, [], []
+            continue
+        if current is None or parent != current["id"]:
+            # Shopify writes each child after its parent; anything else cannot be rebuilt in a
+            # single pass, and guessing would attach variants to the wrong product.
+            raise UnexpectedResponseError(
+                "bulk result child row is not after its product", platform="shopify"
+            )
+        (variants if row["id"].startswith(_VARIANT) else media).append(row)
+    if expected_objects is not None and lines != expected_objects:
+        raise UnexpectedResponseError(
+            f"bulk result holds {lines} objects, the operation reported {expected_objects}",
+            platform="shopify",
+        )
+    if current is not None:
+        current["variants"] = {"nodes": variants}
+        current["media"] = {"nodes": media}
+        batch.append(current)
+    if batch:
+        yield batch

@@ -1,0 +1,236 @@
+"""The fake store's bulk operations: `bulkOperationRunQuery` starts one, the store's clock moves it
+from CREATED through RUNNING to COMPLETED (at `rate` objects per second), and its JSONL result is
+served from another host (`storage_host`), as Shopify serves it from cloud storage with a signed
+URL: requests there need no token, and the store records whether one came anyway.
+
+`outcome` makes the next operations end otherwise: `"failed"` (FAILED, INTERNAL_SERVER_ERROR, no
+data), `"partial"` (FAILED with a `partialDataUrl`), `"canceled"`, `"empty"` (COMPLETED without a
+file although the catalog has products: a broken answer the SDK must not trust), or `"truncated"`
+(a file cut after half its lines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from g4hub_connectors.testing._asgi import Request, Response
+from g4hub_connectors.testing.shopify._graphql_doc import (
+    Document,
+    Field,
+    GraphQLSyntaxError,
+    fields_of,
+    flatten_rows,
+    parse,
+)
+
+__all__ = ["BULK_PATH", "BulkOperations"]
+
+BULK_PATH = "/fake-bulk-storage/"
+MAX_RUNNING = 5
+"""Bulk queries that may run at once per shop (API 2026-01 and later)."""
+
+
+@dataclass
+class _Operation:
+    number: int
+    document: Document
+    root: Field
+    started: float
+    objects: int
+    outcome: str | None
+    canceled: bool = False
+
+    @property
+    def gid(self) -> str:
+        return f"gid://shopify/BulkOperation/{self.number}"
+
+
+class BulkOperations:
+    """Bulk operations of one fake store (`store` is the `FakeShopifyStore`)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self.rate = 20_000.0
+        """Objects written per second of the store's clock."""
+        self.outcome: str | None = None
+        self.storage_host: str | None = None
+        """Where results are served (default: a `.localhost` name in-process; `localhost` on the
+        same port when the store is served, another origin than `127.0.0.1`)."""
+        self.operations: dict[int, _Operation] = {}
+        self.downloads: list[dict[str, str]] = []
+        """Headers of every request to the storage host (for "no token there" assertions)."""
+        self._numbers = itertools.count(4_410_000_000_001, 2)
+
+    # -- mutations and queries --------------------------------------------------------------------
+
+    def run(self, query: Any) -> dict[str, Any]:
+        """`bulkOperationRunQuery(query:)`'s payload."""
+        if not isinstance(query, str):
+            return self._error(["query"], "Query is required", "INVALID")
+        try:
+            document = parse(query)
+            root = next(iter(fields_of(document.operation(None).selections, {}, None)))
+        except (GraphQLSyntaxError, StopIteration) as exc:
+            return self._error(["query"], f"Invalid bulk query: {exc}", "INVALID")
+        if root.name != "products":
+            return self._error(["query"], "Bulk queries here must start at products.", "INVALID")
+        running = [
+            op for op in self.operations.values() if self._status(op)[0] in ("CREATED", "RUNNING")
+        ]
+        if len(running) >= MAX_RUNNING:
+            return self._error(
+                None,
+                "A bulk query operation for this app and shop is already in progress.",
+                "OPERATION_IN_PROGRESS",
+            )
+        operation = _Operation(
+            number=next(self._numbers),
+            document=document,
+            root=root,
+            started=self.store.clock(),
+            objects=self._count_objects(root),
+            outcome=self.outcome,
+        )
+        self.operations[operation.number] = operation
+        return {
+            "bulkOperation": {
+                "id": operation.gid,
+                "status": "CREATED",
+                "__typename": "BulkOperation",
+            },
+            "userErrors": [],
+        }
+
+    def cancel(self, gid: Any) -> dict[str, Any]:
+        operation = self._find(gid)
+        if operation is None:
+            return self._error(["id"], "Bulk operation does not exist", None)
+        operation.canceled = True
+        return {"bulkOperation": self.view(operation), "userErrors": []}
+
+    def get(self, gid: Any) -> dict[str, Any] | None:
+        operation = self._find(gid)
+        return self.view(operation) if operation is not None else None
+
+    def current(self) -> dict[str, Any] | None:
+        if not self.operations:
+            return None
+        return self.view(self.operations[max(self.operations)])
+
+    @staticmethod
+    def _error(field: list[str] | None, message: str, code: str | None) -> dict[str, Any]:
+        return {
+            "bulkOperation": None,
+            "userErrors": [{"field": field, "message": message, "code": code}],
+        }
+
+    def _find(self, gid: Any) -> _Operation | None:
+        prefix = "gid://shopify/BulkOperation/"
+        if (
+            not isinstance(gid, str)
+            or not gid.startswith(prefix)
+            or not gid[len(prefix) :].isdigit()
+        ):
+            return None
+        return self.operations.get(int(gid[len(prefix) :]))
+
+    def _status(self, operation: _Operation) -> tuple[str, int]:
+        elapsed = self.store.clock() - operation.started
+        if operation.canceled or operation.outcome == "canceled":
+            return "CANCELED", 0
+        if elapsed < 0.05:
+            return "CREATED", 0
+        duration = 0.1 + operation.objects / self.rate
+        if elapsed < duration:
+            return "RUNNING", int(operation.objects * elapsed / duration)
+        if operation.outcome in ("failed", "partial"):
+            return "FAILED", operation.objects // 2
+        return "COMPLETED", operation.objects
+
+    def view(self, operation: _Operation) -> dict[str, Any]:
+        status, count = self._status(operation)
+        url = partial = None
+        error_code = None
+        signature = hashlib.sha256(f"bulk-{operation.number}".encode()).hexdigest()[:24]
+        link = f"{self._storage()}{BULK_PATH}{operation.number}.jsonl?X-Goog-Signature={signature}"
+        if status == "COMPLETED" and operation.outcome != "empty" and count:
+            url = link
+        if status == "FAILED":
+            error_code = "INTERNAL_SERVER_ERROR"
+            if operation.outcome == "partial":
+                partial = link + "&partial=1"
+        return {
+            "__typename": "BulkOperation",
+            "id": operation.gid,
+            "status": status,
+            "errorCode": error_code,
+            "objectCount": str(count),
+            "fileSize": None,
+            "url": url,
+            "partialDataUrl": partial,
+            "createdAt": None,
+            "completedAt": None,
+            "query": None,
+            "type": "QUERY",
+        }
+
+    def _storage(self) -> str:
+        if self.storage_host is not None:
+            return self.storage_host
+        parts = urlsplit(self.store.url)
+        if parts.hostname == "127.0.0.1":
+            return f"{parts.scheme}://localhost:{parts.port}"
+        return "https://storage.fake-shopify.localhost"
+
+    # -- results ----------------------------------------------------------------------------------
+
+    def _indexes(self, root: Field) -> Iterator[int]:
+        search = root.args.get("query")
+        indexes: Iterator[int] = self.store.graphql.matching(
+            search if isinstance(search, str) else None
+        )
+        return indexes
+
+    def _count_objects(self, root: Field) -> int:
+        views = self.store.graphql.views
+        total = 0
+        for index in self._indexes(root):
+            state = views.catalog.states.get(index)
+            images = (state.seed if state else views.catalog.state(index).seed).image_count
+            total += 1 + views.variant_count(index) + images
+        return total
+
+    def rows(self, operation: _Operation) -> Iterator[bytes]:
+        views = self.store.graphql.views
+        node_selection: list[Any] = []
+        for sub in fields_of(operation.root.selections or [], operation.document.fragments, None):
+            if sub.name == "edges":
+                for inner in fields_of(sub.selections or [], operation.document.fragments, None):
+                    if inner.name == "node":
+                        node_selection = inner.selections or []
+            elif sub.name == "nodes":
+                node_selection = sub.selections or []
+        for index in self._indexes(operation.root):
+            product = views.product(index)
+            for row in flatten_rows(node_selection, product, operation.document.fragments):
+                yield json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+
+    def download(self, request: Request) -> Response:
+        """A GET on the storage host: the JSONL file of a finished operation."""
+        self.downloads.append(dict(request.headers))
+        name = request.path[len(BULK_PATH) :].removesuffix(".jsonl")
+        operation = self.operations.get(int(name)) if name.isdigit() else None
+        if operation is None or request.param("X-Goog-Signature") is None:
+            return Response(
+                404, b"<Error><Code>NoSuchKey</Code></Error>", [("content-type", "application/xml")]
+            )
+        lines = list(self.rows(operation))
+        if request.param("partial") or operation.outcome == "truncated":
+            lines = lines[: len(lines) // 2]
+        return Response(200, b"".join(lines), [("content-type", "application/jsonl")])
