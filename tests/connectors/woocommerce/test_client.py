@@ -119,6 +119,15 @@ async def test_plain_permalinks_are_reported_with_their_remedy(options: dict[str
     assert store.auth_log == []
 
 
+async def test_a_rest_no_route_index_on_a_wordpress_site_is_permalinks_required() -> None:
+    store = FakeWooCommerceStore(products=5)
+    store.inject("status", status=404, times=1, path="/wp-json/")  # rest_no_route, as JSON
+    async with connect(store) as connector:
+        result = await connector.test_connection()
+    assert result.error_code == "permalinks_required"
+    assert wc_requests(store) == []
+
+
 async def test_plain_permalinks_without_woocommerce_say_woocommerce_is_missing() -> None:
     store = FakeWooCommerceStore(products=5, pretty_permalinks=False, installed=False)
     async with connect(store) as connector:

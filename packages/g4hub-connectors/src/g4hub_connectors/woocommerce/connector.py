@@ -248,11 +248,13 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         read-only key raises `PermissionDeniedError`.
         """
         numeric_id = _numeric_id(product_id)
+        variation_id = None
+        if update.variant_id is not None:
+            variation_id = _numeric_id(update.variant_id, "variation")
         body = update_body(update)
         if not body:
             return await self.get_product(product_id)
-        if update.variant_id is not None:
-            variation_id = _numeric_id(update.variant_id, "variation")
+        if variation_id is not None:
             answer, _ = await self._client.update_variation(numeric_id, variation_id, body)
             product = await self.get_product(product_id)
             route, variable = f"products/{numeric_id}/variations/{variation_id}", False
