@@ -287,6 +287,10 @@ async def test_an_empty_tenant_has_an_empty_overview(hub: Hub) -> None:
         "products_synced": 0,
         "last_sync_at": None,
         "stores": [],
+        "healthy_stores": 0,
+        "last_sync_attempt_at": None,
+        "last_sync_result": None,
+        "last_sync_store": None,
         "recent_activity": [],
     }
     assert activity == []

@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from g4hub_connectors.testing._images import product_image
+
 __all__ = ["FakeStore", "Fault", "FaultKind", "Request", "Response"]
 
 Scope = MutableMapping[str, Any]
@@ -229,6 +231,12 @@ class FakeStore(ABC):
         if scope["type"] != "http":
             return
         request = await self._read(scope, receive)
+        image = product_image(request)
+        if image is not None:
+            # Images are not the API: no latency, faults or log entry, so tests that count
+            # requests or inject faults see only what the connector asked.
+            await self._write(send, image)
+            return
         self.requests.append(
             LoggedRequest(
                 request.method, request.path, request.query, request.headers, time.monotonic()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
 
@@ -36,19 +37,35 @@ class ProductRepository(TenantRepository[StoreProduct]):
         return statement
 
     async def page(
-        self, store_id: uuid.UUID, *, offset: int, limit: int, query: str | None = None
+        self,
+        store_id: uuid.UUID,
+        *,
+        offset: int,
+        limit: int,
+        query: str | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+        order_by: Sequence[Any] = (),
     ) -> Sequence[StoreProduct]:
-        """The store's products whose name or SKU contains `query` (any case), by name then id."""
+        """The store's products whose name or SKU contains `query` (any case or accents, see
+        `catalog.search`) and that meet
+        `where`, in `order_by` (default: by name), then by id."""
         statement = (
             self._matching(store_id, query)
-            .order_by(StoreProduct.name, StoreProduct.id)
+            .where(*where)
+            .order_by(*(order_by or (StoreProduct.name,)), StoreProduct.id)
             .offset(offset)
             .limit(limit)
         )
         return (await self.session.scalars(statement)).all()
 
-    async def count(self, store_id: uuid.UUID, *, query: str | None = None) -> int:
-        statement = self._matching(store_id, query).with_only_columns(func.count())
+    async def count(
+        self,
+        store_id: uuid.UUID,
+        *,
+        query: str | None = None,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> int:
+        statement = self._matching(store_id, query).where(*where).with_only_columns(func.count())
         return int(await self.session.scalar(statement) or 0)
 
     async def by_platform_id(

@@ -9,6 +9,7 @@ created_at)`. None touches `store_products`: stores carry their `products_synced
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,17 +35,11 @@ class StoreStatusRepository(TenantRepository[Store]):
     model = Store
     noun = "store"
 
-    async def statuses(self) -> Sequence[RowMapping]:
-        """One mapping per store, by name: its overview columns, `last_sync_status` (its newest
-        sync's status or `None`) and `syncing` (a sync is queued or running)."""
-        newest_status = (
-            select(SyncLog.status)
-            .where(SyncLog.store_id == Store.id)
-            .order_by(SyncLog.created_at.desc())
-            .limit(1)
-            .correlate(Store)
-            .scalar_subquery()
-        )
+    async def statuses(self, store_id: uuid.UUID | None = None) -> Sequence[RowMapping]:
+        """One mapping per store (or only `store_id`), by name: its overview columns,
+        `last_sync_status` (its newest sync's status or `None`), `syncing` (a sync is queued or
+        running) and its newest finished sync's `finished_status`, `finished_error` and
+        `finished_at`."""
         syncing = exists().where(SyncLog.store_id == Store.id, _active()).correlate(Store)
         statement = (
             self.statement()
@@ -54,15 +49,32 @@ class StoreStatusRepository(TenantRepository[Store]):
                 Store.platform,
                 Store.store_url,
                 Store.connection_status,
+                Store.last_connection_test,
+                Store.last_error_message,
                 Store.products_count,
                 Store.products_synced,
                 Store.last_sync_at,
-                newest_status.label("last_sync_status"),
+                Store.sync_interval_minutes,
+                Store.next_sync_at,
+                _newest(SyncLog.status).label("last_sync_status"),
                 syncing.label("syncing"),
+                _newest(SyncLog.status, finished=True).label("finished_status"),
+                _newest(SyncLog.error_message, finished=True).label("finished_error"),
+                _newest(SyncLog.finished_at, finished=True).label("finished_at"),
             )
             .order_by(Store.name, Store.created_at, Store.id)
         )
+        if store_id is not None:
+            statement = statement.where(Store.id == store_id)
         return (await self.session.execute(statement)).mappings().all()
+
+
+def _newest(column: Any, *, finished: bool = False) -> Any:
+    """`column` of the store's newest sync (of its newest finished one with `finished`)."""
+    statement = select(column).where(SyncLog.store_id == Store.id)
+    if finished:
+        statement = statement.where(~_active())
+    return statement.order_by(SyncLog.created_at.desc()).limit(1).correlate(Store).scalar_subquery()
 
 
 class ActivityRepository(TenantRepository[SyncLog]):
@@ -96,6 +108,26 @@ class ActivityRepository(TenantRepository[SyncLog]):
             .with_only_columns(*columns)
             .join(Store, Store.id == SyncLog.store_id)
             .where(Store.tenant_id == self.tenant_id)
+            .order_by(SyncLog.created_at.desc(), SyncLog.id.desc())
+            .limit(limit)
+        )
+        return (await self.session.execute(statement)).mappings().all()
+
+    async def finished(self, limit: int) -> Sequence[RowMapping]:
+        """The tenant's `limit` newest finished syncs, newest first, for the overview's chart."""
+        statement = (
+            self.statement()
+            .with_only_columns(
+                SyncLog.store_id,
+                Store.name.label("store_name"),
+                SyncLog.status,
+                SyncLog.products_total,
+                SyncLog.products_fetched,
+                SyncLog.started_at,
+                SyncLog.finished_at,
+            )
+            .join(Store, Store.id == SyncLog.store_id)
+            .where(Store.tenant_id == self.tenant_id, ~_active(), SyncLog.finished_at.is_not(None))
             .order_by(SyncLog.created_at.desc(), SyncLog.id.desc())
             .limit(limit)
         )

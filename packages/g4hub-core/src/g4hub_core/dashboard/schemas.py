@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Activity", "Indicator", "Overview", "StoreStatus"]
+from g4hub_core.dashboard.health import HealthState, StoreHealth
 
-Indicator = Literal["ok", "syncing", "warning", "error", "untested"]
-"""A store's light on the dashboard, first that applies: `syncing` (a sync is queued or running),
-`error` (the connection test failed), `untested` (never tested), `warning` (connected, but its
-newest sync failed), `ok`."""
+__all__ = ["Activity", "Indicator", "Overview", "StoreStatus", "TrendPoint"]
+
+Indicator = HealthState
+"""A store's light on the dashboard: its `StoreHealth.state`."""
 
 
 class StoreStatus(BaseModel):
@@ -36,6 +35,11 @@ class StoreStatus(BaseModel):
     """The status of the store's newest sync, whatever its outcome; `None` if never synced."""
     syncing: bool
     indicator: Indicator
+    health: StoreHealth
+    """The store's one verdict (state, reason, time, last sync attempt and result)."""
+    sync_interval_minutes: int | None = None
+    """Minutes between scheduled syncs; `None`: no schedule."""
+    next_sync_at: datetime | None = None
 
 
 class Activity(BaseModel):
@@ -78,4 +82,26 @@ class Overview(BaseModel):
     last_sync_at: datetime | None
     """The latest successful sync of any store."""
     stores: list[StoreStatus]
+    healthy_stores: int = 0
+    """Stores connected whose newest finished sync did not fail (`StoreHealth.healthy`)."""
+    last_sync_attempt_at: datetime | None = None
+    """When the newest finished sync of any store ended, whatever its result."""
+    last_sync_result: str | None = None
+    """`succeeded` or `failed`: how that sync ended."""
+    last_sync_store: str | None = None
+    """The name of that sync's store."""
     recent_activity: list[Activity]
+
+
+class TrendPoint(BaseModel):
+    """One finished sync on the overview's chart: when it ended, the products the store had,
+    how long it took."""
+
+    model_config = ConfigDict(frozen=True)
+
+    store_id: uuid.UUID
+    store_name: str
+    status: str
+    finished_at: datetime
+    products: int
+    seconds: float

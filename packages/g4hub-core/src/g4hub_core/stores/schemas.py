@@ -17,6 +17,8 @@ from pydantic import (
     model_validator,
 )
 
+from g4hub_core.dashboard.health import StoreHealth
+
 __all__ = [
     "ConnectionCheck",
     "ConnectionCheckError",
@@ -167,6 +169,9 @@ class StoreRead(BaseModel):
     credentials_hint: str
     created_at: datetime
     updated_at: datetime
+    health: StoreHealth | None = None
+    """The store's one verdict (`dashboard.health`): filled by `DashboardService.with_health`
+    where the API lists or reads stores; `None` where it was not asked for."""
 
 
 class ConnectionCheckError(BaseModel):

@@ -107,6 +107,28 @@ class AccountService:
         await self._session.flush()
         return UserRead.model_validate(user)
 
+    async def change_password(
+        self, user_id: uuid.UUID, *, current_password: str, new_password: str
+    ) -> None:
+        """Set a user's password, given the current one. Raises `AccessDenied(code=
+        "wrong_password")` when the current password is wrong, `InvalidInput(code=
+        "weak_password")` when the new one is too weak, `NotFound` for another tenant's user."""
+        user = await UserRepository(self._session, self._unit.tenant_id).get_or_raise(user_id)
+        if not await asyncio.to_thread(verify_password, user.password_hash, current_password):
+            raise AccessDenied("The current password is wrong.", code="wrong_password")
+        check_password_strength(new_password, email=user.email)
+        user.password_hash = await asyncio.to_thread(hash_password, new_password)
+        await self._session.flush()
+
+    async def rename_tenant(self, name: str) -> TenantRead:
+        """Give the unit's tenant (the merchant's business) a new name. Raises
+        `InvalidInput(code="invalid_tenant_name")` for an empty or too long one."""
+        tenants = OwnTenantRepository(self._session, self._unit.tenant_id)
+        tenant = await tenants.get_or_raise(self._unit.tenant_id)
+        tenant.name = _tenant_name(name)
+        await self._session.flush()
+        return TenantRead.model_validate(tenant)
+
     async def get_user(self, user_id: uuid.UUID) -> UserRead:
         """A user of the unit's tenant; `NotFound` otherwise."""
         users = UserRepository(self._session, self._unit.tenant_id)

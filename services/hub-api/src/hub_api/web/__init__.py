@@ -22,6 +22,7 @@ from hub_api.web.errors import web_exception_handlers
 from hub_api.web.overview import OverviewController
 from hub_api.web.rendering import template_config
 from hub_api.web.session import web_dependencies
+from hub_api.web.settings import SettingsController
 from hub_api.web.store_edit import StoreEditController
 from hub_api.web.stores import StoresController
 from hub_api.web.wizard import WizardController
@@ -44,6 +45,7 @@ def web_router() -> Router:
             StoresController,
             WizardController,
             StoreEditController,
+            SettingsController,
         ],
         dependencies=web_dependencies,
         exception_handlers=web_exception_handlers,

@@ -1,5 +1,5 @@
-"""`/overview` (the tenant's numbers, stores and recent syncs), and the placeholders
-`/automation` and `/settings`."""
+"""`/overview` (the tenant's numbers, stores, recent syncs and their trend), and `/automation`
+(each store's schedule)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from litestar.response import Template
 
 from g4hub_core import Unit
 from hub_api.web.rendering import page
-from hub_api.web.session import Viewer
 
 __all__ = ["OverviewController"]
 
@@ -19,12 +18,13 @@ class OverviewController(Controller):
 
     @get("/overview")
     async def overview(self, unit: NamedDependency[Unit]) -> Template:
-        return page("overview.html", overview=await unit.dashboard.overview(recent=10))
+        return page(
+            "overview.html",
+            overview=await unit.dashboard.overview(recent=10),
+            trend=await unit.dashboard.trend(limit=30),
+        )
 
     @get("/automation")
-    async def automation(self, viewer: NamedDependency[Viewer]) -> Template:
-        return page("automation.html")
-
-    @get("/settings")
-    async def settings(self, viewer: NamedDependency[Viewer]) -> Template:
-        return page("settings.html")
+    async def automation(self, unit: NamedDependency[Unit]) -> Template:
+        overview = await unit.dashboard.overview(recent=0)
+        return page("automation.html", stores=overview.stores)

@@ -16,6 +16,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from g4hub_core.dashboard.health import HEALTH_LABELS
+from hub_api.web.charts import trend_chart
 from hub_api.web.forms import SCHEDULES
 
 __all__ = [
@@ -42,15 +44,9 @@ PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-# A store's light (`Indicator` from the dashboard service) as the page says it: never by colour
-# alone, the text is always there.
-INDICATORS = {
-    "ok": "Connected",
-    "syncing": "Syncing",
-    "warning": "Warning",
-    "error": "Error",
-    "untested": "Untested",
-}
+# A store's light (its `StoreHealth.state`) as every page says it: never by colour alone, the
+# words are always there, and the same everywhere.
+INDICATORS = HEALTH_LABELS
 
 # Messages a redirect may ask a page to show (`?notice=<key>`): fixed texts, so a link cannot
 # make the page say anything else.
@@ -62,6 +58,8 @@ NOTICES = {
     "store_added": "The store is connected.",
     "sync_queued": "A sync has started.",
     "tested": "The connection was tested.",
+    "password_changed": "Your password is changed.",
+    "business_renamed": "Your business name is saved.",
     "deleted": "The store was deleted.",
 }
 
@@ -84,10 +82,29 @@ def _iso(value: datetime | None) -> str:
     return value.isoformat()
 
 
-def _money(value: Decimal | None, currency: str | None = None) -> str:
-    if value is None:
+def _money(value: Decimal | str | None, currency: str | None = None) -> str:
+    if value is None or value == "":
         return "—"
-    return f"{value:,.2f} {currency}" if currency else f"{value:,.2f}"
+    try:
+        amount = Decimal(value)
+    except ArithmeticError:
+        return str(value)
+    return f"{amount:,.2f} {currency}" if currency else f"{amount:,.2f}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:,.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes:,} min {rest} s"
+
+
+def _elapsed(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max((end - start).total_seconds(), 0.0)
 
 
 def _number(value: int | None) -> str:
@@ -130,9 +147,15 @@ def environment() -> Environment:
         platform=_platform,
         stock=_stock,
         web_image=_web_image,
+        duration=_duration,
     )
     env.globals.update(
-        INDICATORS=INDICATORS, NOTICES=NOTICES, PLATFORMS=PLATFORMS, SCHEDULES=SCHEDULES
+        INDICATORS=INDICATORS,
+        NOTICES=NOTICES,
+        PLATFORMS=PLATFORMS,
+        SCHEDULES=SCHEDULES,
+        elapsed=_elapsed,
+        trend_chart=trend_chart,
     )
     return env
 

@@ -8,19 +8,27 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from g4hub_connectors.admin_links import product_admin_url
 from g4hub_core import InvalidInput, NotFound, Unit
+from hub_api.web.catalog import (
+    HISTORY_PER_PAGE,
+    PAGE_SIZES,
+    SORT_LABELS,
+    STATUS_LABELS,
+    STOCK_LABELS,
+    Listing,
+)
 from hub_api.web.forms import read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import local_path
 from hub_api.web.sync_status import sync_state
 
-__all__ = ["PER_PAGE", "StoresController", "parse_store_id"]
+__all__ = ["StoresController", "parse_store_id"]
 
-PER_PAGE = 20
 _MAX_QUERY = 200
 
 
@@ -32,54 +40,81 @@ def parse_store_id(text: str) -> uuid.UUID:
         raise NotFound("No such store.", code="store_not_found") from None
 
 
-def _page_number(text: str) -> int:
-    try:
-        return min(max(int(text), 1), 1_000_000)
-    except ValueError:
-        return 1
-
-
 class StoresController(Controller):
     path = "/stores"
     include_in_schema = False
 
     @get("/")
     async def list_stores(self, unit: NamedDependency[Unit]) -> Template:
-        # The overview's store lines carry the light (syncing, warning, …) the cards show.
+        # The overview's store lines carry the health (syncing, last sync failed, …) cards show.
         overview = await unit.dashboard.overview(recent=0)
         return page("stores.html", stores=overview.stores)
 
     @get("/{store_id:str}")
     async def store(
-        self,
-        unit: NamedDependency[Unit],
-        store_id: FromPath[str],
-        q: FromQuery[str] = "",
-        page_number: Annotated[str, QueryParameter(name="page")] = "1",
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit], store_id: FromPath[str]
     ) -> Template:
         sid = parse_store_id(store_id)
         store = await unit.stores.get(sid)
+        health = (await unit.dashboard.health(sid))[sid]
         active = await unit.sync.active(sid)
-        history = await unit.sync.history(sid, limit=10)
-        query = q.strip()[:_MAX_QUERY]
-        number = _page_number(page_number)
+        listing = Listing.read(dict(request.query_params), _MAX_QUERY)
+        # The history has no offset of its own: one more row than the page says whether
+        # another page follows.
+        shown = listing.history_page * HISTORY_PER_PAGE
+        history = await unit.sync.history(sid, limit=min(shown + 1, 500))
         search_error = None
         try:
             products = await unit.catalog.list_products(
-                sid, page=number, per_page=PER_PAGE, q=query or None
+                sid,
+                page=listing.page,
+                per_page=listing.per_page,
+                q=listing.q or None,
+                sort=listing.sort,
+                status=listing.status or None,
+                stock_status=listing.stock or None,
             )
         except InvalidInput as exc:
             search_error = exc.message
-            products = await unit.catalog.list_products(sid, page=1, per_page=PER_PAGE)
+            products = await unit.catalog.list_products(sid, page=1, per_page=listing.per_page)
         return page(
             "store.html",
             store=store,
+            health=health,
             sync=sync_state(active, active or (history[0] if history else None)),
-            history=history,
+            history=history[shown - HISTORY_PER_PAGE : shown],
+            history_more=len(history) > shown,
             products=products,
-            pages=max(1, -(-products.total // PER_PAGE)),
-            q=query,
+            pages=max(1, -(-products.total // listing.per_page)),
+            listing=listing,
             search_error=search_error,
+            currency=store.store_info.get("currency"),
+            SORT_LABELS=SORT_LABELS,
+            STATUS_LABELS=STATUS_LABELS,
+            STOCK_LABELS=STOCK_LABELS,
+            PAGE_SIZES=PAGE_SIZES,
+        )
+
+    # The id rides in the query: a product id may hold slashes (`gid://shopify/Product/1`).
+    @get("/{store_id:str}/product")
+    async def product(
+        self,
+        unit: NamedDependency[Unit],
+        store_id: FromPath[str],
+        product_id: Annotated[str, QueryParameter(name="id")] = "",
+    ) -> Template:
+        sid = parse_store_id(store_id)
+        store = await unit.stores.get(sid)
+        product = await unit.catalog.get_product(sid, product_id)
+        variants = product.data.get("variants") or []
+        return page(
+            "product.html",
+            store=store,
+            product=product,
+            variants=[v for v in variants if isinstance(v, dict)],
+            images=[i for i in (product.data.get("images") or []) if isinstance(i, str)],
+            admin_url=product_admin_url(store.platform, store.store_url, product_id),
+            currency=product.currency or store.store_info.get("currency"),
         )
 
     @get("/{store_id:str}/sync-status")

@@ -165,7 +165,7 @@ def initial_state(seed: SeedProduct) -> ProductState:
 
 
 def _image(
-    index: int, position: int, product: int, moment: str, variant_ids: list[int]
+    index: int, position: int, product: int, moment: str, variant_ids: list[int], shop_url: str
 ) -> dict[str, Any]:
     image_id = _slot_id(IMAGE_BASE, index, position)
     return {
@@ -178,10 +178,9 @@ def _image(
         "admin_graphql_api_id": f"gid://shopify/ProductImage/{image_id}",
         "width": 2048,
         "height": 2048,
-        "src": (
-            "https://cdn.shopify.com/s/files/1/0712/3456/7890/files/"
-            f"product-{index}-{position + 1}.jpg?v=1704067200"
-        ),
+        # The shop's own `/cdn/shop/files/` address (Shopify serves images there too), so a
+        # served fake store answers for its images (`testing/_images.py`).
+        "src": f"{shop_url}/cdn/shop/files/product-{index}-{position + 1}.jpg?v=1704067200",
         "variant_ids": variant_ids,
     }
 
@@ -222,8 +221,11 @@ def render_variant(state: ProductState, position: int) -> dict[str, Any]:
     }
 
 
-def render_product(state: ProductState) -> dict[str, Any]:
-    """A product as `GET products/{id}.json` has it (REST Admin API, 2025-era shape)."""
+def render_product(
+    state: ProductState, shop_url: str = "https://fake-store.myshopify.com"
+) -> dict[str, Any]:
+    """A product as `GET products/{id}.json` has it (REST Admin API, 2025-era shape); image
+    addresses are on `shop_url`."""
     seed = state.seed
     index = seed.index
     pid = product_id(index)
@@ -231,7 +233,7 @@ def render_product(state: ProductState) -> dict[str, Any]:
     variants = [render_variant(state, position) for position in range(len(state.variants))]
     variant_ids = [v["id"] for v in variants]
     images = [
-        _image(index, position, pid, created, variant_ids if position == 0 else [])
+        _image(index, position, pid, created, variant_ids if position == 0 else [], shop_url)
         for position in range(seed.image_count)
     ]
     tags = ["generated", "g4hub"] if index % 3 else []

@@ -2,6 +2,9 @@
 // 1. A submitted form's button is disabled and shows its data-loading-text (no double submits).
 // 2. While a store syncs, its status is polled about once a second and the progress updated;
 //    when the sync ends the page reloads, so the new products and history appear.
+// 3. Times are shown in the reader's time zone; the page's UTC text stays in the tooltip.
+// 4. The catalog's selects (sort, filters, page size) apply as soon as one changes.
+// 5. While a store syncs, the overview refreshes its numbers every two seconds.
 (function () {
   "use strict";
 
@@ -77,7 +80,7 @@
   // A product image the store no longer serves becomes the same placeholder as no image.
   function onImageError(event) {
     var image = event.target;
-    if (!(image instanceof HTMLImageElement) || !image.closest("table")) return;
+    if (!(image instanceof HTMLImageElement) || !image.closest("table, .gallery")) return;
     var placeholder = document.createElement("span");
     placeholder.className = "no-image";
     placeholder.setAttribute("aria-label", "No image");
@@ -85,10 +88,61 @@
     image.replaceWith(placeholder);
   }
 
+  var LOCAL = new Intl.DateTimeFormat(undefined, {
+    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+    timeZoneName: "short"
+  });
+
+  function localizeTimes(root) {
+    root.querySelectorAll("time[data-local]").forEach(function (node) {
+      var moment = new Date(node.getAttribute("datetime"));
+      if (isNaN(moment.getTime())) return;
+      if (!node.title) node.title = node.textContent;
+      node.textContent = LOCAL.format(moment);
+      node.removeAttribute("data-local");
+    });
+  }
+
+  function onChange(event) {
+    var select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.hasAttribute("data-autosubmit")) return;
+    if (select.form) select.form.requestSubmit();
+  }
+
+  // The overview's live part is fetched again and swapped in while any store syncs.
+  function refreshOverview(live) {
+    var failures = 0;
+    function tick() {
+      fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("status " + response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+          if (!fresh) throw new Error("signed out");
+          failures = 0;
+          live.innerHTML = fresh.innerHTML;
+          localizeTimes(live);
+          if (fresh.getAttribute("data-refresh") === "true") window.setTimeout(tick, 2000);
+        })
+        .catch(function () {
+          failures += 1;
+          if (failures >= 3) window.location.reload();
+          else window.setTimeout(tick, 3000);
+        });
+    }
+    window.setTimeout(tick, 2000);
+  }
+
   document.addEventListener("submit", onSubmit);
+  document.addEventListener("change", onChange);
   document.addEventListener("error", onImageError, true);
   window.addEventListener("pageshow", resetButtons);
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-url][data-active=true]").forEach(poll);
+    localizeTimes(document);
+    var live = document.querySelector("#live[data-refresh=true]");
+    if (live) refreshOverview(live);
   });
 })();
