@@ -1,5 +1,5 @@
 """The fake WooCommerce store's wc/vN routes: products, variations, batch, system status, the
-store currency.
+store currency (the write routes live in `_write_routes.py`).
 
 Each route runs in WordPress's order: the key's read/write permission (checked by the store
 before routing), then parameter validation (`rest_invalid_param`), then the route's permission
@@ -11,43 +11,34 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from g4hub_connectors.testing._asgi import Request, Response
 from g4hub_connectors.testing._catalog import SeedVariant
-from g4hub_connectors.testing.woocommerce._edits import (
-    apply_product,
-    apply_variation,
-    as_int,
-    update_problems,
-)
+from g4hub_connectors.testing.woocommerce._keys import READS, WRITES, Key, can, denied
 from g4hub_connectors.testing.woocommerce._plugins import (
     forced_order,
     page_slice,
     rewrite_headers,
-    without_ignored,
 )
 from g4hub_connectors.testing.woocommerce._render import (
     Site,
-    WooProduct,
     render_product,
     render_variation,
 )
 from g4hub_connectors.testing.woocommerce._wp import (
     currency_body,
-    filter_fields,
     invalid_params,
     system_status_body,
     validate_collection,
     wp_body,
     wp_encode,
     wp_error,
-    wp_json,
 )
+from g4hub_connectors.testing.woocommerce._write_routes import WriteRoutes
 
 if TYPE_CHECKING:
     from g4hub_connectors.testing.woocommerce.store import FakeWooCommerceStore
@@ -61,43 +52,7 @@ _VARIATIONS = re.compile(r"^products/(\d+)/variations$")
 _VARIATION = re.compile(r"^products/(\d+)/variations/(\d+)$")
 _SYSTEM_STATUS = re.compile(r"^system_status$")
 _CURRENCY = re.compile(r"^data/currencies/current$")
-_READS = ("GET", "HEAD")
-_WRITES = ("POST", "PUT", "PATCH")
-_BATCH_LIMIT = 100
 _CACHE_BUDGET = 64 * 2**20
-
-
-@dataclass(frozen=True)
-class Key:
-    """A row of `woocommerce_api_keys`, with the capabilities of the user it belongs to."""
-
-    key_id: int
-    secret: str
-    permissions: str
-    capabilities: frozenset[str]
-
-    def check_method(self, method: str) -> Response | None:
-        """`check_permissions()`: a read-only key may not write, a write-only key not read."""
-        if method in _READS and self.permissions not in ("read", "read_write"):
-            return _auth_error("The API key provided does not have read permissions.")
-        if method in (*_WRITES, "DELETE") and self.permissions not in ("write", "read_write"):
-            return _auth_error("The API key provided does not have write permissions.")
-        if method not in (*_READS, *_WRITES, "DELETE", "OPTIONS"):
-            return _auth_error("Unknown request method.")
-        return None
-
-
-def _auth_error(message: str) -> Response:
-    return wp_error("woocommerce_rest_authentication_error", message, 401)
-
-
-def _denied(key: Key | None, code: str, message: str) -> Response:
-    # rest_authorization_required_code(): 401 for a guest, 403 for a user without the right.
-    return wp_error(code, message, 401 if key is None else 403)
-
-
-def _can(key: Key | None, capability: str) -> bool:
-    return key is not None and capability in key.capabilities
 
 
 def _wall_clock(value: str | None) -> datetime | None:
@@ -107,7 +62,9 @@ def _wall_clock(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace(" ", "T")).replace(tzinfo=None, microsecond=0)
 
 
-class Handlers:
+class Handlers(WriteRoutes):
+    """Routes a wc/vN request (path after the namespace) to its handler."""
+
     def __init__(self, store: FakeWooCommerceStore) -> None:
         self.store = store
         self.catalog = store.catalog
@@ -116,37 +73,21 @@ class Handlers:
         self._cache_bytes = 0
         self._ordered: tuple[list[int], str, list[int]] | None = None
 
-    def respond(
-        self,
-        request: Request,
-        body: Any,
-        status: int = 200,
-        headers: Sequence[tuple[str, str]] = (),
-    ) -> Response:
-        fields = request.param("_fields")
-        if fields:
-            body = (
-                [filter_fields(item, fields) for item in body]
-                if isinstance(body, list)
-                else (filter_fields(body, fields))
-            )
-        return wp_json(body, status, headers)
-
     def route(
         self, request: Request, path: str, key: Key | None, get: dict[str, Any], site: Site
     ) -> Response:
         method = request.method
         path = path.strip("/")
         handlers: list[tuple[re.Pattern[str], Sequence[str], Callable[..., Response]]] = [
-            (_PRODUCTS, _READS, self._list_products),
-            (_BATCH, _WRITES, self._batch),
-            (_PRODUCT, _READS, self._get_product),
+            (_PRODUCTS, READS, self._list_products),
+            (_BATCH, WRITES, self._batch),
+            (_PRODUCT, READS, self._get_product),
             (_PRODUCT, ("PUT", "PATCH", "POST"), self._update_product),
-            (_VARIATIONS, _READS, self._list_variations),
-            (_VARIATION, _READS, self._get_variation),
+            (_VARIATIONS, READS, self._list_variations),
+            (_VARIATION, READS, self._get_variation),
             (_VARIATION, ("PUT", "PATCH", "POST"), self._update_variation),
-            (_SYSTEM_STATUS, _READS, self._system_status),
-            (_CURRENCY, _READS, self._currency),
+            (_SYSTEM_STATUS, READS, self._system_status),
+            (_CURRENCY, READS, self._currency),
         ]
         for pattern, methods, handler in handlers:
             match = pattern.match(path)
@@ -201,8 +142,8 @@ class Handlers:
         args, problems = validate_collection(get)
         if problems:
             return invalid_params(problems)
-        if not _can(key, "read_private_products"):
-            return _denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        if not can(key, "read_private_products"):
+            return denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
         offset = None if args["dates_are_gmt"] else self.store.utc_offset
         indexes = self.catalog.listing(
             status=args["status"],
@@ -233,8 +174,8 @@ class Handlers:
         args, problems = validate_collection(get)
         if problems:
             return invalid_params(problems)
-        if not _can(key, "read_private_products"):
-            return _denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        if not can(key, "read_private_products"):
+            return denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
         index = self.catalog.index_of(product_id)
         record = self.catalog.get(index) if index is not None else None
         pairs: list[tuple[int, SeedVariant]] = (
@@ -264,117 +205,21 @@ class Handlers:
                 self._cache_bytes += len(body)
         return body
 
-    def _record(self, product_id: int) -> tuple[int, WooProduct] | None:
-        index = self.catalog.index_of(product_id)
-        return None if index is None else (index, self.catalog.get(index))
-
     def _get_product(
         self, request: Request, key: Key | None, get: dict[str, Any], site: Site, product_id: int
     ) -> Response:
         found = self._record(product_id)
         if found is None:
             return wp_error("woocommerce_rest_product_invalid_id", "Invalid ID.", 404)
-        if not _can(key, "read_private_products"):
-            return _denied(
+        if not can(key, "read_private_products"):
+            return denied(
                 key, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
             )
         if request.param("_fields"):
             return self.respond(request, render_product(found[1], site))
         return wp_body(self._encoded_product(found[0], site))
 
-    def _update_product(
-        self, request: Request, key: Key | None, get: dict[str, Any], site: Site, product_id: int
-    ) -> Response:
-        body = _json_object(request)
-        if body is None:
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        problems = update_problems(body, variation=False)
-        if problems:
-            return invalid_params(problems)
-        found = self._record(product_id)
-        if found is not None and not _can(key, "edit_products"):
-            return _denied(
-                key,
-                "woocommerce_rest_cannot_edit",
-                "Sorry, you are not allowed to edit this resource.",
-            )
-        if found is None:
-            # update_item() answers 400, not 404, for an id that names nothing.
-            return wp_error("woocommerce_rest_product_invalid_id", "Invalid ID.", 400)
-        applied = without_ignored(body, self.store.ignored_update_fields)
-        record = self.catalog.edit(found[0], partial(apply_product, body=applied), self._now())
-        return self.respond(request, render_product(record, site))
-
-    def _batch(
-        self, request: Request, key: Key | None, get: dict[str, Any], site: Site
-    ) -> Response:
-        body = _json_object(request)
-        if body is None:
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        groups = {name: body.get(name) or [] for name in ("create", "update", "delete")}
-        if sum(len(items) for items in groups.values() if isinstance(items, list)) > _BATCH_LIMIT:
-            return wp_error(
-                "woocommerce_rest_request_entity_too_large",
-                f"Unable to accept more than {_BATCH_LIMIT} items for this request.",
-                413,
-            )
-        if not _can(key, "edit_products"):
-            return _denied(
-                key,
-                "woocommerce_rest_cannot_batch",
-                "Sorry, you are not allowed to batch manipulate this resource.",
-            )
-        result: dict[str, list[Any]] = {"create": [], "update": [], "delete": []}
-        invalid = {
-            "code": "woocommerce_rest_product_invalid_id",
-            "message": "Invalid ID.",
-            "data": {"status": 400},
-        }
-        for _item in groups["create"]:
-            result["create"].append(
-                {
-                    "id": 0,
-                    "error": {
-                        "code": "woocommerce_rest_cannot_create",
-                        "message": "Not supported by the fake store.",
-                        "data": {"status": 400},
-                    },
-                }
-            )
-        for item in groups["update"]:
-            found = self._record(as_int(item.get("id")) or 0) if isinstance(item, dict) else None
-            if (
-                found is None
-                or not isinstance(item, dict)
-                or update_problems(item, variation=False)
-            ):
-                result["update"].append(
-                    {"id": item.get("id") if isinstance(item, dict) else None, "error": invalid}
-                )
-                continue
-            record = self.catalog.edit(found[0], partial(apply_product, body=item), self._now())
-            result["update"].append(render_product(record, site))
-        for product_id in groups["delete"]:
-            found = self._record(as_int(product_id) or 0)
-            if found is None:
-                result["delete"].append({"id": product_id, "error": invalid})
-                continue
-            record = self.catalog.edit(
-                found[0], lambda r: setattr(r, "status", "trash"), self._now()
-            )
-            result["delete"].append(render_product(record, site))
-        return self.respond(request, result)
-
     # -- variations -----------------------------------------------------------------------------
-
-    def _variation(
-        self, product_id: int, variation_id: int
-    ) -> tuple[int, WooProduct, SeedVariant] | None:
-        found = self._record(product_id)
-        if found is None:
-            return None
-        variant = self.catalog.variation(found[1], variation_id)
-        return None if variant is None else (found[0], found[1], variant)
 
     def _get_variation(
         self, request: Request, key: Key | None, get: dict[str, Any], site: Site,
@@ -383,47 +228,19 @@ class Handlers:
         found = self._variation(product_id, variation_id)
         if found is None:
             return wp_error("woocommerce_rest_product_variation_invalid_id", "Invalid ID.", 404)
-        if not _can(key, "read_private_products"):
-            return _denied(
+        if not can(key, "read_private_products"):
+            return denied(
                 key, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
             )
         return self.respond(request, render_variation(found[1], found[2], variation_id, site))
-
-    def _update_variation(
-        self, request: Request, key: Key | None, get: dict[str, Any], site: Site,
-        product_id: int, variation_id: int,
-    ) -> Response:  # fmt: skip
-        body = _json_object(request)
-        if body is None:
-            return wp_error("rest_invalid_json", "Invalid JSON body passed.", 400)
-        problems = update_problems(body, variation=True)
-        if problems:
-            return invalid_params(problems)
-        found = self._variation(product_id, variation_id)
-        if found is None:
-            return wp_error("woocommerce_rest_product_variation_invalid_id", "Invalid ID.", 400)
-        if not _can(key, "edit_products"):
-            return _denied(
-                key,
-                "woocommerce_rest_cannot_edit",
-                "Sorry, you are not allowed to edit this resource.",
-            )
-        position = found[1].variation_ids.index(variation_id)
-        applied = without_ignored(body, self.store.ignored_update_fields)
-        record = self.catalog.edit(
-            found[0], lambda r: apply_variation(r.seed.variants[position], applied), self._now()
-        )
-        return self.respond(
-            request, render_variation(record, record.seed.variants[position], variation_id, site)
-        )
 
     # -- system status --------------------------------------------------------------------------
 
     def _system_status(
         self, request: Request, key: Key | None, get: dict[str, Any], site: Site
     ) -> Response:
-        if not _can(key, "manage_woocommerce"):
-            return _denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        if not can(key, "manage_woocommerce"):
+            return denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
         store = self.store
         body = system_status_body(
             home=site.home,
@@ -439,19 +256,8 @@ class Handlers:
         self, request: Request, key: Key | None, get: dict[str, Any], site: Site
     ) -> Response:
         # WC_REST_Data_Controller: settings are read with manage_woocommerce, as the status is.
-        if not _can(key, "manage_woocommerce"):
-            return _denied(
+        if not can(key, "manage_woocommerce"):
+            return denied(
                 key, "woocommerce_rest_cannot_view", "Sorry, you cannot view this resource."
             )
         return self.respond(request, currency_body(self.store.currency, site.rest_root))
-
-    def _now(self) -> datetime:
-        return datetime.fromtimestamp(self.store.now(), UTC)
-
-
-def _json_object(request: Request) -> dict[str, Any] | None:
-    try:
-        data = request.json() if request.body else {}
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
