@@ -114,7 +114,7 @@ class GraphQLAdmin:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.views = GraphQLCatalog(store.catalog)
+        self.views = GraphQLCatalog(store.catalog, lambda: str(store.url))
         self.writes = GraphQLWrites(self.views)
         self.bulk = BulkOperations(store)
         maximum, restore = GRAPHQL_PLANS[store.plan]

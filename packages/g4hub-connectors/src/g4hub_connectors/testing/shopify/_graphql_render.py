@@ -94,8 +94,13 @@ def _many(state: ProductState, count: int) -> list[VariantState]:
 class GraphQLCatalog:
     """GraphQL views of a `Catalog` (see the module docstring for many-variant products)."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        shop_url: Callable[[], str] = lambda: "https://fake-store.myshopify.com",
+    ) -> None:
         self.catalog = catalog
+        self.shop_url = shop_url
         self.variant_counts: dict[int, int] = {}
         self.variant_plan: Callable[[int], int | None] | None = None
 
@@ -161,6 +166,7 @@ class GraphQLCatalog:
         state = self.state(index)
         seed = state.seed
         pid = product_id(index)
+        shop_url = self.shop_url()
         variants = [self.variant(state, position) for position in range(len(state.variants))]
         media = [
             {
@@ -170,9 +176,9 @@ class GraphQLCatalog:
                 "alt": None,
                 "image": {
                     "__typename": "Image",
+                    # The same address as the REST side's image `src`.
                     "url": (
-                        "https://cdn.shopify.com/s/files/1/0712/3456/7890/files/"
-                        f"product-{index}-{position + 1}.jpg?v=1704067200"
+                        f"{shop_url}/cdn/shop/files/product-{index}-{position + 1}.jpg?v=1704067200"
                     ),
                     "altText": None,
                     "width": 2048,

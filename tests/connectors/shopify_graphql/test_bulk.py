@@ -1,0 +1,119 @@
+"""Bulk export: the whole catalog through one bulk operation, streamed; never an empty catalog
+from a failed, partial or cut-off result; never the token on the storage host."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+import g4hub_connectors as gc
+from g4hub_connectors.shopify_graphql import BulkExportError, ShopifyGraphQLConnector
+from g4hub_connectors.testing import FakeShopifyGraphQLStore
+
+from .conftest import VirtualClock, connect, make_store
+
+
+async def test_a_bulk_sync_matches_the_catalog_exactly(clock: VirtualClock) -> None:
+    store = make_store(clock, products=120)
+    store.graphql.views.variant_counts.update({7: 300, 50: 2_048, 119: 120})
+    async with connect(store, clock) as connector:
+        paged = {p.id: p async for p in connector.iter_products(bulk=False)}
+        bulk = [p async for p in connector.iter_products(bulk=True)]
+    assert [p.id for p in bulk] == sorted(store.product_ids(), key=int)
+    for product in bulk:
+        assert product.model_dump(exclude={"raw"}) == paged[product.id].model_dump(exclude={"raw"})
+    big = {p.id: p for p in bulk}[store.product_ids()[50]]
+    assert len(big.variants) == 2_048
+    assert len(store.graphql.bulk.operations) == 1
+
+
+async def test_large_catalogs_go_bulk_on_their_own(clock: VirtualClock) -> None:
+    store = make_store(clock, products=30)
+    async with connect(store, clock, bulk_threshold=25) as connector:
+        ids = [p.id async for p in connector.iter_products()]
+        assert len(store.graphql.bulk.operations) == 1
+        # An incremental listing pages: it is small by nature.
+        may = datetime(2024, 5, 1, tzinfo=UTC)
+        since = [p async for p in connector.iter_products(updated_since=may)]
+        assert len(store.graphql.bulk.operations) == 1
+    assert sorted(ids) == sorted(store.product_ids())
+    assert since
+
+
+async def test_the_token_never_reaches_the_bulk_download_host(clock: VirtualClock) -> None:
+    store = make_store(clock, products=15)
+    async with connect(store, clock) as connector:
+        ids = [p.id async for p in connector.iter_products(bulk=True)]
+    assert len(ids) == 15
+    downloads = store.graphql.bulk.downloads
+    assert len(downloads) == 1
+    assert downloads[0]["host"] == "storage.fake-shopify.localhost"
+    headers = {name.lower() for name in downloads[0]}
+    assert "x-shopify-access-token" not in headers
+    assert store.access_token not in str(downloads[0])
+
+
+async def test_over_loopback_the_file_comes_from_another_origin() -> None:
+    store = FakeShopifyGraphQLStore(products=12)
+    with store.serve() as url:
+        async with gc.create_connector(store.credentials()) as connector:
+            assert isinstance(connector, ShopifyGraphQLConnector)
+            ids = [p.id async for p in connector.iter_products(bulk=True)]
+    assert sorted(ids) == sorted(store.product_ids())
+    download = store.graphql.bulk.downloads[0]
+    assert url.startswith("http://127.0.0.1:")
+    assert download["host"].startswith("localhost:")
+    assert "x-shopify-access-token" not in {name.lower() for name in download}
+
+
+@pytest.mark.parametrize("outcome", ["failed", "partial", "canceled"])
+async def test_a_failed_bulk_operation_is_an_error_not_an_empty_catalog(
+    clock: VirtualClock, outcome: str
+) -> None:
+    store = make_store(clock, products=20)
+    store.graphql.bulk.outcome = outcome
+    async with connect(store, clock) as connector:
+        with pytest.raises(BulkExportError) as caught:
+            _ = [p async for p in connector.iter_products(bulk=True)]
+    assert caught.value.retryable
+    assert caught.value.status in ("FAILED", "CANCELED")
+    assert (caught.value.partial_data_url is not None) == (outcome == "partial")
+    assert "could not finish exporting" in caught.value.user_message
+
+
+async def test_a_completed_operation_without_a_file_is_not_an_empty_catalog(
+    clock: VirtualClock,
+) -> None:
+    store = make_store(clock, products=20)
+    store.graphql.bulk.outcome = "empty"
+    async with connect(store, clock) as connector:
+        with pytest.raises(gc.UnexpectedResponseError, match="counts 20 products"):
+            _ = [p async for p in connector.iter_products(bulk=True)]
+
+
+async def test_an_empty_store_exports_nothing_without_error(clock: VirtualClock) -> None:
+    store = make_store(clock, products=0)
+    async with connect(store, clock) as connector:
+        assert [p async for p in connector.iter_products(bulk=True)] == []
+
+
+async def test_a_cut_off_file_ends_in_an_error_before_the_last_batch(clock: VirtualClock) -> None:
+    store = make_store(clock, products=30)
+    store.graphql.bulk.outcome = "truncated"
+    async with connect(store, clock) as connector:
+        with pytest.raises(gc.UnexpectedResponseError, match="objects"):
+            _ = [p async for p in connector.iter_products(bulk=True)]
+
+
+async def test_polling_waits_on_the_clock_until_the_operation_completes(
+    clock: VirtualClock,
+) -> None:
+    store = make_store(clock, products=50)
+    store.graphql.bulk.rate = 20.0  # a slow export: a few seconds of the store's clock
+    async with connect(store, clock) as connector:
+        ids = [p.id async for p in connector.iter_products(bulk=True)]
+    assert len(ids) == 50
+    polls = [q for q in store.graphql.queries if q[0] == "BulkStatus"]
+    assert len(polls) >= 3
+    assert sum(clock.slept) >= 2
