@@ -44,7 +44,7 @@ def make_client(handler: httpx.MockTransport | None = None, **config: object) ->
         store_url="https://shop.example",
         consumer_key="ck_0123456789abcdef0123456789abcdef01234567",
         consumer_secret=SECRET,
-        **config,  # type: ignore[arg-type]
+        **config,
     )
     return _Client(cfg, httpx.AsyncClient(transport=handler, timeout=cfg.timeout))
 

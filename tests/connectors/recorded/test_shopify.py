@@ -110,6 +110,8 @@ async def test_product_pages_follow_the_link_header(
     assert nano.sku == "IPOD2008PINK"
     assert nano.price == Decimal("199.00")
     assert isinstance(nano.price, Decimal)
+    # REST products have no currency: the shop's, read once for both pages
+    assert nano.currency == "USD"
     # compare_at_price null: no sale
     assert nano.regular_price == Decimal("199.00")
     assert nano.sale_price is None
@@ -146,6 +148,7 @@ async def test_product_pages_follow_the_link_header(
     assert touch.name == "IPod Touch 8GB"
     assert touch.sku == "IPOD2009BLACK"
     assert touch.stock_quantity == 13
+    assert touch.currency == "USD"
     assert touch.images == []
     assert [v.inventory_item_id for v in touch.variants] == ["447654529"]
     # only rel="previous" is left: the listing is over
@@ -161,6 +164,8 @@ async def test_iter_products_reads_the_documented_list(
     assert [p.id for p in products] == ["632910392", "921728736"]
     assert [p.stock_quantity for p in products] == [100, 13]
     assert [p.sku for p in products] == ["IPOD2008PINK", "IPOD2009BLACK"]
+    # a listing that never asked for the store's info still carries the shop's currency
+    assert [p.currency for p in products] == ["USD", "USD"]
     documented_list = documented("shopify_iter_products", 0)["products"]
     assert [p.raw for p in products] == documented_list
 
@@ -176,6 +181,7 @@ async def test_draft_product_without_sku_or_tracking(
     assert product.status == "draft"
     assert product.sku is None  # "" in the payload
     assert product.price == Decimal("0.00")
+    assert product.currency == "USD"
     # inventory_management null: nothing is tracked, so there is no stock figure
     assert product.manage_stock is False
     assert product.stock_quantity is None

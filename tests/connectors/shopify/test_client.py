@@ -15,6 +15,7 @@ from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.errors import StoreUnavailableError
 from g4hub_connectors.shopify import ShopifyConnector
 from g4hub_connectors.testing import FakeShopifyStore
+from g4hub_connectors.testing.shopify._catalog import product_id
 
 from .conftest import FAST_RETRY, connect
 
@@ -158,21 +159,51 @@ async def test_json_of_the_wrong_shape_says_so(store: FakeShopifyStore) -> None:
             await connector.get_products()
 
 
-async def test_a_link_to_another_host_is_refused() -> None:
+async def test_a_next_link_without_a_cursor_is_an_unexpected_response() -> None:
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
             200,
-            json={"products": []},
-            headers={
-                "Link": '<https://evil.example/admin/api/x/products.json?page_info=a>; rel="next"'
-            },
+            json={"products": [{"id": 1}]},
+            headers={"Link": '<https://shop.myshopify.com/admin/api/x/products.json>; rel="next"'},
         )
 
     config = ShopifyConfig(store_url="shop", access_token="shpat_" + "1" * 32, retry=FAST_RETRY)
     client = httpx.AsyncClient(transport=httpx.MockTransport(answer))
     async with ShopifyConnector(config, http_client=client) as connector:
-        with pytest.raises(gc.UnexpectedResponseError, match=r"evil\.example"):
+        with pytest.raises(gc.UnexpectedResponseError, match="without a page_info"):
             await connector.get_products()
+
+
+async def test_errors_carry_shopifys_request_id(store: FakeShopifyStore) -> None:
+    async with connect(store) as connector:
+        with pytest.raises(gc.NotFoundError) as missing:
+            await connector.get_product(str(product_id(10_000)))
+        store.inject("status", status=503, times=None)
+        with pytest.raises(gc.PlatformUnavailableError) as down:
+            await connector.count_products()
+    for caught in (missing, down):
+        request_id = caught.value.request_id
+        assert request_id is not None
+        assert len(request_id) == 36
+        assert f"request id {request_id}" in str(caught.value)
+        assert request_id in repr(caught.value)
+
+
+@pytest.mark.parametrize("status", [200, 404, 500])
+async def test_json_nested_50000_deep_is_no_recursion_error(
+    store: FakeShopifyStore, status: int
+) -> None:
+    deep = b'{"errors":' * 50_000 + b'"x"' + b"}" * 50_000
+    store.inject("status", status=status, times=None, path="products", body=deep)
+    async with connect(store) as connector:
+        with pytest.raises(gc.ConnectorError) as caught:
+            await connector.get_products()
+    if status == 200:
+        assert isinstance(caught.value, gc.UnexpectedResponseError)
+        assert "nested more than 200 levels" in caught.value.user_message
+    else:
+        # An error body too deep to read still gives the status's error.
+        assert caught.value.status_code == status
 
 
 # -- API versions ---------------------------------------------------------------------------------

@@ -85,16 +85,26 @@ async def test_updated_since_is_exclusive_to_the_second(store: FakeShopifyStore)
     assert dict(first.query)["updated_at_min"] == some.astimezone(UTC).isoformat()
 
 
-async def test_currency_is_filled_once_the_shop_is_known(store: FakeShopifyStore) -> None:
+async def test_every_product_carries_the_shops_currency_read_once() -> None:
+    store = FakeShopifyStore(products=40, currency="COP")
     async with connect(store) as connector:
-        before = await connector.get_products(limit=2)
-        assert store.count_requests("shop.json") == 0  # listing fetches nothing behind your back
-        await connector.test_connection()
-        after = await connector.get_products(limit=2)
+        # A sync lists without ever asking for the store's info.
+        listed = [p.currency async for p in connector.iter_products()]
+        page = await connector.get_products(limit=2)
         one = await connector.get_product(store.product_ids()[0])
-    assert {p.currency for p in before.products} == {None}
-    assert {p.currency for p in after.products} == {"EUR"}
-    assert one.currency == "EUR"
+        await connector.test_connection()
+    assert set(listed) == {"COP"}
+    assert {p.currency for p in page.products} == {"COP"}
+    assert one.currency == "COP"
+    assert store.count_requests("shop.json") == 2  # once for the products, once for the test
+
+
+async def test_a_failed_listing_fails_on_its_own_request() -> None:
+    store = FakeShopifyStore(products=5, scopes={"read_locations"})
+    async with connect(store) as connector:
+        with pytest.raises(gc.PermissionDeniedError):
+            await connector.get_products()
+    assert store.count_requests("shop.json") == 0
 
 
 async def test_get_product_takes_gids_and_has_variants(store: FakeShopifyStore) -> None:
@@ -202,15 +212,34 @@ async def test_manage_stock_switches_tracking_and_then_stock_can_be_set(
 ) -> None:
     product_id = next(i for i in simple_ids(store) if not variants_of(store, i)[0].tracked)
     async with connect(store) as connector:
-        with pytest.raises(gc.InvalidRequestError) as caught:
-            await connector.update_product(product_id, gc.ProductUpdate(stock_quantity=3))
         tracked = await connector.update_product(
             product_id, gc.ProductUpdate(manage_stock=True, stock_quantity=3)
         )
         untracked = await connector.update_product(product_id, gc.ProductUpdate(manage_stock=False))
-    assert "tracking" in str(caught.value)
     assert (tracked.manage_stock, tracked.stock_quantity) == (True, 3)
     assert (untracked.manage_stock, untracked.stock_quantity) == (False, None)
+
+
+async def test_a_quantity_turns_tracking_on_as_woocommerce_does(store: FakeShopifyStore) -> None:
+    product_id = next(i for i in simple_ids(store) if not variants_of(store, i)[0].tracked)
+    async with connect(store) as connector:
+        updated = await connector.update_product(product_id, gc.ProductUpdate(stock_quantity=3))
+    assert (updated.manage_stock, updated.stock_quantity) == (True, 3)
+    assert variants_of(store, product_id)[0].tracked is True
+    assert store.count_requests("inventory_items") == 1
+
+
+async def test_a_quantity_with_manage_stock_false_is_refused_before_sending(
+    store: FakeShopifyStore,
+) -> None:
+    product_id = simple_ids(store)[0]
+    async with connect(store) as connector:
+        with pytest.raises(gc.InvalidRequestError) as caught:
+            await connector.update_product(
+                product_id, gc.ProductUpdate(stock_quantity=3, manage_stock=False)
+            )
+    assert "manage_stock" in caught.value.user_message
+    assert store.requests == []
 
 
 async def test_variant_id_aims_at_one_variant(store: FakeShopifyStore) -> None:
@@ -262,7 +291,7 @@ async def test_updating_with_nothing_only_reads(store: FakeShopifyStore) -> None
     async with connect(store) as connector:
         product = await connector.update_product(product_id, gc.ProductUpdate())
     assert product.id == product_id
-    assert [r.method for r in store.requests] == ["GET"]
+    assert {r.method for r in store.requests} == {"GET"}
 
 
 # -- over a socket, and secrets -------------------------------------------------------------------

@@ -120,7 +120,8 @@ async def test_concurrent_requests_share_one_pacer(clock: FakeClock) -> None:
         pacer = connector.client.pacer
     assert len(results) == 90
     assert store.bucket.rejected == 0
-    assert pacer.requests == 90
+    assert pacer.requests == 91  # and the shop, once, for the products' currency
+    assert store.count_requests("shop.json") == 1
     assert pacer.planned_wait >= (90 - 40) / 2.0
 
 

@@ -70,11 +70,11 @@ _INVENTORY_LEVEL: TypeAdapter[InventoryLevelPayload] = TypeAdapter(InventoryLeve
 
 @dataclass(frozen=True)
 class ProductBatch:
-    """One page of products: payloads, the raw dicts they came from, and the next page."""
+    """One page of products: payloads, the raw dicts they came from, and the next page's
+    `page_info` (from the `rel="next"` link; `None` on the last page)."""
 
     products: list[ProductPayload]
     raw: list[dict[str, Any]]
-    next_url: str | None
     next_page_info: str | None
 
 
@@ -92,6 +92,7 @@ class ShopifyClient(HTTPClient):
     platform = "shopify"
     # OAuth errors from the token endpoint carry a code; REST errors carry none.
     classify = {"invalid_client": AuthenticationError, "unauthorized_client": AuthenticationError}
+    request_id_header = "X-Request-Id"
 
     def __init__(
         self,
@@ -113,8 +114,6 @@ class ShopifyClient(HTTPClient):
         self.served_version: str | None = None
         self._warnings: dict[str, None] = {}
         self._reasons_logged: set[str] = set()
-        origin = httpx.URL(config.store_url)
-        self._origin = (origin.scheme, origin.host, origin.port)
 
     def url(self, path: str) -> str:
         return f"{self.config.store_url}/admin/api/{self.config.api_version}/{path}"
@@ -174,12 +173,14 @@ class ShopifyClient(HTTPClient):
         status = response.status_code
         shown = redact_url(response.request.url)
         if status == 404 and is_always_there(response.request.url):
-            return missing_api_error(
+            error: ConnectorError = missing_api_error(
                 response, shown, self.config.store_url, self.config.api_version
             )
-        if status in (402, 423):
-            return unavailable_error(response, shown)
-        error = super().error_for(response)
+        elif status in (402, 423):
+            error = unavailable_error(response, shown)
+        else:
+            error = super().error_for(response)
+        error.request_id = self.request_id(response)
         if isinstance(error, InvalidRequestError):
             error.fields = error_fields(response)
         return error
@@ -269,28 +270,46 @@ class ShopifyClient(HTTPClient):
         return count
 
     async def list_products(
-        self, *, params: Mapping[str, Any] | None = None, next_url: str | None = None
+        self,
+        *,
+        params: Mapping[str, Any] | None = None,
+        page_info: str | None = None,
+        limit: int = MAX_PAGE_SIZE,
+        fields: str | None = None,
     ) -> ProductBatch:
-        """A page of products: the first (`params`) or the one a `Link` header named."""
-        url = next_url or self.url("products.json")
-        data, response = await self.call("GET", url, params=None if next_url else params)
+        """A page of products: the first (`params`, with `limit` and `fields`) or the one a
+        `page_info` from an earlier page's `Link` names.
+
+        The next page is always asked of this store's own address and API version, with only
+        `limit` and `fields` beside `page_info` (Shopify refuses anything else there): the `Link`
+        header supplies the cursor, never where the access token goes.
+        """
+        query: dict[str, Any] = {"limit": limit}
+        if fields:
+            query["fields"] = fields
+        if page_info is not None:
+            query["page_info"] = page_info
+        else:
+            query = {**(params or {}), **query}
+        data, response = await self.call("GET", self.url("products.json"), params=query)
         raw = self._member(data, "products", response)
         if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
             raise self.unexpected(response, "“products” that is not a list of objects")
         products = self.validate(response, raw, product_list_adapter, "a list of products")
-        next_link = self._next_link(response)
-        page_info = httpx.URL(next_link).params.get("page_info") if next_link else None
-        return ProductBatch(products, raw, next_link, page_info)
+        return ProductBatch(products, raw, self._next_page_info(response))
 
-    def _next_link(self, response: httpx.Response) -> str | None:
+    def _next_page_info(self, response: httpx.Response) -> str | None:
         link = response.links.get("next", {}).get("url")
         if not link:
             return None
-        target = httpx.URL(link)
-        if (target.scheme, target.host, target.port) != self._origin:
-            # The token goes with the next request: never to another host.
-            raise self.unexpected(response, f"a Link header pointing elsewhere ({target.host})")
-        return link
+        try:
+            value = httpx.URL(link).params.get("page_info")
+        except httpx.InvalidURL:
+            value = None
+        page_info = value if isinstance(value, str) else None
+        if not page_info or not page_info.isprintable():
+            raise self.unexpected(response, 'a rel="next" Link without a page_info cursor')
+        return page_info
 
     async def get_product(self, product_id: str) -> tuple[ProductPayload, dict[str, Any]]:
         data, response = await self.call("GET", self.url(f"products/{product_id}.json"))

@@ -8,29 +8,30 @@ import binascii
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import httpx
 
 from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.connector import BaseConnector
-from g4hub_connectors.errors import InvalidConfigError, InvalidRequestError, NotFoundError
+from g4hub_connectors.errors import (
+    InvalidConfigError,
+    InvalidRequestError,
+    NotFoundError,
+    UnexpectedResponseError,
+    WriteNotAppliedError,
+)
 from g4hub_connectors.models import Product, ProductPage, ProductUpdate, StoreInfo
 from g4hub_connectors.shopify.client import MAX_PAGE_SIZE, ProductBatch, ShopifyClient
-from g4hub_connectors.shopify.mapping import (
-    map_product,
-    map_products,
-    map_store_info,
-    split_price,
-)
+from g4hub_connectors.shopify.mapping import map_product, map_products, map_store_info
 from g4hub_connectors.shopify.payloads import (
     ProductPayload,
     ShopPayload,
     VariantPayload,
     id_text,
-    money,
+    tracked,
 )
+from g4hub_connectors.shopify.writes import price_fields, tracking_applied, unapplied_prices
 
 __all__ = ["ShopifyConnector", "decode_cursor", "encode_cursor"]
 
@@ -70,8 +71,24 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
+def _raw_variant(product: Product, variant_id: str) -> VariantPayload | None:
+    """The variant as the store holds it now, from a re-read product's JSON."""
+    for variant in product.raw.get("variants") or ():
+        if isinstance(variant, dict) and str(variant.get("id")) == variant_id:
+            return cast(VariantPayload, variant)
+    return None
+
+
+def _listing_loop(what: str) -> UnexpectedResponseError:
+    return UnexpectedResponseError(
+        f"product listing stopped: {what}",
+        platform="shopify",
+        user_message=(
+            f"Your Shopify store's product listing went round in a circle ({what}), so it was "
+            "stopped rather than read forever. Please try again; if it persists, a proxy or app "
+            "in front of the store is rewriting its page links."
+        ),
+    )
 
 
 class ShopifyConnector(BaseConnector[ShopifyConfig]):
@@ -80,9 +97,14 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
     The GraphQL Admin API (`api="graphql"`) is not supported yet and is refused when the
     connector is built; it comes in a later release.
 
-    - Products carry the shop's `currency` once the shop is known to this connector, that is
-      after `get_store_info()` or `test_connection()`; listing does not fetch it behind your back.
-    - `iter_products` follows Shopify's `Link` cursors, 250 products a page, one page in memory.
+    - Every product carries the shop's `currency` (REST products have none of their own): the
+      shop is read once per connector, by the first read that needs it.
+    - `iter_products` follows Shopify's `Link` cursors, 250 products a page, one page in memory,
+      each product once: it takes only the `page_info` from a `rel="next"` link and asks it of
+      this store at this API version, and ends in `UnexpectedResponseError` when a link leads
+      back to a page already read.
+    - `update_product` checks the store's answers against what was asked and raises
+      `WriteNotAppliedError` naming any field the store answered 200 to but did not apply.
     - Requests are paced from `X-Shopify-Shop-Api-Call-Limit` so listings stay under the bucket;
       `clock` and `sleep` drive that pacing and the token cache, and `leak_rate` fixes the bucket's
       leak rate (requests/s) instead of deriving it from the bucket size (40 → 2/s).
@@ -131,63 +153,80 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
         )
 
     async def _known_shop(self) -> ShopPayload:
-        """The shop, fetched once per connector (for the primary location)."""
+        """The shop, fetched once per connector (currency, primary location)."""
         async with self._shop_lock:
             if self._shop is None:
                 self._shop = await self.client.get_shop()
             return self._shop
 
-    def _currency(self) -> str | None:
-        return self._shop.currency if self._shop is not None else None
+    async def _currency(self) -> str | None:
+        # Read after the products, so a listing that fails fails on its own request.
+        return (await self._known_shop()).currency
 
     async def count_products(self) -> int:
         return await self.client.count_products()
 
     # -- reading ----------------------------------------------------------------------------------
 
-    def _products(self, batch: ProductBatch) -> list[Product]:
-        return map_products(batch.products, batch.raw, currency=self._currency())
+    async def _products(self, batch: ProductBatch) -> list[Product]:
+        return map_products(batch.products, batch.raw, currency=await self._currency())
 
     async def get_products(self, cursor: str | None = None, limit: int = 100) -> ProductPage:
-        params: dict[str, Any] = {"limit": max(1, min(limit, MAX_PAGE_SIZE))}
-        if cursor is not None:
-            # Shopify refuses any filter beside page_info: the cursor carries them.
-            params["page_info"] = decode_cursor(cursor)
-        batch = await self.client.list_products(params=params)
-        next_cursor = encode_cursor(batch.next_page_info) if batch.next_page_info else None
-        return ProductPage(products=self._products(batch), next_cursor=next_cursor)
+        page_info = decode_cursor(cursor) if cursor is not None else None
+        batch = await self.client.list_products(
+            page_info=page_info, limit=max(1, min(limit, MAX_PAGE_SIZE))
+        )
+        following = batch.next_page_info
+        if following is not None and following == page_info:
+            raise _listing_loop("the next page is the page just read")
+        next_cursor = encode_cursor(following) if following is not None else None
+        return ProductPage(products=await self._products(batch), next_cursor=next_cursor)
 
     async def iter_products(
         self, *, updated_since: datetime | None = None, include_variants: bool = False
     ) -> AsyncIterator[Product]:
-        """Every product, or those changed strictly after `updated_since`.
+        """Every product once, or those changed strictly after `updated_since`.
 
         REST products always carry their variants, so `include_variants` costs nothing and
-        changes nothing.
+        changes nothing. A product the store lists twice is yielded once; a link back to a page
+        already read, or a page of nothing but products already yielded, ends the listing in
+        `UnexpectedResponseError` (the ids seen so far cost a few MB at 100,000 products).
         """
-        params: dict[str, Any] = {"limit": MAX_PAGE_SIZE}
+        params: dict[str, Any] = {}
         since = _utc(updated_since) if updated_since is not None else None
         if since is not None:
             # Shopify compares whole seconds and includes the bound; the exact, exclusive
             # comparison happens below.
             params["updated_at_min"] = since.astimezone(UTC).replace(microsecond=0).isoformat()
+        seen: set[str] = set()
+        cursors: set[str] = set()
         batch = await self.client.list_products(params=params)
         while True:
-            next_url = batch.next_url
-            products = self._products(batch)
+            page_info = batch.next_page_info
+            products = await self._products(batch)
             # One page in memory: this one goes before the next is fetched.
             del batch
-            for product in products:
+            fresh = [product for product in products if product.id not in seen]
+            if products and not fresh:
+                raise _listing_loop(f"a page of {len(products)} products all listed already")
+            if not products and page_info is not None:
+                raise _listing_loop("an empty page that links to another")
+            del products
+            for product in fresh:
+                seen.add(product.id)
                 if since is None or product.updated_at is None or product.updated_at > since:
                     yield product
-            del products
-            if next_url is None:
+            del fresh
+            if page_info is None:
                 return
-            batch = await self.client.list_products(next_url=next_url)
+            if page_info in cursors:
+                raise _listing_loop(f"a link back to page {len(cursors)} of this listing")
+            cursors.add(page_info)
+            batch = await self.client.list_products(page_info=page_info)
 
     async def get_product(self, product_id: str, *, include_variants: bool = True) -> Product:
         payload, raw = await self.client.get_product(_numeric_id(product_id))
-        return map_product(payload, raw, currency=self._currency())
+        return map_product(payload, raw, currency=await self._currency())
 
     # -- writing ----------------------------------------------------------------------------------
 
@@ -196,40 +235,105 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
 
         Prices go to the variant: a sale sets `price` to the sale price and `compare_at_price` to
         the regular price; ending a sale (`sale_price=None`) moves the regular price back into
-        `price`. Stock is set at `update.location_id`, else the shop's primary location, and needs
-        tracking on (pass `manage_stock=True` in the same update to switch it on first).
-        The requests go one after another; if one fails, the earlier ones stay applied.
+        `price`. Stock is set at `update.location_id`, else the shop's primary location; setting a
+        quantity on a variant whose stock is not tracked turns tracking on first (a quantity with
+        `manage_stock=False` is refused before anything is sent).
+        The requests go one after another; if one fails, the earlier ones stay applied. Each answer
+        and the final re-read are compared with what was asked: a field the store did not apply
+        raises `WriteNotAppliedError` (`ignored_fields`, and `applied`: the product as it is now).
         """
         numeric_id = _numeric_id(product_id)
         changes = update.changes()
         if not changes:
             return await self.get_product(numeric_id)
+        manage: bool | None = changes.get("manage_stock")
+        quantity: int | None = changes.get("stock_quantity")
+        if manage is False and quantity is not None:
+            raise InvalidRequestError(
+                "stock_quantity given with manage_stock=False",
+                platform=self.platform,
+                user_message=(
+                    "A stock quantity needs stock tracking: set manage_stock to true with it, "
+                    "or leave the quantity out."
+                ),
+            )
         payload, _ = await self.client.get_product(numeric_id)
         variant = self._target_variant(payload, update.variant_id)
+        variant_id = str(variant["id"])
+        ignored: dict[str, str] = {}
 
-        prices = self._price_fields(variant, changes)
+        prices = price_fields(variant, changes)
         if prices:
-            await self.client.update_variant(str(variant["id"]), prices)
-        if changes.get("manage_stock") is not None or changes.get("stock_quantity") is not None:
-            item_id = id_text(variant.get("inventory_item_id"))
-            if item_id is None:
-                raise InvalidRequestError(
-                    f"variant {variant['id']} has no inventory item", platform=self.platform
+            answer = await self.client.update_variant(variant_id, prices)
+            ignored.update(self._price_problems(prices, answer, changes))
+        # Shopify refuses a quantity for an untracked item: tracking comes on with it.
+        track = manage if manage is not None else (True if quantity is not None else None)
+        if track is not None and (manage is not None or not tracked(variant)):
+            item = await self.client.set_tracked(self._item_id(variant), track)
+            if item.tracked is not None and item.tracked is not track:
+                ignored["manage_stock"] = f"asked {track}, the inventory item says {item.tracked}"
+        if quantity is not None:
+            location_id = await self._location(update.location_id)
+            level = await self.client.set_available(self._item_id(variant), location_id, quantity)
+            if level.available != quantity:
+                ignored["stock_quantity"] = (
+                    f"asked {quantity} at location {location_id}, the level is {level.available}"
                 )
-            if changes.get("manage_stock") is not None:
-                await self.client.set_tracked(item_id, bool(changes["manage_stock"]))
-            if changes.get("stock_quantity") is not None:
-                location_id = (update.location_id or "").removeprefix(_LOCATION_GID) or id_text(
-                    (await self._known_shop()).primary_location_id
-                )
-                if location_id is None or not location_id.isdigit():
-                    raise InvalidRequestError(
-                        "no location to set stock at: give location_id (the shop has no "
-                        "primary location)",
-                        platform=self.platform,
-                    )
-                await self.client.set_available(item_id, location_id, changes["stock_quantity"])
-        return await self.get_product(numeric_id)
+
+        product = await self.get_product(numeric_id)
+        now = _raw_variant(product, variant_id)
+        if now is not None:
+            ignored.update(self._price_problems(prices, now, changes) if prices else {})
+            if (
+                track is not None
+                and "manage_stock" not in ignored
+                and not tracking_applied(track, now)
+            ):
+                ignored["manage_stock"] = f"asked {track}, the variant says otherwise"
+        if ignored:
+            fields = ", ".join(f"{name} ({why})" for name, why in ignored.items())
+            raise WriteNotAppliedError(
+                f"variant {variant_id} of product {numeric_id}: the store answered success but "
+                f"did not apply {fields}",
+                platform=self.platform,
+                ignored_fields=list(ignored),
+                applied=product,
+            )
+        return product
+
+    @staticmethod
+    def _price_problems(
+        sent: dict[str, Any], variant: VariantPayload, changes: dict[str, Any]
+    ) -> dict[str, str]:
+        """The caller's price fields (`price`, `sale_price`) behind variant fields not held."""
+        missing = unapplied_prices(sent, variant)
+        if not missing:
+            return {}
+        held = ", ".join(f"{name} is {value}" for name, value in missing.items())
+        asked = [name for name in ("price", "sale_price") if name in changes] or ["price"]
+        return dict.fromkeys(asked, f"sent {sent}, the variant's {held}")
+
+    def _item_id(self, variant: VariantPayload) -> str:
+        item_id = id_text(variant.get("inventory_item_id"))
+        if item_id is None:
+            raise InvalidRequestError(
+                f"variant {variant['id']} has no inventory item", platform=self.platform
+            )
+        return item_id
+
+    async def _location(self, location_id: str | None) -> str:
+        location = (location_id or "").removeprefix(_LOCATION_GID) or id_text(
+            (await self._known_shop()).primary_location_id
+        )
+        if location is None or not location.isdigit():
+            raise InvalidRequestError(
+                "no location to set stock at: give location_id (the shop has no primary location)",
+                platform=self.platform,
+            )
+        return location
+
+    # The GraphQL connector expresses price changes the same way (`writes.price_fields`).
+    _price_fields = staticmethod(price_fields)
 
     @staticmethod
     def _target_variant(payload: ProductPayload, variant_id: str | None) -> VariantPayload:
@@ -247,37 +351,3 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
         raise NotFoundError(
             f"product {payload['id']} has no variant {variant_id!r:.40}", platform="shopify"
         )
-
-    @staticmethod
-    def _price_fields(variant: VariantPayload, changes: dict[str, Any]) -> dict[str, Any]:
-        """The variant fields that express the price change, Shopify's way."""
-        regular, sale = split_price(
-            money(variant.get("price")), money(variant.get("compare_at_price"))
-        )
-        # An explicit price=None cannot be sent: Shopify variants always have a price.
-        new_regular: Decimal | None = changes.get("price")
-        if "sale_price" in changes:
-            new_sale: Decimal | None = changes["sale_price"]
-            if new_sale is not None:
-                base = new_regular if new_regular is not None else regular
-                return {
-                    "price": _money(new_sale),
-                    "compare_at_price": _money(base) if base is not None else None,
-                }
-            # Ending the sale: the regular price becomes the price again.
-            back = new_regular if new_regular is not None else regular
-            fields: dict[str, Any] = {"compare_at_price": None}
-            if back is not None:
-                fields["price"] = _money(back)
-            return fields
-        if new_regular is None:
-            return {}
-        if sale is not None and new_regular > sale:
-            # On sale: the regular price is the compare-at price; the sale price stays.
-            return {"compare_at_price": _money(new_regular)}
-        fields = {"price": _money(new_regular)}
-        if money(variant.get("compare_at_price")) is not None:
-            # A regular price at or below the sale price ends the sale; a stale compare-at price
-            # (at or below the old price) would otherwise turn into a sale under the new one.
-            fields["compare_at_price"] = None
-        return fields

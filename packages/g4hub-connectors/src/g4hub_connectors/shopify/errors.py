@@ -3,13 +3,13 @@ shared mapping knows (a 404 where a resource always exists, a frozen or locked s
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
+from g4hub_connectors._body import BodyProblem, parse_json
 from g4hub_connectors._http import ErrorBody
 from g4hub_connectors.config import DEFAULT_SHOPIFY_API_VERSION
 from g4hub_connectors.errors import (
@@ -36,9 +36,11 @@ _ALWAYS_THERE = ("/shop.json", "/products.json", "/products/count.json", "/locat
 
 
 def _json_or_none(response: httpx.Response) -> Any:
+    # Bounded like every other body: an error page nested thousands of levels deep is no error
+    # body, and must not exhaust the stack while the real error is built.
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return parse_json(response.content)
+    except BodyProblem:
         return None
 
 

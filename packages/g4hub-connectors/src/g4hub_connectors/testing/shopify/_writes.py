@@ -57,9 +57,17 @@ def _price(value: Any) -> str | None:
 
 
 class WritesMixin:
-    """Write endpoints for `FakeShopifyStore`."""
+    """Write endpoints for `FakeShopifyStore`.
+
+    `ignored_writes` names fields that writes answer 200 to without applying them (`price`,
+    `compare_at_price`, `sku`, `tracked`, `available`), as Shopify does where something else owns
+    the value (an app or fulfillment service managing an item's inventory, a tracking flag the
+    variant's `inventory_management` overrides); the answer shows the value kept, as Shopify's
+    does. Empty by default.
+    """
 
     catalog: Catalog
+    ignored_writes: frozenset[str] = frozenset()
 
     def has_scope(self, scope: str) -> bool:
         raise NotImplementedError
@@ -114,8 +122,12 @@ class WritesMixin:
             problems["inventory_policy"] = ["is not included in the list"]
         if problems:
             return _errors(problems, 422)
-        variant.price, variant.compare_at_price, variant.policy = price, compare_at, policy
-        if "sku" in changes:
+        if "price" not in self.ignored_writes:
+            variant.price = price
+        if "compare_at_price" not in self.ignored_writes:
+            variant.compare_at_price = compare_at
+        variant.policy = policy
+        if "sku" in changes and "sku" not in self.ignored_writes:
             variant.sku = changes["sku"]
         self.catalog.touch(state.seed.index, position)
         return Response.json({"variant": render_variant(state, position)})
@@ -140,7 +152,8 @@ class WritesMixin:
             if "tracked" in changes:
                 if not isinstance(changes["tracked"], bool):
                     return _errors({"tracked": ["is not included in the list"]}, 422)
-                state.variants[position].tracked = changes["tracked"]
+                if "tracked" not in self.ignored_writes:
+                    state.variants[position].tracked = changes["tracked"]
                 self.catalog.touch(state.seed.index, position)
         return Response.json({"inventory_item": self._item_json(state, position)})
 
@@ -186,6 +199,8 @@ class WritesMixin:
         variant = state.variants[position]
         if not variant.tracked:
             return _errors(["Inventory item does not have inventory tracking enabled"], 422)
+        if "available" in self.ignored_writes:
+            available = variant.levels.get(location, 0)
         variant.levels[location] = available
         self.catalog.touch(state.seed.index, position)
         item_id = body["inventory_item_id"]

@@ -12,7 +12,8 @@ What it reproduces (PLATFORMS.md, Shopify):
   20/s, the default), reported in `X-Shopify-Shop-Api-Call-Limit` on every answer, and 429 with
   `Retry-After: 2.0` on overflow, driven by `clock` so tests can run it without sleeping;
 - injected faults (`inject`) answer with Shopify's own error bodies; an injected 429 takes its
-  `Retry-After` from the fault's `headers`;
+  `Retry-After` from the fault's `headers`; every Admin API answer names itself in `X-Request-Id`;
+- writes answer 200 without applying the fields in `ignored_writes` (see `WritesMixin`);
 - `products.json` with `limit` (max 250), `Link` cursors (`page_info`, alone but for `limit` and
   `fields`; `page` refused), `fields`, `ids`, `since_id`, `status`, `updated_at_min/max`,
   `created_at_min/max`; `products/count.json`; `products/{id}.json`; `variants/{id}.json` (PUT);
@@ -25,6 +26,7 @@ import hashlib
 import itertools
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -203,7 +205,10 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         }
         # An injected fault is not the bucket's doing: the header shows the bucket as it is.
         # `Retry-After` comes from the fault's own headers, so a test chooses the wait.
-        headers = [("X-Shopify-Shop-Api-Call-Limit", self.bucket.header())]
+        headers = [
+            ("X-Shopify-Shop-Api-Call-Limit", self.bucket.header()),
+            ("X-Request-Id", str(uuid.uuid4())),
+        ]
         return errors(bodies.get(status, f"Error {status}"), status, headers)
 
     # -- requests -------------------------------------------------------------------------------
@@ -221,7 +226,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         if resolved is None:
             return errors("Not Found", 404)
         served, fell_forward = resolved
-        headers = [("X-Shopify-API-Version", served)]
+        # Shopify names every request for its support, errors included.
+        headers = [("X-Shopify-API-Version", served), ("X-Request-Id", str(uuid.uuid4()))]
         if fell_forward:
             headers.append(("X-Shopify-API-Deprecated-Reason", DEPRECATION_REASON))
         if not self._authorized(request):
@@ -334,7 +340,7 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         return dict(request.query)
 
     def _rendered(self, index: int, fields: str | None) -> dict[str, Any]:
-        product = render_product(self.catalog.state(index), self.url)
+        product = render_product(self.catalog.state(index))
         if fields:
             wanted = {f.strip() for f in fields.split(",")}
             product = {k: v for k, v in product.items() if k in wanted}
