@@ -48,3 +48,24 @@ async def app_client(hub_settings: HubSettings) -> AppClient:
             yield client
 
     return make
+
+
+class PeerAddress:
+    """Makes the app see requests as coming from `address` (the socket's peer), as a client
+    behind a real network would; `AsyncTestClient` always says "testclient"."""
+
+    def __init__(self, client: AsyncTestClient[Any]) -> None:
+        self.address = "192.0.2.10"
+        inner = client.app.asgi_handler
+
+        async def with_peer(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                scope["client"] = (self.address, 40000)
+            await inner(scope, receive, send)
+
+        client.app.asgi_handler = with_peer
+
+
+@pytest.fixture
+def peer(client: AsyncTestClient[Any]) -> PeerAddress:
+    return PeerAddress(client)

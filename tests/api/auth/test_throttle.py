@@ -1,5 +1,6 @@
-"""Sign-in throttling: per email and per client address, in a sliding minute, reset by success.
-The clock is injected: nothing here sleeps."""
+"""Sign-in throttling: per client address and per (address, account) a refusal, per account
+alone only a delay, so nobody can lock someone else out. The clock is injected and the delay is
+read, not slept: nothing here waits."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from g4hub_core import AccessDenied
 from hub_api.auth.throttle import LoginThrottle, LoginThrottled
-from tests.api.auth.conftest import FakeClock
+from tests.api.auth.conftest import FakeClock, PeerAddress
 from tests.api.conftest import PASSWORD, register
 
 
@@ -29,21 +30,56 @@ def _succeed(
         pass
 
 
-def test_an_email_is_throttled_after_the_limit_from_any_address(clock: FakeClock) -> None:
+def test_an_address_is_throttled_for_an_account_after_the_limit(clock: FakeClock) -> None:
     throttle = LoginThrottle(3, per_address=100, clock=clock)
-    for n in range(3):
-        _fail(throttle, address=f"192.0.2.{n}")
+    for _ in range(3):
+        _fail(throttle)
         clock.advance(10)
 
     with pytest.raises(LoginThrottled) as throttled:
-        _succeed(throttle, address="198.51.100.9")  # even the right password waits
+        _succeed(throttle)  # this address has had its guesses, right password or not
 
     # The first failure (at 0 s) leaves the window at 60 s; it is now 30 s.
     assert throttled.value.retry_after == 30
-    _succeed(throttle, email="b@x.com")  # another email is not affected
+    _succeed(throttle, email="b@x.com")  # another account from the same address is not affected
 
 
-def test_an_address_is_throttled_across_emails(clock: FakeClock) -> None:
+def test_the_account_is_never_refused_from_another_address(clock: FakeClock) -> None:
+    """Ten wrong passwords from anywhere must not refuse the owner's right one."""
+    throttle = LoginThrottle(3, per_address=100, clock=clock)
+    for n in range(30):
+        _fail(throttle, address=f"192.0.2.{n}")
+
+    _succeed(throttle, address="198.51.100.9")
+
+
+def test_failures_of_an_account_from_anywhere_delay_it_up_to_the_maximum(
+    clock: FakeClock,
+) -> None:
+    throttle = LoginThrottle(3, per_address=100, delay_base=0.25, delay_max=2.0, clock=clock)
+    delays = []
+    for n in range(8):
+        delays.append(throttle.delay("a@x.com"))
+        _fail(throttle, address=f"192.0.2.{n}")
+
+    assert delays == [0, 0, 0, 0.25, 0.5, 1.0, 2.0, 2.0]
+    assert throttle.delay("b@x.com") == 0
+
+    _succeed(throttle, address="198.51.100.9")  # the owner is back: no more delay
+    assert throttle.delay("a@x.com") == 0
+
+
+def test_the_delay_ends_with_the_window(clock: FakeClock) -> None:
+    throttle = LoginThrottle(1, per_address=100, clock=clock)
+    _fail(throttle, address="192.0.2.1")
+    _fail(throttle, address="192.0.2.2")
+    assert throttle.delay("a@x.com") > 0
+
+    clock.advance(60)
+    assert throttle.delay("a@x.com") == 0
+
+
+def test_an_address_is_throttled_across_accounts(clock: FakeClock) -> None:
     throttle = LoginThrottle(100, per_address=3, clock=clock)
     for n in range(3):
         _fail(throttle, email=f"user{n}@x.com")
@@ -78,15 +114,13 @@ def test_emails_are_compared_in_their_normal_form(clock: FakeClock) -> None:
         _succeed(throttle, email="alice@example.com")
 
 
-def test_a_success_resets_the_email_but_not_the_address(clock: FakeClock) -> None:
-    throttle = LoginThrottle(3, clock=clock)
+def test_a_success_resets_the_account_but_not_the_address(clock: FakeClock) -> None:
+    throttle = LoginThrottle(3, per_address=3, clock=clock)
     _fail(throttle)
     _fail(throttle)
     _succeed(throttle)
-    _fail(throttle, address="198.51.100.9")
-    _fail(throttle, address="198.51.100.9")  # two more for the email: the earlier two are gone
-
     _fail(throttle, email="other@x.com")  # the address's third failure
+
     with pytest.raises(LoginThrottled):
         _succeed(throttle, email="third@x.com")
 
@@ -115,10 +149,11 @@ def test_memory_is_bounded(clock: FakeClock) -> None:
     throttle = LoginThrottle(5, clock=clock, max_keys=10)
     for n in range(50):
         _fail(throttle, address=f"10.0.0.{n}", email=f"user{n}@x.com")
-    assert len(throttle._hits) <= 10
+    for windows in (throttle._address, throttle._pair, throttle._account):
+        assert len(windows._hits) <= 10
 
 
-# Over HTTP: the app's throttle replaced by one on the fake clock.
+# Over HTTP: the app's throttle replaced by one on the fake clock, requests from chosen peers.
 
 
 def _throttle(client: AsyncTestClient[Any], throttle: LoginThrottle) -> None:
@@ -129,11 +164,28 @@ async def _login(client: AsyncTestClient[Any], email: str, password: str) -> Any
     return await client.post("/api/auth/login", json={"email": email, "password": password})
 
 
-async def test_failed_logins_for_an_email_get_429_with_retry_after(
+async def test_ten_wrong_passwords_do_not_refuse_the_owner(
+    client: AsyncTestClient[Any], peer: PeerAddress
+) -> None:
+    """With the app's own settings: an attacker's failures from one address lock that address
+    out of the account, never the owner signing in from theirs."""
+    await register(client, email="owner@example.com")
+    client.app.state.login_throttle.delay_max = 0  # the delay is tested above, without sleeping
+    limit = client.app.state.api_settings.login_attempts_per_minute
+    peer.address = "203.0.113.66"
+    for _ in range(limit):
+        assert (await _login(client, "owner@example.com", "wrong-password")).status_code == 401
+    assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 429
+
+    peer.address = "198.51.100.7"
+    assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 200
+
+
+async def test_failed_logins_get_429_with_retry_after(
     client: AsyncTestClient[Any], clock: FakeClock
 ) -> None:
     await register(client, email="owner@example.com")
-    _throttle(client, LoginThrottle(3, clock=clock))
+    _throttle(client, LoginThrottle(3, clock=clock, delay_max=0))
     for _ in range(3):
         assert (await _login(client, "owner@example.com", "wrong-password")).status_code == 401
         clock.advance(5)
@@ -152,6 +204,25 @@ async def test_failed_logins_for_an_email_get_429_with_retry_after(
     assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 200
 
 
+async def test_the_account_delay_is_waited_before_the_password_is_checked(
+    client: AsyncTestClient[Any], clock: FakeClock, peer: PeerAddress
+) -> None:
+    await register(client, email="owner@example.com")
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    _throttle(client, LoginThrottle(1, per_address=100, clock=clock, sleep=sleep))
+    for n in range(3):
+        peer.address = f"203.0.113.{n}"
+        assert (await _login(client, "owner@example.com", "wrong-password")).status_code == 401
+
+    peer.address = "198.51.100.7"
+    assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 200
+    assert slept == [0.25, 0.5, 1.0]  # before the 2nd, 3rd and the right one
+
+
 async def test_failed_logins_from_an_address_get_429_for_any_email(
     client: AsyncTestClient[Any], clock: FakeClock
 ) -> None:
@@ -167,7 +238,7 @@ async def test_failed_logins_from_an_address_get_429_for_any_email(
     assert int(response.headers["retry-after"]) == 60
 
 
-async def test_a_successful_login_resets_the_emails_count(
+async def test_a_successful_login_resets_the_accounts_count(
     client: AsyncTestClient[Any], clock: FakeClock
 ) -> None:
     await register(client, email="owner@example.com")
@@ -179,12 +250,3 @@ async def test_a_successful_login_resets_the_emails_count(
     for _ in range(2):  # without the reset, the second of these would be the fourth failure
         assert (await _login(client, "owner@example.com", "wrong-password")).status_code == 401
     assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 200
-
-
-async def test_the_app_throttles_with_the_configured_limit(client: AsyncTestClient[Any]) -> None:
-    await register(client, email="owner@example.com")
-    limit = client.app.state.api_settings.login_attempts_per_minute
-    for _ in range(limit):
-        assert (await _login(client, "owner@example.com", "wrong-password")).status_code == 401
-
-    assert (await _login(client, "owner@example.com", PASSWORD)).status_code == 429

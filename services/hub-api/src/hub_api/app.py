@@ -9,7 +9,8 @@ run here; `g4hub serve` runs them before it starts the app (`g4hub db upgrade` a
 Logging is not configured here either: the process does that once (`configure_logging`).
 
 `app.state` holds `hub`, `tokens` (TokenCodec), `csrf` (CsrfTokens), `login_throttle`
-(LoginThrottle; tests replace it to drive its clock) and `api_settings`.
+(LoginThrottle) and `registration_throttle` (tests replace them to drive their clocks),
+`trusted_proxies` (whose `X-Forwarded-For` is believed) and `api_settings`.
 """
 
 from __future__ import annotations
@@ -26,16 +27,18 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from g4hub_core import Hub, HubSettings
 from hub_api import __version__
+from hub_api.auth.addresses import TrustedProxies
 from hub_api.auth.controller import AuthController
 from hub_api.auth.csrf import CsrfTokens
 from hub_api.auth.middleware import TokenAuthenticationMiddleware
 from hub_api.auth.openapi import COMPONENTS, SECURITY, OpenApiErrorsPlugin
-from hub_api.auth.throttle import LoginThrottle
+from hub_api.auth.throttle import LoginThrottle, RegistrationThrottle
 from hub_api.auth.tokens import TokenCodec, load_jwt_secret
 from hub_api.deps import dependencies
 from hub_api.errors import exception_handlers
 from hub_api.health import health
 from hub_api.logging import RequestContextMiddleware
+from hub_api.request import HubRequest
 from hub_api.settings import ApiSettings
 
 __all__ = ["PUBLIC_PATHS", "create_app"]
@@ -81,6 +84,7 @@ def create_app(
             static_files_router(),
         ],
         dependencies=dependencies,
+        request_class=HubRequest,
         # Routing errors (an unknown path, a wrong method) are a page to a browser and JSON to a
         # program; the web routes' own errors are handled on their router.
         exception_handlers={
@@ -100,7 +104,15 @@ def create_app(
                 "hub": the_hub,
                 "tokens": TokenCodec(secret, api.token_ttl_seconds),
                 "csrf": CsrfTokens(secret),
-                "login_throttle": LoginThrottle(api.login_attempts_per_minute),
+                "login_throttle": LoginThrottle(
+                    api.login_attempts_per_minute,
+                    api.login_attempts_per_address_per_minute,
+                    delay_max=api.login_delay_max_seconds,
+                ),
+                "registration_throttle": RegistrationThrottle(
+                    api.registrations_per_address_per_hour
+                ),
+                "trusted_proxies": TrustedProxies(api.trusted_proxies),
                 "api_settings": api,
             }
         ),

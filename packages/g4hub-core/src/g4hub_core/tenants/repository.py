@@ -7,6 +7,7 @@ sign-in and registration need before any tenant is known.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,10 @@ from g4hub_core.errors import NotFound
 from g4hub_core.models import Tenant, User
 from g4hub_core.repository import TenantRepository
 
-__all__ = ["OwnTenantRepository", "UserDirectory", "UserRepository"]
+__all__ = ["OwnTenantRepository", "SignInState", "UserDirectory", "UserRepository"]
+
+SignInState = tuple[uuid.UUID, int, datetime | None]
+"""A user's (tenant id, token version, disabled at)."""
 
 
 class UserRepository(TenantRepository[User]):
@@ -62,3 +66,12 @@ class UserDirectory:
         if for_update:
             statement = statement.with_for_update()
         return (await self.session.scalars(statement)).one_or_none()
+
+    async def sign_in_state(self, user_id: uuid.UUID) -> SignInState | None:
+        """What a token must agree with, by primary key (checked on every request, so three
+        columns and no row object); `None` when no such user exists."""
+        statement = select(User.tenant_id, User.token_version, User.disabled_at).where(
+            User.id == user_id
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        return None if row is None else (row[0], row[1], row[2])

@@ -6,11 +6,12 @@ import asyncio
 import uuid
 from typing import TYPE_CHECKING
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.db.base import utcnow
-from g4hub_core.errors import AccessDenied, Conflict, InvalidInput
+from g4hub_core.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from g4hub_core.models import Tenant, User
 from g4hub_core.tenants.emails import normalize_email
 from g4hub_core.tenants.passwords import (
@@ -101,11 +102,50 @@ class AccountService:
             raise _invalid_login()
         if not await asyncio.to_thread(verify_password, user.password_hash, password):
             raise _invalid_login()
+        # After the password check, so a disabled account answers like any wrong password to
+        # someone who does not know it.
+        if user.disabled_at is not None:
+            raise _invalid_login()
         if needs_rehash(user.password_hash):
             user.password_hash = await asyncio.to_thread(hash_password, password)
         user.last_login_at = utcnow()
         await self._session.flush()
         return UserRead.model_validate(user)
+
+    async def token_version(self, user_id: uuid.UUID, tenant_id: uuid.UUID) -> int | None:
+        """The `token_version` a token of this user must carry to be honoured; `None` when the
+        user is gone, disabled, or not of `tenant_id`. Works in a unit without a tenant: it is
+        what decides which tenant a request belongs to."""
+        state = await UserDirectory(self._session).sign_in_state(user_id)
+        if state is None:
+            return None
+        user_tenant, version, disabled_at = state
+        if user_tenant != tenant_id or disabled_at is not None:
+            return None
+        return version
+
+    async def end_sessions(self, user_id: uuid.UUID) -> int:
+        """Sign a user of the unit's tenant out everywhere: every token issued so far stops
+        working (from the next request on). Returns the new version, for a fresh token."""
+        return await self._bump_token_version(user_id)
+
+    async def disable_user(self, user_id: uuid.UUID) -> None:
+        """Refuse a user of the unit's tenant from now on: no new sign-in, and every token they
+        hold stops working."""
+        await self._bump_token_version(user_id, disabled_at=utcnow())
+
+    async def _bump_token_version(self, user_id: uuid.UUID, **values: object) -> int:
+        # One UPDATE adding 1 in the database: two sign-outs at once both count.
+        statement = (
+            update(User)
+            .where(User.id == user_id, User.tenant_id == self._unit.tenant_id)
+            .values(token_version=User.token_version + 1, **values)
+            .returning(User.token_version)
+        )
+        version = (await self._session.execute(statement)).scalar_one_or_none()
+        if version is None:
+            raise NotFound(f"No user with id {user_id}.", details={"id": str(user_id)})
+        return version
 
     async def change_password(
         self, user_id: uuid.UUID, *, current_password: str, new_password: str

@@ -22,6 +22,7 @@ from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_429_TOO_MANY_REQUESTS
 
 from g4hub_core import AccessDenied, Unit
+from hub_api.auth.addresses import TrustedProxies, client_address
 from hub_api.auth.csrf import CSRF_COOKIE, CsrfTokens, refuse_cross_site
 from hub_api.auth.middleware import SESSION_COOKIE
 from hub_api.auth.openapi import PublicOperation
@@ -33,11 +34,11 @@ from hub_api.auth.schemas import (
     RegisterResponse,
     TokenResponse,
 )
-from hub_api.auth.throttle import LoginThrottle, LoginThrottled
+from hub_api.auth.throttle import LoginThrottle, LoginThrottled, RegistrationThrottle
 from hub_api.auth.tokens import TokenCodec
 from hub_api.errors import ApiError, documented_errors
 
-__all__ = ["AuthController", "session_cookies"]
+__all__ = ["AuthController", "request_address", "session_cookies"]
 
 # Token responses must not be kept by caches (RFC 6749 §5.1).
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -82,15 +83,17 @@ def _same_site_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRoute
     refuse_cross_site(connection)
 
 
-def _client_address(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
+def request_address(request: Request[Any, Any, Any]) -> str:
+    """The client's address as the throttles count it (see `auth.addresses`)."""
+    trusted: TrustedProxies = request.app.state.trusted_proxies
+    return client_address(request, trusted)
 
 
-def _too_many_attempts(retry_after: int) -> ApiError:
+def _too_many(code: str, what: str, retry_after: int) -> ApiError:
     return ApiError(
         HTTP_429_TOO_MANY_REQUESTS,
-        "too_many_attempts",
-        f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
+        code,
+        f"Too many {what}. Try again in {retry_after} seconds.",
         details={"retry_after": retry_after},
         headers={"Retry-After": str(retry_after)},
     )
@@ -105,7 +108,7 @@ class AuthController(Controller):
         exclude_from_auth=True,
         operation_class=PublicOperation,
         guards=[_same_site_only],
-        raises=documented_errors(403, 409),
+        raises=documented_errors(403, 409, 429),
         status_code=HTTP_201_CREATED,
     )
     async def register(
@@ -114,7 +117,15 @@ class AuthController(Controller):
         data: JSONBody[RegisterRequest],
         anonymous_unit: NamedDependency[Unit],
     ) -> Response[RegisterResponse]:
-        """Create a tenant and its owner; answers a bearer token and sets the session cookies."""
+        """Create a tenant and its owner; answers a bearer token and sets the session cookies.
+        Registrations are limited per client address: past the limit, 429 with `Retry-After`."""
+        throttle: RegistrationThrottle = request.app.state.registration_throttle
+        try:
+            throttle.check(request_address(request))
+        except LoginThrottled as throttled:
+            raise _too_many(
+                "too_many_registrations", "registrations from this address", throttled.retry_after
+            ) from None
         registration = await anonymous_unit.accounts.register(
             email=data.email,
             password=data.password.get_secret_value(),
@@ -151,28 +162,62 @@ class AuthController(Controller):
         anonymous_unit: NamedDependency[Unit],
     ) -> Response[TokenResponse]:
         """Exchange email and password for a bearer token (and the session cookies). Failed
-        attempts are limited per client address and per email: past the limit, 429 with
-        `Retry-After`."""
+        attempts are limited per client address, and per address for one account: past either
+        limit, 429 with `Retry-After`. Many failures for one account from anywhere only slow its
+        sign-ins down by a second or two: nobody can lock its owner out."""
         throttle: LoginThrottle = request.app.state.login_throttle
+        await throttle.pause(data.email)
         try:
             with throttle.attempt(
-                address=_client_address(request), email=data.email, failures=AccessDenied
+                address=request_address(request), email=data.email, failures=AccessDenied
             ):
                 user = await anonymous_unit.accounts.authenticate(
                     email=data.email, password=data.password.get_secret_value()
                 )
         except LoginThrottled as throttled:
-            raise _too_many_attempts(throttled.retry_after) from None
+            raise _too_many(
+                "too_many_attempts", "failed sign-in attempts", throttled.retry_after
+            ) from None
+        version = await anonymous_unit.accounts.token_version(user.id, user.tenant_id)
         codec: TokenCodec = request.app.state.tokens
-        token = codec.issue(user_id=user.id, tenant_id=user.tenant_id, email=user.email)
+        token = codec.issue(
+            user_id=user.id, tenant_id=user.tenant_id, email=user.email, version=version or 0
+        )
         body = TokenResponse(access_token=token, expires_in=int(codec.ttl.total_seconds()))
         return Response(body, cookies=session_cookies(request, token), headers=_NO_STORE)
 
     @post("/logout", status_code=HTTP_200_OK)
-    async def logout(self, request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
-        """End the browser session (clears its cookies). A bearer token stays valid until it
-        expires: a program that wants it gone discards it."""
-        return Response({"status": "signed_out"}, cookies=_cookies(request, "", "", max_age=0))
+    async def logout(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: NamedDependency[Unit],
+    ) -> Response[dict[str, str]]:
+        """Sign out: the token or session used here stops working at once, on every process,
+        and the browser's cookies are cleared. The hub keeps one token version per user, not a
+        list of sessions, so this also ends the user's other sessions (as `logout-all`)."""
+        await unit.accounts.end_sessions(principal.user_id)
+        return Response(
+            {"status": "signed_out"},
+            cookies=_cookies(request, "", "", max_age=0),
+            headers=_NO_STORE,
+        )
+
+    @post("/logout-all", status_code=HTTP_200_OK)
+    async def logout_all(
+        self,
+        request: Request[Any, Any, Any],
+        principal: NamedDependency[Principal],
+        unit: NamedDependency[Unit],
+    ) -> Response[dict[str, str]]:
+        """Sign out everywhere: every token and session of the signed-in user, on any device,
+        stops working at once; this browser's cookies are cleared too."""
+        await unit.accounts.end_sessions(principal.user_id)
+        return Response(
+            {"status": "signed_out_everywhere"},
+            cookies=_cookies(request, "", "", max_age=0),
+            headers=_NO_STORE,
+        )
 
     @get("/me")
     async def me(

@@ -8,11 +8,18 @@ from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 from litestar.status_codes import HTTP_401_UNAUTHORIZED
 
+from g4hub_core import Hub
 from hub_api.auth.csrf import check_csrf
+from hub_api.auth.principal import Principal
 from hub_api.auth.tokens import TokenCodec, TokenRejected
 from hub_api.errors import ApiError
 
-__all__ = ["SESSION_COOKIE", "TokenAuthenticationMiddleware", "not_authenticated"]
+__all__ = [
+    "SESSION_COOKIE",
+    "TokenAuthenticationMiddleware",
+    "check_current",
+    "not_authenticated",
+]
 
 SESSION_COOKIE = "g4hub_session"
 
@@ -24,12 +31,13 @@ _MESSAGES = {
     ),
     "expired": ("token_expired", "Your session has expired. Sign in again."),
     "invalid": ("invalid_token", "This token is not valid. Sign in again to get a new one."),
+    "revoked": ("token_revoked", "You have been signed out. Sign in again."),
 }
 
 
 def not_authenticated(reason: str) -> ApiError:
     """401 with `WWW-Authenticate` (RFC 6750), saying whether a token was missing, expired or
-    invalid; `reason` is one of "missing", "expired", "invalid"."""
+    invalid; `reason` is one of "missing", "expired", "invalid", "revoked"."""
     code, message = _MESSAGES[reason]
     challenge = 'Bearer realm="g4hub"'
     if reason != "missing":
@@ -37,10 +45,22 @@ def not_authenticated(reason: str) -> ApiError:
     return ApiError(HTTP_401_UNAUTHORIZED, code, message, headers={"WWW-Authenticate": challenge})
 
 
+async def check_current(hub: Hub, principal: Principal) -> None:
+    """Raise `TokenRejected("revoked")` unless the token's user exists in its tenant, is not
+    disabled and still has the token's version (a signed-out token has an older one). One
+    primary-key read, so it runs on every request rather than being cached: a revocation takes
+    effect at once in every process."""
+    async with hub.unit() as unit:
+        current = await unit.accounts.token_version(principal.user_id, principal.tenant_id)
+    if current != principal.token_version:
+        raise TokenRejected("revoked")
+
+
 class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):
     """Sets `request.user` to a `Principal` from `Authorization: Bearer …` or, failing that, the
-    session cookie; a cookie-authenticated unsafe request must also pass the CSRF check. Routes
-    excluded by the app (sign-in, registration, health, the schema) skip it."""
+    session cookie, once `check_current` agrees it has not been revoked; a cookie-authenticated
+    unsafe request must also pass the CSRF check. Routes excluded by the app (sign-in,
+    registration, health, the schema) skip it."""
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -56,6 +76,7 @@ class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):
                 check_csrf(connection, cookie)
             else:
                 raise not_authenticated("missing")
+            await check_current(connection.app.state.hub, principal)
         except TokenRejected as rejected:
             raise not_authenticated(rejected.reason) from None
         return AuthenticationResult(user=principal, auth=None)

@@ -16,3 +16,5 @@ class Principal:
     email: str
     via_cookie: bool = False
     """Authenticated by the browser's session cookie (CSRF rules apply), not a bearer token."""
+    token_version: int = 0
+    """The user's `token_version` when the token was issued; current only while they match."""

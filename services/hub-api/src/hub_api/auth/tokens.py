@@ -1,4 +1,6 @@
-"""Access tokens: HS256 JWTs naming the user and tenant, with an expiry."""
+"""Access tokens: HS256 JWTs naming the user and tenant, with an expiry and the user's token
+version when issued (`ver`). The version makes them revocable: the middleware compares it with
+`users.token_version` on each request, and raising that column ends every token at once."""
 
 from __future__ import annotations
 
@@ -20,10 +22,11 @@ _ALGORITHM = "HS256"
 
 
 class TokenRejected(Exception):
-    """A token that names no one: `reason` is "expired" or "invalid" (bad signature, malformed,
-    missing claims). Never carries the token itself."""
+    """A token that names no one: `reason` is "expired", "invalid" (bad signature, malformed,
+    missing claims) or "revoked" (signed out, or the user is disabled or gone). Never carries the
+    token itself."""
 
-    def __init__(self, reason: Literal["expired", "invalid"]) -> None:
+    def __init__(self, reason: Literal["expired", "invalid", "revoked"]) -> None:
         super().__init__(f"token {reason}")
         self.reason = reason
 
@@ -38,12 +41,16 @@ class TokenCodec:
     def __repr__(self) -> str:
         return f"TokenCodec(ttl={self.ttl})"
 
-    def issue(self, *, user_id: uuid.UUID, tenant_id: uuid.UUID, email: str) -> str:
+    def issue(
+        self, *, user_id: uuid.UUID, tenant_id: uuid.UUID, email: str, version: int = 0
+    ) -> str:
+        """A token for the user; `version` is their current `token_version` (a new user's 0)."""
         now = utcnow()
         claims = {
             "sub": str(user_id),
             "tid": str(tenant_id),
             "email": email,
+            "ver": version,
             "iat": now,
             "exp": now + self.ttl,
         }
@@ -63,12 +70,17 @@ class TokenCodec:
             raise TokenRejected("expired") from None
         except jwt.PyJWTError:
             raise TokenRejected("invalid") from None
+        version = claims.get("ver", 0)
+        # bool is an int to Python, not a version to anyone.
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise TokenRejected("invalid")
         try:
             return Principal(
                 user_id=uuid.UUID(claims["sub"]),
                 tenant_id=uuid.UUID(claims["tid"]),
                 email=str(claims.get("email", "")),
                 via_cookie=via_cookie,
+                token_version=version,
             )
         except (ValueError, TypeError, AttributeError):
             raise TokenRejected("invalid") from None
