@@ -25,8 +25,10 @@ from g4hub_connectors import (
     RetryPolicy,
     UnexpectedResponseError,
     WooCommerceConfig,
+    create_connector,
 )
 from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
+from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
 
 SECRET = "cs_0123456789abcdef0123456789abcdef01234567"
 
@@ -377,3 +379,16 @@ async def test_errors_carry_the_platform_request_id() -> None:
     with pytest.raises(ConnectorError) as untraced:
         await base.send("GET", "https://shop.example/p")
     assert untraced.value.request_id is None
+
+
+@pytest.mark.parametrize("store_class", [FakeWooCommerceStore, FakeShopifyStore])
+async def test_an_error_body_nested_50000_deep_still_gives_the_statuss_error(
+    store_class: type[FakeWooCommerceStore] | type[FakeShopifyStore],
+) -> None:
+    store = store_class(products=3)
+    deep = b'{"code":' * 50_000 + b'"x"' + b"}" * 50_000
+    store.inject("status", status=404, times=None, path="products", body=deep)
+    async with create_connector(store.credentials(), http_client=store.http_client()) as connector:
+        with pytest.raises(ConnectorError) as caught:
+            await connector.get_product(store.product_ids()[0])
+    assert caught.value.status_code == 404

@@ -40,7 +40,7 @@ def read_wp_error(response: httpx.Response) -> WPError | None:
     """The WP_Error in the body, or `None` when the body is not one."""
     try:
         data = json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("code"), str):
         return None
