@@ -3,21 +3,45 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Float, cast
 
 from g4hub_core.catalog.repository import ProductRepository
 from g4hub_core.catalog.schemas import ProductDetail, ProductList, ProductRead
 from g4hub_core.errors import InvalidInput, NotFound
+from g4hub_core.models import StoreProduct
 from g4hub_core.stores.repository import StoreRepository
 
 if TYPE_CHECKING:
     from g4hub_core.hub import Unit
 
-__all__ = ["MAX_PER_PAGE", "MAX_QUERY_LENGTH", "CatalogService"]
+__all__ = [
+    "MAX_PER_PAGE",
+    "MAX_QUERY_LENGTH",
+    "PRODUCT_SORTS",
+    "PRODUCT_STATUSES",
+    "STOCK_STATUSES",
+    "CatalogService",
+]
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
+"""Pages past this are refused: their offset would overflow the databases' 64-bit integers."""
 MAX_QUERY_LENGTH = 200
+
+_COLUMNS: dict[str, Any] = {
+    "name": StoreProduct.name,
+    # SQLite keeps money as text (exact); ordering needs the number, which a float gives.
+    "price": cast(StoreProduct.price, Float),
+    "stock": StoreProduct.stock_quantity,
+    "updated": StoreProduct.last_updated,
+}
+PRODUCT_SORTS = (*_COLUMNS, *(f"-{key}" for key in _COLUMNS))
+"""Orders a listing may ask for: a column, ascending, or with `-` descending. Products
+without a value (no price, untracked stock) come last either way."""
+PRODUCT_STATUSES = ("active", "draft", "archived", "other")
+STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
 
 
 class CatalogService:
@@ -29,20 +53,33 @@ class CatalogService:
         self._stores = StoreRepository(unit.session, unit.tenant_id)
 
     async def list_products(
-        self, store_id: uuid.UUID, *, page: int = 1, per_page: int = 50, q: str | None = None
+        self,
+        store_id: uuid.UUID,
+        *,
+        page: int = 1,
+        per_page: int = 50,
+        q: str | None = None,
+        sort: str = "name",
+        status: str | None = None,
+        stock_status: str | None = None,
     ) -> ProductList:
-        """One page of the store's products, ordered by name then id. `q` keeps the products
-        whose name or SKU contains it, ignoring case; `%` and `_` in it match themselves.
-        `page` counts from 1 (past the end: no items); `per_page` is 1 to 200."""
+        """One page of the store's products, in `sort` order (one of `PRODUCT_SORTS`), then by
+        id. `q` keeps the products whose name or SKU contains it, ignoring case; `%` and `_` in
+        it match themselves. `status` (one of `PRODUCT_STATUSES`) and `stock_status` (one of
+        `STOCK_STATUSES`) keep only products in that state. `page` counts from 1 (past the end:
+        no items); `per_page` is 1 to 200. Anything else is `InvalidInput`."""
         _check_paging(page, per_page)
         query = _clean_query(q)
+        where, order_by = _listing(sort, status, stock_status)
         await self._require_store(store_id)
         offset = (page - 1) * per_page
-        rows = await self._products.page(store_id, offset=offset, limit=per_page, query=query)
+        rows = await self._products.page(
+            store_id, offset=offset, limit=per_page, query=query, where=where, order_by=order_by
+        )
         if 0 < len(rows) < per_page or (not rows and offset == 0):
             total = offset + len(rows)  # a short page is the last one: no count needed
         else:
-            total = await self._products.count(store_id, query=query)
+            total = await self._products.count(store_id, query=query, where=where)
         return ProductList(
             items=[ProductRead.model_validate(row) for row in rows],
             total=total,
@@ -70,6 +107,29 @@ class CatalogService:
 
     async def _require_store(self, store_id: uuid.UUID) -> None:
         await self._stores.get_or_raise(store_id)
+
+
+def _listing(
+    sort: str, status: str | None, stock_status: str | None
+) -> tuple[list[ColumnElement[bool]], list[Any]]:
+    problems: dict[str, str] = {}
+    if sort not in PRODUCT_SORTS:
+        problems["sort"] = f"must be one of {', '.join(PRODUCT_SORTS)}"
+    if status is not None and status not in PRODUCT_STATUSES:
+        problems["status"] = f"must be one of {', '.join(PRODUCT_STATUSES)}"
+    if stock_status is not None and stock_status not in STOCK_STATUSES:
+        problems["stock_status"] = f"must be one of {', '.join(STOCK_STATUSES)}"
+    if problems:
+        listed = "; ".join(f"{field} {problem}" for field, problem in problems.items())
+        raise InvalidInput(f"Invalid listing: {listed}.", code="invalid_listing", details=problems)
+    where: list[ColumnElement[bool]] = []
+    if status is not None:
+        where.append(StoreProduct.status == status)
+    if stock_status is not None:
+        where.append(StoreProduct.stock_status == stock_status)
+    column = _COLUMNS[sort.removeprefix("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    return where, [order.nulls_last()]
 
 
 def _check_paging(page: int, per_page: int) -> None:

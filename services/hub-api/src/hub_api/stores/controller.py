@@ -55,7 +55,7 @@ class StoreController(Controller):
     @get("/", summary="List the stores")
     async def list_stores(self, unit: NamedDependency[Unit]) -> StoreList:
         """The tenant's stores, by name. Credentials never appear, only `credentials_hint`."""
-        return StoreList(items=await unit.stores.list())
+        return StoreList(items=await unit.dashboard.with_health(await unit.stores.list()))
 
     @post(
         "/",
@@ -88,7 +88,7 @@ class StoreController(Controller):
 
     @get("/{store_id:uuid}", summary="Read a store")
     async def get_store(self, unit: NamedDependency[Unit], store_id: StoreId) -> StoreRead:
-        return await unit.stores.get(store_id)
+        return (await unit.dashboard.with_health([await unit.stores.get(store_id)]))[0]
 
     @put(
         "/{store_id:uuid}",
