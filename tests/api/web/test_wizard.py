@@ -68,7 +68,9 @@ async def test_add_a_store_end_to_end_without_javascript(
     if store is woo:
         assert labels == ["Store URL", "Consumer key", "Consumer secret"]
     else:
-        assert labels == ["Store URL", "Admin API access token"]
+        # A Dev Dashboard app's client ID and secret first, the legacy token beside them.
+        assert labels == ["Store URL", "Client ID", "Client secret", "Admin API access token"]
+        assert "Dev Dashboard" in credentials.text
     assert 'data-loading-text="Testing connection…"' in credentials.text
 
     tested = await wizard_test(client, user, store)
@@ -279,3 +281,86 @@ async def test_automatic_syncs_are_chosen_in_the_wizard_and_changed_on_the_edit_
     assert saved.status_code == 303, saved.text
     assert (await client.get(f"/api/stores/{store_id}")).json()["sync_interval_minutes"] is None
     assert "Automatic syncs Off" in page_text((await client.get(f"/stores/{store_id}")).text)
+
+
+async def test_a_failed_test_keeps_what_was_typed_sealed_never_in_the_page(
+    client: AsyncTestClient[Any], user: WebUser, woo: FakeWooCommerceStore
+) -> None:
+    good = woo.credentials()
+    wrong = woo.wrong_credentials()
+    failed = await wizard_test(client, user, woo, consumer_secret=wrong["consumer_secret"])
+    assert failed.status_code == 422
+    assert good["consumer_key"] not in failed.text  # kept sealed, not echoed
+    assert wrong["consumer_secret"] not in failed.text
+    retry = field_value(failed.text, "retry")
+    assert good["consumer_key"][3:] not in retry
+    assert "Leave it empty to keep what you typed" in failed.text
+    assert field_value(failed.text, "store_url") == good["store_url"]
+
+    # Only the fixed secret is typed again: the address and key come from the sealed retry.
+    fixed = await post_form(
+        client,
+        "/stores/new/test",
+        {
+            "_csrf": user.csrf,
+            "platform": "woocommerce",
+            "retry": retry,
+            "consumer_secret": good["consumer_secret"],
+        },
+    )
+    assert fixed.status_code == 200, alert_text(fixed.text)
+    assert "Connected to" in page_text(fixed.text)
+    # A retry draft never stands in for a tested one.
+    refused = await post_form(client, "/stores/new/configure", {"_csrf": user.csrf, "draft": retry})
+    assert refused.status_code == 400
+
+
+async def test_a_shopify_address_entered_as_woocommerce_says_so(
+    client: AsyncTestClient[Any], user: WebUser
+) -> None:
+    response = await post_form(
+        client,
+        "/stores/new/test",
+        {
+            "_csrf": user.csrf,
+            "platform": "woocommerce",
+            "store_url": "https://plum-orchard.myshopify.com",
+            "consumer_key": "ck_" + "1" * 40,
+            "consumer_secret": "cs_" + "2" * 40,
+        },
+    )
+    assert response.status_code == 422
+    assert "This is a Shopify store's address, not a WooCommerce one" in html.unescape(
+        response.text
+    )
+
+
+async def test_a_refused_connection_advises_checking_the_address_not_waiting(
+    client: AsyncTestClient[Any], user: WebUser, woo: FakeWooCommerceStore
+) -> None:
+    # Nothing listens on port 1: connecting is refused at once.
+    response = await wizard_test(client, user, woo, store_url="http://127.0.0.1:1")
+    assert response.status_code == 422
+    alert = html.unescape(alert_text(response.text))
+    assert "Check the address and port" in alert
+    assert "having trouble" not in alert
+
+
+async def test_the_shopify_app_client_id_and_secret_connect(
+    client: AsyncTestClient[Any], user: WebUser, shop: FakeShopifyStore
+) -> None:
+    app = shop.client_credentials()
+    response = await post_form(
+        client,
+        "/stores/new/test",
+        {
+            "_csrf": user.csrf,
+            "platform": "shopify",
+            "store_url": shop.credentials()["store_url"],
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+        },
+    )
+    assert response.status_code == 200, alert_text(response.text)
+    assert "Connected to" in page_text(response.text)
+    assert app["client_secret"] not in response.text

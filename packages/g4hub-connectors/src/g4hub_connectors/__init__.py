@@ -22,6 +22,7 @@ from g4hub_connectors.descriptor import (
     CredentialField,
     CredentialSet,
     PlatformDescriptor,
+    generic_advice,
 )
 from g4hub_connectors.errors import (
     APIVersionError,
@@ -111,6 +112,7 @@ __all__ = [
     "create_connector",
     "descriptors",
     "find_descriptor",
+    "generic_advice",
     "get_descriptor",
     "register",
 ]

@@ -47,6 +47,8 @@ class CredentialField:
     input_type: InputType = "password"
     secret: bool = True
     required: bool = True
+    hint: str = ""
+    """For a field that is not secret, the word before its value in a hint (`client 1234`)."""
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,12 @@ _GENERIC_ADVICE: dict[Remedy, str] = {
 
 _GENERIC_BY_CODE: dict[str, str] = {
     # A refused or dropped connection usually means a wrong address or port, not an outage.
-    "connection_refused": (
-        "Nothing answered at this address. Check the address and port (copy them from your "
-        "browser's address bar), and that the store is online."
+    # The seed reports refused connections as platform_unavailable; a refused connection is far
+    # more often a wrong address or port than an outage, so the advice starts there.
+    "platform_unavailable": (
+        "Nothing answered at this address, or the store refused the connection. Check the "
+        "address and port (copy them from your browser's address bar), and that the store is "
+        "online; then test again."
     ),
     "timeout": "The store did not answer in time. Check that it is online, then test again.",
     "rate_limited": "The store is busy. Wait a minute, then test again.",
@@ -209,7 +214,7 @@ class PlatformDescriptor:
                 continue
             f = self.field(name)
             if not f.secret:
-                return f"{_lower_first(f.label)} {value}"
+                return f"{f.hint or _lower_first(f.label)} {value}"
             return self.mask(value)
         return "…"
 

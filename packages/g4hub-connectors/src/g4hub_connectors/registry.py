@@ -139,9 +139,10 @@ def get_descriptor(platform: str) -> PlatformDescriptor:
 
 
 def descriptors() -> list[PlatformDescriptor]:
-    """Every platform's descriptor, by label."""
-    found = (find_descriptor(name) for name in available_platforms())
-    return sorted((d for d in found if d is not None), key=lambda d: d.label.lower())
+    """Every platform's descriptor, in the order the platforms registered (built-ins first)."""
+    _load_all()
+    found = (find_descriptor(name) for name in list(_registry) if "." not in name)
+    return [d for d in found if d is not None]
 
 
 def _unknown(platform: str) -> InvalidConfigError:

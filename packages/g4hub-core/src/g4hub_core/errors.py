@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from g4hub_connectors import ConnectorError
+from g4hub_connectors import ConnectionResult, ConnectorError, Remedy
 
 __all__ = [
     "AccessDenied",
@@ -65,8 +65,10 @@ class AccessDenied(CoreError):
 
 class StoreConnectionFailed(CoreError):
     """The store did not accept the connection. `code` and `message` are the connector's
-    (`invalid_credentials`, `timeout`, … and its `user_message`); `retryable` says whether trying
-    again later may help."""
+    (`invalid_credentials`, `timeout`, … and its `user_message`); `remedy` is its `Remedy` (what
+    the caller should do: the one thing the API's status, the sync's retries and the dashboard's
+    advice are chosen by); `request_id` is the platform's id of the failed request, when it sent
+    one (also in `details`)."""
 
     default_code = "store_connection_failed"
 
@@ -75,15 +77,42 @@ class StoreConnectionFailed(CoreError):
         message: str,
         *,
         code: str | None = None,
-        retryable: bool = False,
+        remedy: Remedy = Remedy.REPORT,
+        request_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
+        details = dict(details or {})
+        if request_id is not None:
+            details.setdefault("request_id", request_id)
         super().__init__(message, code=code, details=details)
-        self.retryable = retryable
+        self.remedy = Remedy(remedy)
+        self.request_id = request_id
+
+    @property
+    def retryable(self) -> bool:
+        """Whether the same settings may work later (the remedy is `retry`)."""
+        return self.remedy is Remedy.RETRY
 
     @classmethod
     def from_connector_error(cls, exc: ConnectorError) -> StoreConnectionFailed:
-        return cls(exc.user_message, code=exc.code, retryable=exc.retryable)
+        return cls(
+            exc.user_message,
+            code=exc.code,
+            remedy=exc.remedy,
+            request_id=exc.request_id,
+            details={"platform": exc.platform} if exc.platform else None,
+        )
+
+    @classmethod
+    def from_result(cls, result: ConnectionResult) -> StoreConnectionFailed:
+        """The failure a failed `test_connection` result describes."""
+        return cls(
+            result.error_message or "The store could not be reached.",
+            code=result.error_code or cls.default_code,
+            remedy=result.remedy or Remedy.REPORT,
+            request_id=result.request_id,
+            details={"platform": result.platform},
+        )
 
 
 class VaultError(CoreError):

@@ -40,6 +40,7 @@ DESCRIPTOR = PlatformDescriptor(
             "",
             input_type="text",
             secret=False,
+            hint="client",
         ),
         CredentialField(
             "client_secret",

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SecretStr,
+    ValidationError,
     computed_field,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from g4hub_connectors import (
+    CredentialField,
+    PlatformDescriptor,
+    Remedy,
+    descriptors,
+    find_descriptor,
+)
 from g4hub_core.dashboard.health import StoreHealth
 
 __all__ = [
@@ -64,38 +73,131 @@ def _no_control_characters(values: Any) -> Any:
 
 def _flat(model: BaseModel, exclude: set[str]) -> dict[str, Any]:
     # SecretStr values stay wrapped: `connector_config` unwraps them only to validate.
+    values = {name: getattr(model, name) for name in type(model).model_fields}
+    values.update(model.__pydantic_extra__ or {})
     return {
-        name: getattr(model, name)
-        for name in type(model).model_fields
-        if name not in exclude and getattr(model, name) is not None
+        name: value for name, value in values.items() if name not in exclude and value is not None
     }
+
+
+def _error(kind: str, field: str, message: str, **context: str) -> InitErrorDetails:
+    return InitErrorDetails(
+        type=PydanticCustomError(kind, message, {"field": field, **context}),
+        loc=(field,),
+        input=None,  # never the value: it may be a secret
+    )
+
+
+def _descriptor_of(platform: Any) -> PlatformDescriptor | None:
+    name = platform.strip().lower() if isinstance(platform, str) else ""
+    return find_descriptor(name) if name and "." not in name else None
+
+
+def _credential_fields(
+    title: str, values: dict[str, Any], known: set[str], platform: Any, *, required: bool
+) -> dict[str, Any]:
+    """Check the credential fields of `values` against the platform's descriptor (any
+    platform's, when none is named); secret ones come back wrapped in `SecretStr`.
+
+    Which credentials a store takes is the platform's to say (its descriptor), so a body is
+    checked against the platforms registered when it arrives, the same ones the published
+    schema lists."""
+    errors: list[InitErrorDetails] = []
+    descriptor = _descriptor_of(platform)
+    if descriptor is None and (required or platform is not None):
+        names = ", ".join(d.platform for d in descriptors())
+        errors.append(
+            _error("unknown_platform", "platform", "platform must be one of: {known}", known=names)
+        )
+    candidates = [descriptor] if descriptor is not None else descriptors()
+    fields: dict[str, CredentialField] = {}
+    for candidate in reversed(candidates):
+        fields.update({f.name: f for f in candidate.fields})
+    checked = dict(values)
+    for name, value in values.items():
+        if name in known:
+            continue
+        field = fields.get(name)
+        if field is None:
+            label = descriptor.label if descriptor is not None else "any platform"
+            errors.append(
+                _error(
+                    "extra_forbidden",
+                    name,
+                    "{field} is not a setting of a {label} store",
+                    label=label,
+                )
+            )
+        elif value is None or isinstance(value, SecretStr):
+            continue
+        elif not isinstance(value, str):
+            errors.append(_error("string_type", name, "{field} must be a string"))
+        else:
+            text = value.strip()
+            checked[name] = SecretStr(text) if field.secret else text
+    api = values.get("api")
+    if descriptor is not None and api is not None and api not in descriptor.apis:
+        apis = ", ".join(descriptor.apis) or "none"
+        errors.append(
+            _error(
+                "unknown_api",
+                "api",
+                "api must be one of the platform's APIs: {apis}",
+                apis=apis,
+            )
+        )
+    if errors:
+        raise ValidationError.from_exception_data(title, errors)
+    return checked
 
 
 class _ConnectionFields(BaseModel):
     """The connection settings a store is written with, besides its platform and URL: shared by
-    the settings of a new store and by a change to one."""
+    the settings of a new store and by a change to one. The credential fields are the
+    platform's (its descriptor's `fields`): they arrive as extra fields, checked here, secret
+    ones kept as `SecretStr`."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="allow", frozen=True, str_strip_whitespace=True)
 
     _printable = model_validator(mode="before")(_no_control_characters)
 
     api_version: str | None = None
-    api: Literal["rest", "graphql"] | None = None
-    """Shopify only: the REST Admin API (default) or the GraphQL Admin API."""
-    consumer_key: SecretStr | None = None
-    consumer_secret: SecretStr | None = None
-    access_token: SecretStr | None = None
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
+    api: str | None = None
+    """For a platform with several APIs (its descriptor's `apis`), the one to use."""
+
+    _platform_required: ClassVar[bool] = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _platform_credentials(cls, values: Any) -> Any:
+        if not isinstance(values, dict):
+            return values
+        return _credential_fields(
+            cls.__name__,
+            values,
+            set(cls.model_fields),
+            values.get("platform"),
+            required=cls._platform_required,
+        )
+
+    def credentials(self) -> dict[str, Any]:
+        """The credential fields given (secret ones as `SecretStr`)."""
+        return {k: v for k, v in (self.__pydantic_extra__ or {}).items() if v is not None}
 
 
 class StoreCredentials(_ConnectionFields):
     """A store's connection settings in the connector's flat format, without a name: what the
-    wizard tests before saving. Platform-specific rules (which credentials a platform needs, the
-    URL's shape) are the connector's, checked by the service."""
+    wizard tests before saving. The credential fields are the platform's own; rules beyond
+    their names (which set of them, the URL's shape) are the connector's, checked by the
+    service."""
 
     platform: str
     store_url: str
+
+    @field_validator("platform")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.strip().lower()
 
     def connector_settings(self) -> dict[str, Any]:
         """The flat mapping `connector_config` takes, without the fields left out."""
@@ -116,11 +218,13 @@ class StoreUpdate(_ConnectionFields):
     """A change to a store: only the fields given change. A store cannot move to another
     platform; `platform` is accepted (a form may send the whole store back) but must match.
 
-    Changing the URL, API version or any credential tests the connection again; a new access
-    token replaces a Shopify app's client ID and secret, and the other way round.
+    Changing the URL, API version or any credential tests the connection again; a change that
+    gives one way to authenticate drops the other (the platform's descriptor says which).
 
     `sync_interval_minutes` changes the schedule when given, `None` included (no schedule);
     left out, the schedule stays."""
+
+    _platform_required: ClassVar[bool] = False
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     platform: str | None = None
@@ -194,6 +298,11 @@ class ConnectionCheck(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     error_code: str | None = None
     error_message: str | None = None
+    remedy: Remedy | None = None
+    """What to do about a failure (fix_settings, fix_request, retry, report); `None` on
+    success."""
+    request_id: str | None = None
+    """The platform's id of the failed request, when it sent one, for its support."""
     store_info: dict[str, Any] | None = None
 
     @computed_field  # type: ignore[prop-decorator]

@@ -20,10 +20,8 @@ from g4hub_connectors import (
     BaseConnector,
     ConnectionResult,
     ConnectorConfig,
-    ConnectorTimeoutError,
-    PlatformUnavailableError,
-    RateLimitedError,
     create_connector,
+    get_descriptor,
 )
 from g4hub_core.db.base import utcnow
 from g4hub_core.db.engine import is_postgresql
@@ -47,37 +45,22 @@ __all__ = ["StoreService"]
 
 logger = logging.getLogger("g4hub_core.stores")
 
-_RETRYABLE_CODES = frozenset(
-    {RateLimitedError.code, ConnectorTimeoutError.code, PlatformUnavailableError.code}
-)
-
-# A Shopify store authenticates either with an access token or with an app's client ID and
-# secret; giving one way in an update drops the other, or the merged settings hold both.
-_REPLACES: dict[str, tuple[str, ...]] = {
-    "access_token": ("client_id", "client_secret"),
-    "client_id": ("access_token",),
-    "client_secret": ("access_token",),
-}
-
 
 def _merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(current)
-    for field in changes:
-        for replaced in _REPLACES.get(field, ()):
-            if replaced not in changes:
-                merged.pop(replaced, None)
-    merged.update(changes)
-    return merged
+    # The platform's descriptor knows its ways to authenticate: giving one way in an update
+    # drops the other, or the merged settings would hold both.
+    return get_descriptor(str(current["platform"])).merge(current, changes)
 
 
 def _failure(result: ConnectionResult) -> StoreConnectionFailed:
-    code = result.error_code or StoreConnectionFailed.default_code
-    return StoreConnectionFailed(
-        result.error_message or "The store could not be reached.",
-        code=code,
-        retryable=code in _RETRYABLE_CODES,
-        details={"platform": result.platform},
+    failure = StoreConnectionFailed.from_result(result)
+    logger.info(
+        "store connection failed: %s (%s, request id %s)",
+        failure.code,
+        failure.remedy,
+        failure.request_id or "-",
     )
+    return failure
 
 
 def _schedule(store: Store, interval: int | None, now: datetime) -> None:
@@ -144,6 +127,8 @@ class StoreService:
             warnings=list(result.warnings),
             error_code=result.error_code,
             error_message=result.error_message,
+            remedy=result.remedy,
+            request_id=result.request_id,
             store_info=(
                 result.store_info.model_dump(mode="json") if result.store_info is not None else None
             ),
@@ -284,8 +269,9 @@ class StoreService:
             return await connector.test_connection()
 
     def _exists(self, platform: str, store_url: str) -> Conflict:
+        label = get_descriptor(platform).label
         return Conflict(
-            f"This {platform} store ({store_url}) is already connected.",
+            f"This {label} store ({store_url}) is already connected.",
             code="store_exists",
             details={"store_url": "already connected"},
         )

@@ -21,7 +21,10 @@ class StoreCreateRequest(StoreCreate):
 
     def to_core(self) -> StoreCreate:
         return StoreCreate.model_validate(
-            {name: getattr(self, name) for name in StoreCreate.model_fields}
+            {
+                **{name: getattr(self, name) for name in StoreCreate.model_fields},
+                **self.credentials(),
+            }
         )
 
 
@@ -34,9 +37,12 @@ class StoreUpdateRequest(StoreUpdate):
     def to_core(self) -> StoreUpdate:
         return StoreUpdate.model_validate(
             {
-                name: getattr(self, name)
-                for name in StoreUpdate.model_fields
-                if name in self.model_fields_set
+                **{
+                    name: getattr(self, name)
+                    for name in StoreUpdate.model_fields
+                    if name in self.model_fields_set
+                },
+                **self.credentials(),
             }
         )
 

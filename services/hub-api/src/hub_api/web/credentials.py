@@ -1,78 +1,120 @@
-"""The credential part of a form (wizard step 2, edit): reading it, and advice on failures."""
+"""The credential part of a form (wizard step 2, edit): reading it, keeping what a failed test was
+given, and advice on failures. Every field, label and piece of advice comes from the platform's
+descriptor; nothing here knows a platform."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pydantic
 
-from hub_api.web.forms import CREDENTIAL_FIELDS, FormValues
+from g4hub_connectors import PlatformDescriptor, Remedy, descriptors, generic_advice
+from hub_api.web.forms import FormValues
 
-__all__ = ["ADVICE", "CredentialInput", "advice_for", "validation_message"]
+__all__ = [
+    "CredentialInput",
+    "advice_for",
+    "claimed_by_other",
+    "validation_message",
+]
 
 _MAX_VALUE = 2000
 
-# What the merchant can do about a failed connection test, by the connector's error code.
-ADVICE = {
-    "invalid_credentials": (
-        "Copy the credentials again from your store's admin, without spaces, and make sure the "
-        "key (or app) was not revoked."
-    ),
-    "permission_denied": (
-        "Give the key Read (or Read/Write) permission in WooCommerce, or grant the Shopify app "
-        "the missing access scope and reinstall it; then test again."
-    ),
-    "permission_denied/woocommerce": (
-        "In WooCommerce → Settings → Advanced → REST API, give the key Read (or Read/Write) "
-        "permission, or create a new key with it; then test again."
-    ),
-    "permission_denied/shopify": (
-        "In your Shopify app's configuration, grant the access scope named above, reinstall the "
-        "app so the grant applies, then test again (with the new token if it changed)."
-    ),
-    "invalid_store_url": "Check the store's address: copy it from your browser's address bar.",
-    "api_version_unsupported": "The store does not offer this API version; update the store.",
-    "store_unavailable": "The store is closed or locked; reopen it in its admin, then try again.",
-    "rate_limited": "The store is busy. Wait a minute, then test again.",
-    "timeout": "The store did not answer in time. Check that it is online, then test again.",
-    "platform_unavailable": "The platform is having trouble. Wait a few minutes and try again.",
-    "not_found": (
-        "No store API answered at this address. Check the address, and for WooCommerce that "
-        "pretty permalinks are on."
-    ),
-}
-_DEFAULT_ADVICE = "Check the address and the credentials, then test again."
+
+def advice_for(
+    descriptor: PlatformDescriptor | None, code: str | None, remedy: Remedy | str | None
+) -> str:
+    """What the merchant can do about a failed test: chosen by the error's code and remedy,
+    from the platform's descriptor (or advice that holds for any platform)."""
+    if descriptor is None:
+        return generic_advice(remedy, code)
+    return descriptor.advice_for(code, remedy)
 
 
-def advice_for(code: str | None, platform: str | None = None) -> str:
-    """What to do about a failed test: the platform's own advice for `code`, else the code's."""
-    return ADVICE.get(f"{code}/{platform}") or ADVICE.get(code or "", _DEFAULT_ADVICE)
+def claimed_by_other(descriptor: PlatformDescriptor, store_url: str) -> str | None:
+    """A plain sentence when `store_url` belongs to another platform than the one chosen (a
+    myshopify.com address entered for WooCommerce), else `None`."""
+    if not store_url or descriptor.claims_url(store_url):
+        return None
+    for other in descriptors():
+        if other.platform != descriptor.platform and other.claims_url(store_url):
+            return (
+                f"This is a {other.label} store's address, not a {descriptor.label} one. "
+                f"Choose {other.label} as the platform to connect it."
+            )
+    return None
 
 
 class CredentialInput:
     """The connection fields of a posted form for one platform. `settings()` is the flat
-    mapping the core takes; `errors` names each missing field."""
+    mapping the core takes; `errors` names each missing field.
 
-    def __init__(self, platform: str, form: FormValues, *, require_all: bool = True) -> None:
-        self.platform = platform
-        self.store_url = form.text("store_url", max_length=_MAX_VALUE)
-        self.values = {
-            f.name: form.text(f.name, max_length=_MAX_VALUE) for f in CREDENTIAL_FIELDS[platform]
-        }
+    `kept` holds the values of an earlier, failed try (opened from its sealed draft): a field
+    left empty keeps its value there, so a merchant fixing one field need not paste every
+    secret again."""
+
+    def __init__(
+        self,
+        descriptor: PlatformDescriptor,
+        form: FormValues,
+        *,
+        require_all: bool = True,
+        kept: Mapping[str, str] | None = None,
+    ) -> None:
+        self.descriptor = descriptor
+        self.platform = descriptor.platform
+        kept = dict(kept or {})
+        typed = {f.name: form.text(f.name, max_length=_MAX_VALUE) for f in descriptor.fields}
+        touched = [s for s in descriptor.sets if any(typed[n] for n in s.fields)]
+        if touched:
+            # Typing into one way to authenticate drops what an earlier try kept for another.
+            allowed = {n for s in touched for n in s.fields}
+            kept = {k: v for k, v in kept.items() if k in allowed or k == "store_url"}
+        self.store_url = form.text("store_url", max_length=_MAX_VALUE) or kept.get("store_url", "")
+        self.values = {name: value or kept.get(name, "") for name, value in typed.items()}
         self.errors: dict[str, str] = {}
         if require_all:
             if not self.store_url:
                 self.errors["store_url"] = "Enter the store's address."
-            for f in CREDENTIAL_FIELDS[platform]:
-                if not self.values[f.name]:
-                    self.errors[f.name] = f"Enter the {f.label[0].lower()}{f.label[1:]}."
+            self.errors.update(descriptor.missing(self.values))
+        complete = [s for s in descriptor.sets if all(self.values[n] for n in s.fields)]
+        for extra in complete[1:]:
+            for name in extra.fields:
+                self.errors[name] = (
+                    f"Give either the {complete[0].label.lower()} or the "
+                    f"{extra.label.lower()}, not both."
+                )
+        other = claimed_by_other(descriptor, self.store_url)
+        if other is not None:
+            self.errors["store_url"] = other
 
     def __repr__(self) -> str:
         return f"CredentialInput(platform={self.platform!r})"
 
     def settings(self) -> dict[str, str]:
-        given = {name: value for name, value in self.values.items() if value}
+        """The flat settings: only one way to authenticate, the first the form completes."""
+        chosen = self.descriptor.set_for(self.values)
+        names = set(chosen.fields) if chosen is not None else set(self.values)
+        given = {n: v for n, v in self.values.items() if v and (n in names or chosen is None)}
         if self.store_url:
             given["store_url"] = self.store_url
         return {"platform": self.platform, **given}
+
+    def shown(self) -> dict[str, str]:
+        """What the page may show again: the address and the fields that are not secret."""
+        shown = {"store_url": self.store_url}
+        for f in self.descriptor.fields:
+            if not f.secret:
+                shown[f.name] = self.values.get(f.name, "")
+        return shown
+
+    def kept_hints(self) -> dict[str, str]:
+        """Per secret field with a value, its masked hint (`ck_…a1b2`) to say what is kept."""
+        return {
+            f.name: self.descriptor.mask(self.values[f.name])
+            for f in self.descriptor.fields
+            if f.secret and self.values.get(f.name)
+        }
 
 
 def validation_message(exc: pydantic.ValidationError) -> str:

@@ -1,4 +1,5 @@
-"""Reading posted forms: text fields, and the per-platform credential fields with their help.
+"""Reading posted forms: text fields, the schedule, and which platform's descriptor a form asks
+for (its credential fields and their help come from it).
 
 Forms are read by hand rather than bound to a model: a missing or malformed field is shown on
 the form again, next to its input, instead of failing the request.
@@ -6,17 +7,16 @@ the form again, next to its input, instead of failing the request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request
 
+from g4hub_connectors import PlatformDescriptor, available_platforms, find_descriptor
+
 __all__ = [
-    "CREDENTIAL_FIELDS",
     "SCHEDULES",
-    "STORE_URL_HELP",
-    "CredentialField",
     "FormValues",
+    "platform_descriptor",
     "read_form",
     "read_schedule",
 ]
@@ -68,46 +68,9 @@ def read_schedule(form: FormValues) -> int | None:
     return int(value) if value else None
 
 
-@dataclass(frozen=True)
-class CredentialField:
-    """One credential input of a platform's form."""
-
-    name: str
-    label: str
-    help: str
-    placeholder: str = ""
-    secret: bool = True
-
-
-CREDENTIAL_FIELDS: dict[str, tuple[CredentialField, ...]] = {
-    "woocommerce": (
-        CredentialField(
-            "consumer_key",
-            "Consumer key",
-            "In WordPress: WooCommerce → Settings → Advanced → REST API → Add key. Give it "
-            "Read or Read/Write permission; the key starts with ck_.",
-            "ck_…",
-        ),
-        CredentialField(
-            "consumer_secret",
-            "Consumer secret",
-            "Shown once, next to the consumer key, when you create the key; it starts with cs_.",
-            "cs_…",
-        ),
-    ),
-    "shopify": (
-        CredentialField(
-            "access_token",
-            "Admin API access token",
-            "In Shopify admin: Settings → Apps and sales channels → Develop apps → your app → "
-            "API credentials. Grant read_products, read_inventory and read_locations, install "
-            "the app, then reveal the token (it starts with shpat_).",
-            "shpat_…",
-        ),
-    ),
-}
-
-STORE_URL_HELP = {
-    "woocommerce": "Your shop's address, e.g. https://shop.example.com (where WordPress runs).",
-    "shopify": "Your store's myshopify.com address, e.g. https://your-store.myshopify.com.",
-}
+def platform_descriptor(platform: str) -> PlatformDescriptor | None:
+    """The descriptor of a platform a store can be added for (not one of its secondary APIs),
+    or `None`: what the forms ask for comes from it (fields, help, advice)."""
+    if not platform or "." in platform or platform not in available_platforms():
+        return None
+    return find_descriptor(platform)

@@ -16,6 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
 from litestar.template import TemplateConfig
 
+from g4hub_connectors import find_descriptor
 from g4hub_core.dashboard.health import HEALTH_LABELS
 from hub_api.web.charts import trend_chart
 from hub_api.web.forms import SCHEDULES
@@ -62,8 +63,6 @@ NOTICES = {
     "business_renamed": "Your business name is saved.",
     "deleted": "The store was deleted.",
 }
-
-PLATFORMS = {"woocommerce": "WooCommerce", "shopify": "Shopify"}
 
 
 def _when(value: datetime | None, empty: str = "Never") -> str:
@@ -112,7 +111,8 @@ def _number(value: int | None) -> str:
 
 
 def _platform(value: str) -> str:
-    return PLATFORMS.get(value, value.title())
+    descriptor = find_descriptor(value)
+    return descriptor.label if descriptor is not None else value.title()
 
 
 _STOCK = {"instock": "In stock", "outofstock": "Out of stock", "onbackorder": "On backorder"}
@@ -152,7 +152,6 @@ def environment() -> Environment:
     env.globals.update(
         INDICATORS=INDICATORS,
         NOTICES=NOTICES,
-        PLATFORMS=PLATFORMS,
         SCHEDULES=SCHEDULES,
         elapsed=_elapsed,
         trend_chart=trend_chart,

@@ -13,11 +13,12 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from g4hub_connectors import get_descriptor
 from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit
 from g4hub_core.stores.schemas import StoreRead, StoreUpdate
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.errors import PageError
-from hub_api.web.forms import CREDENTIAL_FIELDS, STORE_URL_HELP, read_form, read_schedule
+from hub_api.web.forms import read_form, read_schedule
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.stores import parse_store_id
 
@@ -33,7 +34,9 @@ def _edit_page(
     status: int = 200,
     error: str | None = None,
     advice: str | None = None,
+    request_id: str | None = None,
     field_errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Template:
     return page(
         "store_edit.html",
@@ -42,10 +45,11 @@ def _edit_page(
         name=name,
         store_url=store_url,
         schedule=schedule,
-        fields=CREDENTIAL_FIELDS.get(store.platform, ()),
-        url_help=STORE_URL_HELP.get(store.platform, ""),
+        descriptor=get_descriptor(store.platform),
+        values=values or {},
         error=error,
         advice=advice,
+        request_id=request_id,
         field_errors=field_errors or {},
     )
 
@@ -71,7 +75,8 @@ class StoreEditController(Controller):
         store = await unit.stores.get(parse_store_id(store_id))
         form = await read_form(request)
         name = form.text("name", max_length=500)
-        given = CredentialInput(store.platform, form, require_all=False)
+        descriptor = get_descriptor(store.platform)
+        given = CredentialInput(descriptor, form, require_all=False)
         errors = {}
         try:
             # A form without the field (a script's) keeps the schedule as it is.
@@ -88,6 +93,7 @@ class StoreEditController(Controller):
                     store_url=given.store_url,
                     schedule=schedule,
                     error=message,
+                    values=given.shown(),
                     **kwargs,
                 )
             )
@@ -98,6 +104,7 @@ class StoreEditController(Controller):
             errors["name"] = "Use at most 200 characters."
         if not given.store_url:
             errors["store_url"] = "Enter the store's address."
+        errors.update({k: v for k, v in given.errors.items() if k != "store_url"})
         if errors:
             raise again("Some fields need your attention.", status=422, field_errors=errors)
         changes = {k: v for k, v in given.settings().items() if k != "platform"}
@@ -109,7 +116,10 @@ class StoreEditController(Controller):
             raise again(validation_message(exc), status=422) from None
         except StoreConnectionFailed as exc:
             raise again(
-                exc.message, status=422, advice=advice_for(exc.code, store.platform)
+                exc.message,
+                status=422,
+                advice=advice_for(descriptor, exc.code, exc.remedy),
+                request_id=exc.request_id,
             ) from None
         except InvalidInput as exc:
             fields = {"store_url": exc.message} if "store_url" in exc.details else {}

@@ -1,10 +1,12 @@
 """The add-store wizard, `/stores/new`, one server-rendered form per step:
 
-1. `GET /stores/new`: the platform (WooCommerce or Shopify);
+1. `GET /stores/new`: the platform (every registered platform, from its descriptor);
 2. `GET /stores/new/credentials?platform=…`: the store's address and credentials;
 3. `POST /stores/new/test`: a real connection test (`unit.stores.check`). Success shows the
    store's name and product count and seals the settings into a draft; failure shows the
-   connector's message, what to do, and the credentials form again;
+   connector's message, what to do (from the platform's descriptor, by the error's code and
+   remedy), and the credentials form again, with what the merchant typed kept in a sealed
+   retry draft (secrets never in the page);
 4. `POST /stores/new/configure` (with the draft): the store's name, sync now or later;
    `POST /stores/new/save` creates the store (testing it once more), queues the initial sync
    when asked, and sends the merchant to the store's page.
@@ -24,18 +26,13 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
+from g4hub_connectors import PlatformDescriptor, descriptors, find_descriptor
 from g4hub_core import Conflict, Hub, InvalidInput, StoreConnectionFailed, Unit
 from g4hub_core.stores.schemas import StoreCreate, StoreCredentials
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.draft import Draft, DraftRejected, new_draft, open_draft, seal_draft
 from hub_api.web.errors import PageError, error_page
-from hub_api.web.forms import (
-    CREDENTIAL_FIELDS,
-    STORE_URL_HELP,
-    FormValues,
-    read_form,
-    read_schedule,
-)
+from hub_api.web.forms import FormValues, platform_descriptor, read_form, read_schedule
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import Viewer
 
@@ -53,30 +50,41 @@ _REJECTED = {
 }
 
 
+def _choose_platform() -> str:
+    labels = [d.label for d in descriptors()]
+    named = " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+    return f"Choose {named} to continue."
+
+
 def _platform_page(error: str | None = None, *, status: int = 200) -> Template:
-    return page("wizard_platform.html", status_code=status, error=error, step=1)
+    return page(
+        "wizard_platform.html", status_code=status, error=error, step=1, platforms=descriptors()
+    )
 
 
 def _credentials_page(
-    platform: str,
+    descriptor: PlatformDescriptor,
     *,
     step: int = 2,
     status: int = 200,
-    store_url: str = "",
+    given: CredentialInput | None = None,
+    retry: str | None = None,
     error: str | None = None,
     advice: str | None = None,
+    request_id: str | None = None,
     field_errors: dict[str, str] | None = None,
 ) -> Template:
     return page(
         "wizard_credentials.html",
         status_code=status,
         step=step,
-        platform=platform,
-        fields=CREDENTIAL_FIELDS[platform],
-        url_help=STORE_URL_HELP[platform],
-        store_url=store_url,
+        descriptor=descriptor,
+        values=given.shown() if given is not None else {},
+        kept=given.kept_hints() if given is not None and retry else {},
+        retry=retry,
         error=error,
         advice=advice,
+        request_id=request_id,
         field_errors=field_errors or {},
     )
 
@@ -125,6 +133,21 @@ def _open(
         ) from None
 
 
+def _kept(
+    hub: Hub, viewer: Viewer, form: FormValues, descriptor: PlatformDescriptor
+) -> dict[str, str]:
+    """What an earlier failed try of this platform was given (its sealed retry draft), or
+    nothing when there is none, or it expired or was altered: the merchant then types again."""
+    token = form.text("retry", max_length=20_000)
+    if not token:
+        return {}
+    try:
+        draft = open_draft(hub.vault, viewer.tenant_id, token, kind="retry")
+    except DraftRejected:
+        return {}
+    return draft.settings if draft.platform == descriptor.platform else {}
+
+
 class WizardController(Controller):
     path = "/stores/new"
     include_in_schema = False
@@ -137,9 +160,10 @@ class WizardController(Controller):
     async def credentials(
         self, viewer: NamedDependency[Viewer], platform: FromQuery[str] = ""
     ) -> Template:
-        if platform not in CREDENTIAL_FIELDS:
-            return _platform_page("Choose WooCommerce or Shopify to continue.", status=422)
-        return _credentials_page(platform)
+        descriptor = platform_descriptor(platform)
+        if descriptor is None:
+            return _platform_page(_choose_platform(), status=422)
+        return _credentials_page(descriptor)
 
     @post("/test")
     async def test(
@@ -149,16 +173,24 @@ class WizardController(Controller):
         unit: NamedDependency[Unit],
     ) -> Template:
         form = await read_form(request)
-        platform = form.text("platform")
-        if platform not in CREDENTIAL_FIELDS:
-            raise PageError(
-                _platform_page("Choose WooCommerce or Shopify to continue.", status=422)
-            )
-        given = CredentialInput(platform, form)
+        descriptor = platform_descriptor(form.text("platform"))
+        if descriptor is None:
+            raise PageError(_platform_page(_choose_platform(), status=422))
+        hub: Hub = request.app.state.hub
+        given = CredentialInput(descriptor, form, kept=_kept(hub, viewer, form, descriptor))
 
         def again(message: str, **kwargs: Any) -> PageError:
+            # What was typed is sealed into a retry draft: the page shows only what is not
+            # secret, and the next try keeps the rest.
+            retry = new_draft(given.settings(), None, None, kind="retry")
             return PageError(
-                _credentials_page(platform, store_url=given.store_url, error=message, **kwargs)
+                _credentials_page(
+                    descriptor,
+                    given=given,
+                    retry=seal_draft(hub.vault, viewer.tenant_id, retry),
+                    error=message,
+                    **kwargs,
+                )
             )
 
         if given.errors:
@@ -169,15 +201,20 @@ class WizardController(Controller):
             raise again(validation_message(exc), status=422) from None
         except InvalidInput as exc:
             fields = {"store_url": exc.message} if "store_url" in exc.details else {}
-            raise again(exc.message, status=422, field_errors=fields) from None
+            raise again(
+                exc.message,
+                status=422,
+                field_errors=fields,
+                advice=advice_for(descriptor, exc.code, "fix_settings"),
+            ) from None
         if not check.success:
             raise again(
                 check.error_message or "The store refused the connection.",
                 step=3,
                 status=422,
-                advice=advice_for(check.error_code, platform),
+                advice=advice_for(descriptor, check.error_code, check.remedy),
+                request_id=check.request_id,
             )
-        hub: Hub = request.app.state.hub
         draft = new_draft(given.settings(), check.store_name, check.products_count)
         return page(
             "wizard_connected.html",
@@ -249,9 +286,8 @@ class WizardController(Controller):
         except pydantic.ValidationError as exc:
             raise again(validation_message(exc), status=422) from None
         except StoreConnectionFailed as exc:
-            raise again(
-                exc.message, status=422, advice=advice_for(exc.code, draft.platform)
-            ) from None
+            advice = advice_for(find_descriptor(draft.platform), exc.code, exc.remedy)
+            raise again(exc.message, status=422, advice=advice) from None
         except (Conflict, InvalidInput) as exc:
             raise again(exc.message, status=409 if isinstance(exc, Conflict) else 422) from None
         if sync == "now":
