@@ -191,7 +191,7 @@ async def loopback(handler: Handler) -> AsyncIterator[str]:
         try:
             await reader.readuntil(b"\r\n\r\n")
             await handler(reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             pass
         finally:
             writer.close()
