@@ -49,7 +49,7 @@ async def test_overview_and_stores_show_real_numbers(
     assert by_testid(overview, "stat-connected-stores") == "2"
     assert by_testid(overview, "stat-total-stores") == "2"
     assert by_testid(overview, "stat-products-synced") == "45"
-    assert by_testid(overview, "stat-last-sync").endswith("UTC")
+    assert re.fullmatch(r".+ UTC · succeeded \(Orchard\)", by_testid(overview, "stat-last-sync"))
     assert by_testid(overview, f"store-status-{woo_id}") == "Connected"
     assert by_testid(overview, f"store-status-{shop_id}") == "Connected"
     assert "Orchard : sync succeeded, 45 products" in page_text(overview)
@@ -78,8 +78,8 @@ async def test_store_page_products_search_and_pages(
     assert "Page 1 of 3" in first.text
     assert ">Next</a>" in first.text
     assert ">Previous</a>" not in first.text
-    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', first.text)[:6]
-    assert headers == ["Image", "Name", "SKU", "Price", "Stock", "Status"]
+    headers = re.findall(r'<th scope="col"[^>]*>([^<]+)</th>', first.text)[:7]
+    assert headers == ["Image", "Name", "SKU", "Price", "Stock", "Availability", "Status"]
 
     last = await client.get(f"/stores/{store_id}", params={"page": "3"})
     assert len(product_rows(last.text)) == 5
@@ -87,7 +87,7 @@ async def test_store_page_products_search_and_pages(
     assert ">Next</a>" not in last.text
 
     # Search by a product's SKU, taken from the page itself.
-    sku = re.search(r"<td>([^<]+)</td>\s*<td class=\"num\">", first.text)
+    sku = re.search(r'<td data-label="SKU">([^<—]+)</td>', first.text)
     assert sku
     found = await client.get(f"/stores/{store_id}", params={"q": sku.group(1)})
     assert 1 <= len(product_rows(found.text)) < 20
@@ -131,13 +131,36 @@ async def test_a_failed_sync_says_why(
     client: AsyncTestClient[Any], user: WebUser, woo: FakeWooCommerceStore
 ) -> None:
     store_id = await add_store(client, user, woo, sync="later")
-    woo.inject("status", status=401, path="/products", times=None)
+    # A listing the store cuts short: the connection test still passes, the sync fails.
+    woo.inject("truncated", path="/products", times=None)
     await post_form(client, f"/stores/{store_id}/sync", {"_csrf": user.csrf})
     state = await wait_for_sync(client, store_id)
     assert state["status"] == "failed"
     assert state["text"].startswith("Last sync failed: ")
     page = await client.get(f"/stores/{store_id}")
     assert by_testid(page.text, "sync-status").startswith("Last sync failed: ")
+    # The connection still works, but the store does not read "Connected" alone: its health
+    # says the last sync failed, why, and when, on every page and in the API.
+    reason = state["text"].removeprefix("Last sync failed: ")
+    health = by_testid(page.text, f"health-{store_id}")
+    assert health.startswith(f"Last sync failed {reason}")
+    assert health.endswith("UTC)")
+    assert by_testid(page.text, f"last-sync-{store_id}").endswith("· failed")
+    overview = (await client.get("/overview")).text
+    assert by_testid(overview, "stat-connected-stores") == "0"
+    assert by_testid(overview, f"store-status-{store_id}") == "Last sync failed"
+    assert reason in by_testid(overview, f"health-{store_id}")
+    assert "failed" in by_testid(overview, "stat-last-sync")
+    stores = (await client.get("/stores")).text
+    assert by_testid(stores, f"health-{store_id}") == by_testid(overview, f"health-{store_id}")
+    listed = (await client.get("/api/stores")).json()["items"][0]["health"]
+    assert (listed["state"], listed["label"], listed["healthy"]) == (
+        "warning",
+        "Last sync failed",
+        False,
+    )
+    assert (listed["reason"], listed["last_sync_result"]) == (reason, "failed")
+    assert listed == (await client.get(f"/api/stores/{store_id}")).json()["health"]
 
 
 async def test_test_connection_records_the_outcome(
@@ -148,9 +171,10 @@ async def test_test_connection_records_the_outcome(
     tested = await post_form(client, f"/stores/{store_id}/test", {"_csrf": user.csrf})
     assert tested.status_code == 303
     page = await client.get(tested.headers["location"])
-    assert by_testid(page.text, "connection-status").startswith("Connection failed: ")
+    assert by_testid(page.text, "connection-status") == "Failed"
+    assert by_testid(page.text, f"health-{store_id}").startswith("Connection failed ")
     overview = await client.get("/overview")
-    assert by_testid(overview.text, f"store-status-{store_id}") == "Error"
+    assert by_testid(overview.text, f"store-status-{store_id}") == "Connection failed"
     woo.clear_faults()
     await post_form(client, f"/stores/{store_id}/test", {"_csrf": user.csrf})
     page = await client.get(f"/stores/{store_id}")
