@@ -76,8 +76,7 @@ async def web(database: str, tmp_path: Path) -> AsyncIterator[Hub]:
         secret_keys=KEY,
         allow_private_store_hosts=True,
     )
-    hub = Hub(settings)
-    hub.jobs = ProcrastinateQueue(hub, run_worker=False)
+    hub = Hub(settings, jobs=lambda runtime: ProcrastinateQueue(runtime, run_worker=False))
     async with hub:
         yield hub
 

@@ -15,15 +15,8 @@ from sqlalchemy import event, select
 
 from g4hub_connectors import Product
 from g4hub_connectors.testing import FakeWooCommerceStore
-from g4hub_core import Hub
-from g4hub_core.catalog.ingest import (
-    IngestBatch,
-    IngestMethod,
-    IngestResult,
-    count_store_products,
-    remove_unseen,
-    write_batch,
-)
+from g4hub_core import Hub, Unit
+from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch, IngestMethod, IngestResult
 from g4hub_core.models import StoreProduct
 from tests.core.factories import insert_store, insert_tenant
 
@@ -66,7 +59,10 @@ class Shelf:
             sync_id=sync_id or uuid.uuid4(),
         )
         async with self.hub.unit(self.tenant_id) as unit:
-            return await write_batch(unit.session, batch, method=method)
+            return await CatalogWriter(unit.session, self.tenant_id).write(batch, method=method)
+
+    def writer(self, unit: Unit) -> CatalogWriter:
+        return CatalogWriter(unit.session, self.tenant_id)
 
     async def rows(self) -> dict[str, StoreProduct]:
         async with self.hub.unit(self.tenant_id) as unit:
@@ -189,7 +185,7 @@ async def test_batches_past_the_parameter_limit_are_split(shelf: Shelf) -> None:
     products = [product(i, raw={}) for i in range(2500)]
     assert (await shelf.write(products, method="values")).created == 2500
     async with shelf.hub.unit(shelf.tenant_id) as unit:
-        assert await count_store_products(unit.session, shelf.store_id) == 2500
+        assert await shelf.writer(unit).count(shelf.store_id) == 2500
 
 
 async def test_nul_characters_are_dropped_rather_than_failing_the_batch(shelf: Shelf) -> None:
@@ -204,10 +200,8 @@ async def test_remove_unseen_deletes_what_the_sync_did_not_see(shelf: Shelf) -> 
     sync_id = uuid.uuid4()
     await shelf.write([product(i) for i in (0, 2, 4)], sync_id)
     async with shelf.hub.unit(shelf.tenant_id) as unit:
-        removed = await remove_unseen(
-            unit.session, tenant_id=shelf.tenant_id, store_id=shelf.store_id, sync_id=sync_id
-        )
-        assert await count_store_products(unit.session, shelf.store_id) == 3
+        removed = await shelf.writer(unit).remove_unseen(shelf.store_id, sync_id)
+        assert await shelf.writer(unit).count(shelf.store_id) == 3
     assert removed == 3
     assert sorted(await shelf.rows()) == ["1000", "1002", "1004"]
 
@@ -224,9 +218,7 @@ async def test_another_stores_rows_are_left_alone(shelf: Shelf, hub: Hub) -> Non
     sync_id = uuid.uuid4()
     assert (await shelf.write([product(i) for i in range(4)], sync_id)).created == 4
     async with hub.unit(shelf.tenant_id) as unit:
-        await remove_unseen(
-            unit.session, tenant_id=shelf.tenant_id, store_id=shelf.store_id, sync_id=sync_id
-        )
+        await shelf.writer(unit).remove_unseen(shelf.store_id, sync_id)
     assert len(await other.rows()) == 4
 
 
@@ -236,3 +228,32 @@ async def test_stored_json_is_the_products_own(shelf: Shelf) -> None:
     row = (await shelf.rows())["1005"]
     assert (row.price, row.image_url, row.source_updated_at) == (None, None, None)
     assert row.data == json.loads(item.model_dump_json())
+
+
+async def test_a_writer_of_another_tenant_changes_nothing_of_the_store(
+    shelf: Shelf, hub: Hub
+) -> None:
+    await shelf.write([product(i) for i in range(3)])
+    before = {key: row.content_hash for key, row in (await shelf.rows()).items()}
+    intruder = await insert_tenant(hub)
+    forged = IngestBatch.prepare(
+        [product(i, name="Taken") for i in range(5)],
+        tenant_id=intruder,
+        store_id=shelf.store_id,
+        sync_id=uuid.uuid4(),
+    )
+    async with hub.unit(intruder) as unit:
+        writer = CatalogWriter(unit.session, intruder)
+        for method in methods(hub):
+            await writer.write(forged, method=method)  # the shared keys update nothing
+        assert await writer.count(shelf.store_id) == 2  # only the two rows it inserted
+        assert await writer.remove_unseen(shelf.store_id, uuid.uuid4()) == 2
+        with pytest.raises(ValueError, match="own tenant"):
+            await CatalogWriter(unit.session, shelf.tenant_id).write(forged)
+    rows = await shelf.rows()
+    assert {key: row.content_hash for key, row in rows.items() if key in before} == before
+    assert {row.name for key, row in rows.items() if key in before} == {
+        "Mug 0 ☕",
+        "Mug 1 ☕",
+        "Mug 2 ☕",
+    }

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from g4hub_connectors.testing import FakeStore
 from g4hub_core import Hub, HubSettings
 from g4hub_core.models import Store, StoreProduct
+from g4hub_core.sync.jobs import JobQueue, JobQueueFactory
 from g4hub_core.sync.runner import EmbeddedRunner
 from g4hub_core.sync.schemas import SyncLogRead
 from tests.core.factories import insert_store, insert_tenant
@@ -29,11 +30,17 @@ class HubFactory:
         self._hubs: list[Hub] = []
 
     async def __call__(
-        self, store: FakeStore | None = None, *, start: bool = True, **overrides: Any
+        self,
+        store: FakeStore | None = None,
+        *,
+        start: bool = True,
+        jobs: JobQueue | JobQueueFactory | None = None,
+        **overrides: Any,
     ) -> Hub:
-        """A hub reaching `store` in-process (no socket), with settings `overrides`."""
+        """A hub reaching `store` in-process (no socket), with settings `overrides` and the
+        job queue `jobs` (default: the settings')."""
         client = store.http_client() if store is not None else None
-        hub = Hub(self.settings.model_copy(update=overrides), http_client=client)
+        hub = Hub(self.settings.model_copy(update=overrides), http_client=client, jobs=jobs)
         self._hubs.append(hub)
         if start:
             await hub.start()

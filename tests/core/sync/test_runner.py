@@ -129,9 +129,7 @@ async def test_stopping_leaves_waiting_jobs_queued_for_the_next_start(
 
 async def test_a_polling_runner_runs_syncs_another_process_queued(make_hub: HubFactory) -> None:
     store, other = FakeWooCommerceStore(products=30), FakeWooCommerceStore(products=5)
-    web = await make_hub(start=False)
-    web.jobs = DatabaseQueue()  # a web process that leaves syncs to workers
-    await web.start()
+    web = await make_hub(jobs=DatabaseQueue())  # a web process that leaves syncs to workers
     tenant_id, store_id = await add_store(web, store)
     other_tenant, other_store = await add_store(web, other)
     # Another worker's sync in progress: a worker that does not recover leaves it alone.
@@ -141,9 +139,9 @@ async def test_a_polling_runner_runs_syncs_another_process_queued(make_hub: HubF
     async with web.unit(tenant_id) as unit:
         assert (await unit.sync.get(log.id)).status == "queued"
 
-    worker = await make_hub(store, start=False)
-    worker.jobs = EmbeddedRunner(worker, poll_interval=0.01, recover=False)
-    await worker.start()
+    worker = await make_hub(
+        store, jobs=lambda runtime: EmbeddedRunner(runtime, poll_interval=0.01, recover=False)
+    )
     done = await wait_for(worker, tenant_id, log.id, lambda log: log.status == "succeeded")
     await worker.jobs.stop()
 
@@ -156,15 +154,19 @@ async def test_a_polling_runner_takes_no_more_jobs_than_it_has_slots(
     make_hub: HubFactory,
 ) -> None:
     stores = [FakeWooCommerceStore(products=5, seed=seed) for seed in (1, 2, 3)]
-    worker = await make_hub(start=False, sync_concurrency=2)
-    worker.jobs = DatabaseQueue()
+    web = await make_hub(start=False, jobs=DatabaseQueue())
     with stores[0].serve(), stores[1].serve(), stores[2].serve():
         for store in stores:
-            tenant_id, store_id = await add_store(worker, store)
-            async with worker.unit(tenant_id) as unit:
+            tenant_id, store_id = await add_store(web, store)
+            async with web.unit(tenant_id) as unit:
                 await unit.sync.request(store_id)
-        runner = EmbeddedRunner(worker, poll_interval=3600, recover=False)
-        worker.jobs = runner
+        worker = await make_hub(
+            start=False,
+            sync_concurrency=2,
+            jobs=lambda runtime: EmbeddedRunner(runtime, poll_interval=3600, recover=False),
+        )
+        runner = worker.jobs
+        assert isinstance(runner, EmbeddedRunner)
         await runner.start()  # takes two jobs at once, then polls again in an hour
         assert await runner.poll_once() == 0  # both slots are busy
         await idle(worker)

@@ -17,7 +17,7 @@ from g4hub_core import Hub
 from g4hub_core.db.base import utcnow
 from g4hub_core.models import Store
 from g4hub_core.stores.schemas import StoreCreate, StoreUpdate
-from g4hub_core.sync.schedule import due_stores, queue_due_syncs
+from g4hub_core.sync.schedule import due_stores
 from g4hub_core.sync.schemas import SyncLogRead
 from tests.core.sync.helpers import HubFactory, add_store, idle, wait_for
 
@@ -54,7 +54,7 @@ async def test_only_stores_whose_interval_passed_and_that_are_idle_are_due(
 
     assert await _due(hub) == {overdue}
 
-    assert await queue_due_syncs(hub) == 1
+    assert await hub.queue_due_syncs() == 1
     async with hub.unit(tenant_id) as unit:
         (log,) = await unit.sync.history(overdue)
         shop = await unit.stores.get(overdue)
@@ -64,7 +64,7 @@ async def test_only_stores_whose_interval_passed_and_that_are_idle_are_due(
     # Due again (the clock set back), but its sync is still queued: not queued twice.
     await _due_in(hub, overdue, timedelta(minutes=-1))
     assert await _due(hub) == set()
-    assert await queue_due_syncs(hub) == 0
+    assert await hub.queue_due_syncs() == 0
     assert unscheduled not in await _due(hub)
 
 

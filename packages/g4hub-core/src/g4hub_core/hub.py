@@ -35,6 +35,7 @@ from g4hub_core.db.migrate import upgrade
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.settings import HubSettings
 from g4hub_core.stores.service import StoreService
+from g4hub_core.stores.transport import pinned_client
 from g4hub_core.sync.engine import SyncEngine
 from g4hub_core.sync.jobs import JobQueue, JobQueueFactory, JobRuntime
 from g4hub_core.sync.queues import create_job_queue
@@ -57,10 +58,12 @@ class Hub:
     queue, wired together here and nowhere else.
 
     `http_client` is handed to every connector (for a proxy, or a test transport); by default
-    each connector makes its own. `jobs`: the job queue, or a factory that builds one from the
-    hub's `JobRuntime` (`sync.queues.job_queue(run_syncs=False)`, `lambda runtime:
-    EmbeddedRunner(runtime, ...)`); by default the one the settings' `job_queue` names, running
-    syncs in this process (procrastinate on PostgreSQL, the embedded runner on SQLite; see
+    the hub's own pinned client (`stores.transport.pinned_client`), closed with the hub.
+
+    `jobs`: the job queue, or a factory that builds one from the hub's `JobRuntime`
+    (`sync.queues.job_queue(run_syncs=False)`, `lambda runtime: EmbeddedRunner(runtime, ...)`);
+    by default the one the settings' `job_queue` names, running syncs in this process
+    (procrastinate on PostgreSQL, the embedded runner on SQLite; see
     `sync.queues.create_job_queue`).
     """
 
@@ -78,9 +81,14 @@ class Hub:
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.vault = Vault(load_keys(self.settings))
-        self.http_client = http_client
+        # Every connector the hub builds connects only to addresses vetted in the same step
+        # (`stores.transport`): a store host cannot rebind to the hub's own network.
+        self._owns_http_client = http_client is None
+        self.http_client = http_client or pinned_client(
+            allow_private=self.settings.allow_private_store_hosts
+        )
         self.sync_engine = SyncEngine(
-            self.settings, unit=self._work, vault=self.vault, http_client=http_client
+            self.settings, unit=self._work, vault=self.vault, http_client=self.http_client
         )
         self.runtime = JobRuntime(
             settings=self.settings,
@@ -113,6 +121,8 @@ class Hub:
     async def close(self) -> None:
         await self._jobs.stop()
         await self.engine.dispose()
+        if self._owns_http_client:
+            await self.http_client.aclose()
 
     async def __aenter__(self) -> Self:
         await self.start()

@@ -64,6 +64,14 @@ class HubSettings(BaseSettings):
     """Procrastinate: a worker silent this long is dead; its running syncs go back to the queue.
     Keep it several heartbeats long, or a slow worker's job runs twice (one after another: the
     store's lock still holds)."""
+    sync_time_budget_seconds: float = Field(default=6 * 3600.0, gt=0)
+    """The longest one run of a sync may take. Past it the run stops and its log fails with
+    `time_budget_exceeded` (rows written so far are kept), so a stuck or endless store cannot
+    hold a sync slot for ever."""
+    sync_tenant_concurrency: int | None = Field(default=None, ge=1, le=64)
+    """Syncs of one tenant running at once: per embedded runner, and across all workers with
+    procrastinate. Default: half of `sync_concurrency`, at least 1, so one tenant's stuck stores
+    never hold every slot while other tenants' syncs wait."""
     sync_batch_size: int = Field(default=500, ge=1, le=5000)
     """Products written per transaction during a sync."""
     sync_incremental_overlap_seconds: int = Field(default=300, ge=0)
@@ -112,6 +120,11 @@ class HubSettings(BaseSettings):
         if self.job_queue != "auto":
             return self.job_queue
         return "procrastinate" if self._on_postgresql() else "embedded"
+
+    @property
+    def tenant_sync_limit(self) -> int:
+        """`sync_tenant_concurrency`, or its default."""
+        return self.sync_tenant_concurrency or max(1, self.sync_concurrency // 2)
 
     @property
     def key_file(self) -> Path:

@@ -31,15 +31,15 @@ __all__ = [
 
 def serve(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
-    from g4hub_core.sync.queues import create_job_queue
+    from g4hub_core.sync.queues import job_queue
     from hub_api.serving import database_label, say, serve_app
 
     settings = HubSettings()
     api = api_settings(args)
-    hub = Hub(settings)  # its queue runs syncs here: procrastinate on PostgreSQL, else embedded
+    # Unless --no-sync, its queue runs syncs here: procrastinate on PostgreSQL, else embedded.
+    hub = Hub(settings, jobs=job_queue(run_syncs=not args.no_sync))
     queue = settings.resolved_job_queue
     if args.no_sync:
-        hub.jobs = create_job_queue(hub, run_syncs=False)
         syncs = (
             "queued in PostgreSQL (procrastinate) for `g4hub worker` processes"
             if queue == "procrastinate"
@@ -75,19 +75,18 @@ def demo(args: argparse.Namespace) -> int:
 
 def worker(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
-    from g4hub_core.sync.queues import create_job_queue
-    from g4hub_core.sync.runner import DatabaseQueue
+    from g4hub_core.sync.queues import job_queue
     from hub_api.logging import configure_logging
     from hub_api.process import CliError, database_label, require_schema, say, stop_signals
     from hub_api.settings import ApiSettings
 
     settings = HubSettings()
-    hub = Hub(settings, jobs=DatabaseQueue())  # replaced below: the queue needs the hub
     procrastinate = settings.resolved_job_queue == "procrastinate"
     concurrency = args.concurrency or settings.sync_concurrency
     poll_interval = args.poll_interval or (5.0 if procrastinate else 2.0)
-    hub.jobs = create_job_queue(
-        hub, concurrency=concurrency, poll_interval=poll_interval, recover=args.recover
+    hub = Hub(
+        settings,
+        jobs=job_queue(concurrency=concurrency, poll_interval=poll_interval, recover=args.recover),
     )
 
     def on_signal(count: int) -> None:

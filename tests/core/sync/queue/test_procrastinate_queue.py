@@ -15,7 +15,7 @@ from g4hub_core import Hub
 from g4hub_core.db.base import utcnow
 from g4hub_core.models import Store, SyncLog
 from g4hub_core.stores.schemas import StoreUpdate
-from g4hub_core.sync.jobs import SyncJob
+from g4hub_core.sync.jobs import JobRuntime, SyncJob
 from g4hub_core.sync.procrastinate_queue import ProcrastinateQueue, defer_sync
 from g4hub_core.sync.schemas import SyncLogRead
 from tests.core.factories import insert_store, insert_tenant
@@ -23,12 +23,16 @@ from tests.core.sync.helpers import HubFactory, add_store, rows
 from tests.core.sync.queue.helpers import WAIT, drained, finished, queue_jobs, watch
 
 
+def queue_only(runtime: JobRuntime) -> ProcrastinateQueue:
+    """The queue of a `serve --no-sync`: it defers jobs, and runs none."""
+    return ProcrastinateQueue(runtime, run_worker=False)
+
+
 async def test_a_sync_is_a_job_locked_to_its_store_and_runs_once(
     make_queue_hub: HubFactory,
 ) -> None:
     store = FakeWooCommerceStore(products=40)
-    web = await make_queue_hub(store, start=False)
-    web.jobs = ProcrastinateQueue(web, run_worker=False)  # `serve --no-sync`: queues only
+    web = await make_queue_hub(store, start=False, jobs=queue_only)  # `serve --no-sync`
     await web.start()
     tenant_id, store_id = await add_store(web, store)
     async with web.unit(tenant_id) as unit:
@@ -145,8 +149,7 @@ async def test_a_dead_workers_sync_goes_back_to_the_queue_and_finishes(
     make_queue_hub: HubFactory,
 ) -> None:
     store = FakeWooCommerceStore(products=60)
-    web = await make_queue_hub(store, start=False)
-    web.jobs = ProcrastinateQueue(web, run_worker=False)
+    web = await make_queue_hub(store, start=False, jobs=queue_only)
     await web.start()
     tenant_id, store_id = await add_store(web, store)
     async with web.unit(tenant_id) as unit:
@@ -183,8 +186,7 @@ async def test_scheduled_syncs_are_queued_when_due_and_not_before(
     make_queue_hub: HubFactory,
 ) -> None:
     due, later = FakeWooCommerceStore(products=10), FakeWooCommerceStore(products=10, seed=2)
-    web = await make_queue_hub(start=False)
-    web.jobs = ProcrastinateQueue(web, run_worker=False)
+    web = await make_queue_hub(start=False, jobs=queue_only)
     with due.serve(), later.serve():
         due_tenant, due_id = await add_store(web, due)
         later_tenant, later_id = await add_store(web, later)

@@ -3,7 +3,7 @@
 A sync works in short transactions and never holds one open while it waits on the store:
 
 1. mark the log running (only a queued log starts, so a job delivered twice runs once);
-2. ask the store for its product count (`products_total`, the base of `progress`);
+2. ask the store for its product count (`products_total`, the base of the log's progress);
 3. stream the catalog, writing each batch of `sync_batch_size` products in its own transaction
    together with the log's counters and the store's `products_synced`; the next batch is read
    from the store while the previous one is written;
@@ -11,38 +11,39 @@ A sync works in short transactions and never holds one open while it waits on th
    succeeded and the store synced.
 
 A failure at any point leaves every batch already written in place and deletes nothing: the
-log records the connector's code and message, `interrupted` when the task was cancelled (the
-hub stopped), or `internal_error` for a fault of ours (logged with its traceback, never shown).
-A cancellation never cuts a database write short: the write in progress ends first.
+log records the connector's code and message, `time_budget_exceeded` when the run outlasted
+`sync_time_budget_seconds` (a stuck or endless store), `interrupted` when the task was
+cancelled (the hub stopped), or `internal_error` for a fault of ours (logged with its
+traceback, never shown). A cancellation never cuts a database write short: the write in
+progress ends first.
 
 A job queue that retries (`RunPolicy`) may instead put the log back to `queued`: after a store
 error that may pass (`RetryLater` tells it when to run the job again), or when its worker
 stops. The run that follows continues the log's counts: the rows are upserts by product id, so
 what the first run wrote is counted once, as unchanged.
+
+Every statement of a sync names the job's tenant (`SyncLogRepository`,
+`SyncedStoreRepository`, `CatalogWriter`): a job naming another tenant's store changes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import attrs
-from sqlalchemy import select, update
+import httpx
 
 from g4hub_connectors import AuthenticationError, ConnectorError, PermissionDeniedError, Product
-from g4hub_core.catalog.ingest import (
-    IngestBatch,
-    IngestResult,
-    count_store_products,
-    remove_unseen,
-    write_batch,
-)
+from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch, IngestResult
 from g4hub_core.db.base import utcnow
+from g4hub_core.db.dialects import dialect_of
 from g4hub_core.errors import CoreError
-from g4hub_core.models import Store, SyncLog
+from g4hub_core.models import Store
+from g4hub_core.settings import HubSettings
 from g4hub_core.stores.connection import open_connector
 from g4hub_core.stores.hosts import check_store_host
 from g4hub_core.stores.repository import StoreRepository
@@ -52,23 +53,43 @@ from g4hub_core.sync.jobs import (
     RetryLater,
     RunPolicy,
     SyncJob,
+    TenantBusy,
     retry_message,
 )
 from g4hub_core.sync.recovery import INTERRUPTED_MESSAGE
+from g4hub_core.sync.repository import SyncedStoreRepository, SyncLogRepository
+from g4hub_core.sync.settle import settled, settled_quietly
+from g4hub_core.unit import UnitFactory, UnitOfWork
+from g4hub_core.vault.vault import Vault
 
-if TYPE_CHECKING:
-    from g4hub_core.hub import Hub, Unit
-
-__all__ = ["INTERNAL_ERROR_MESSAGE", "SyncEngine"]
+__all__ = ["INTERNAL_ERROR_MESSAGE", "TIME_BUDGET_CODE", "SyncEngine", "time_budget_message"]
 
 logger = logging.getLogger("g4hub_core.sync")
-
-T = TypeVar("T")
 
 INTERNAL_ERROR_MESSAGE = (
     "The sync stopped because of an error in the hub. Products synced before that are kept; "
     "try again, and contact support if it keeps failing."
 )
+TIME_BUDGET_CODE = "time_budget_exceeded"
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = round(seconds / size, 1)
+            shown = f"{count:g}"
+            return f"{shown} {unit}" + ("" if shown == "1" else "s")
+    return f"{seconds:g} seconds"
+
+
+def time_budget_message(budget: float) -> str:
+    """What a log says when its run outlasted the time budget of `budget` seconds."""
+    return (
+        f"The sync was stopped after {_duration(budget)}, the longest a sync may run. Products "
+        "synced before that are kept. The store answered too slowly or its catalog did not end: "
+        "check that the store's API responds normally, then sync again. (The hub's operator "
+        "can raise the limit with G4HUB_SYNC_TIME_BUDGET_SECONDS.)"
+    )
 
 
 @attrs.define
@@ -83,51 +104,71 @@ class _Run:
     fetched: int = 0
     result: IngestResult = attrs.field(factory=IngestResult)
 
-    def progress(self, fetched: int) -> int:
-        """Percent of the store's count fetched. Held below 100 until the sync has finished:
-        the store may hold more than it counted."""
-        return min(99, fetched * 100 // self.total) if self.total else 0
-
 
 class SyncEngine:
-    """Runs sync jobs against the hub's database. One instance serves every job of a hub."""
+    """Runs sync jobs. One instance serves every job of a hub: `unit` opens a tenant's units,
+    `vault` opens the stores' credentials, `http_client` (optional) is handed to connectors."""
 
-    def __init__(self, hub: Hub) -> None:
-        self._hub = hub
+    def __init__(
+        self,
+        settings: HubSettings,
+        *,
+        unit: UnitFactory,
+        vault: Vault,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._settings = settings
+        self._unit = unit
+        self._vault = vault
+        self._http_client = http_client
 
     async def run(self, job: SyncJob, policy: RunPolicy | None = None) -> None:
         """Run the sync `job` names, to its end. Returns quietly when the log is not queued any
         more (already run, or its store deleted). Failures are recorded in the log, not raised;
         a cancelled run records `interrupted` and re-raises `CancelledError`. `policy` (see
-        `RunPolicy`) lets a job queue retry and release jobs instead."""
+        `RunPolicy`) lets a job queue retry and release jobs instead, and limit a tenant's
+        running syncs (`TenantBusy`)."""
         policy = policy or RunPolicy()
+        budget = self._settings.sync_time_budget_seconds
         try:
-            run = await _settled(self._begin(job, resume=policy.resume_running))
+            run = await settled(self._begin(job, policy))
             if run is None:
                 return
-            await self._sync(run)
+            deadline = asyncio.timeout(budget)
+            try:
+                async with deadline:
+                    await self._sync(run)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                # Outlasting the budget is the store's doing (stuck, drip-feeding, endless);
+                # failing the log frees the slot, and retrying would only hold it again.
+                await settled(self._fail(job, TIME_BUDGET_CODE, time_budget_message(budget)))
+                logger.warning("sync %s of store %s ran out of time", job.log_id, job.store_id)
         except asyncio.CancelledError:
             if policy.release_on_cancel:
-                await _settled_quietly(self._requeue(job, None, RELEASED_MESSAGE))
+                await settled_quietly(self._requeue(job, None, RELEASED_MESSAGE))
             else:
-                await _settled_quietly(self._fail(job, "interrupted", INTERRUPTED_MESSAGE))
+                await settled_quietly(self._fail(job, "interrupted", INTERRUPTED_MESSAGE))
             raise
         except ConnectorError as exc:
             if exc.retryable and policy.retry_in is not None:
                 retry_after = getattr(exc, "retry_after", None) or 0.0
                 delay = min(max(policy.retry_in, retry_after), MAX_RETRY_DELAY)
                 message = retry_message(exc.user_message, delay)
-                if await _settled(self._requeue(job, exc.code, message)):
+                if await settled(self._requeue(job, exc.code, message)):
                     raise RetryLater(exc.code, delay) from exc
                 return
 
             # The store refused the credentials: the dashboard shows the store as failing.
             refused = isinstance(exc, AuthenticationError | PermissionDeniedError)
-            await _settled(self._fail(job, exc.code, exc.user_message, connection_failed=refused))
+            await settled(self._fail(job, exc.code, exc.user_message, connection_failed=refused))
         except CoreError as exc:  # a store host the settings refuse; credentials that won't open
-            await _settled(self._fail(job, exc.code, exc.message))
+            await settled(self._fail(job, exc.code, exc.message))
+        except TenantBusy:
+            raise
         except Exception:
-            if await _settled(self._fail(job, "internal_error", INTERNAL_ERROR_MESSAGE)):
+            if await settled(self._fail(job, "internal_error", INTERNAL_ERROR_MESSAGE)):
                 logger.exception("sync %s of store %s failed", job.log_id, job.store_id)
             else:  # most likely its store was deleted meanwhile, and the log with it
                 logger.warning(
@@ -139,32 +180,31 @@ class SyncEngine:
 
     # -- the steps ------------------------------------------------------------------------------
 
-    async def _begin(self, job: SyncJob, *, resume: bool = False) -> _Run | None:
-        async with self._hub.unit(job.tenant_id) as unit:
-            started = await self._update_log(
-                unit,
-                job,
+    async def _begin(self, job: SyncJob, policy: RunPolicy) -> _Run | None:
+        async with self._unit(job.tenant_id) as unit:
+            logs = SyncLogRepository(unit.session, job.tenant_id)
+            if policy.tenant_limit is not None:
+                # Counting and starting in one transaction, one at a time per tenant: two
+                # workers cannot both take the tenant's last slot.
+                await dialect_of(unit.session).lock(unit.session, "tenant-syncs", job.tenant_id)
+                running = await logs.running(besides=job.log_id)
+                if running >= policy.tenant_limit:
+                    raise TenantBusy(job.tenant_id, running)
+            started = await logs.transition(
+                job.log_id,
+                job.store_id,
                 status="running",
                 started_at=utcnow(),
                 error_code=None,
                 error_message=None,
-                expect=("queued", "running") if resume else "queued",
+                expect=("queued", "running") if policy.resume_running else "queued",
             )
             if not started:
                 return None
             store = await StoreRepository(unit.session, job.tenant_id).get(job.store_id)
             if store is None:  # deleted meanwhile; its logs go with it
                 return None
-            mode, updated_since, created, updated = (
-                await unit.session.execute(
-                    select(
-                        SyncLog.mode,
-                        SyncLog.updated_since,
-                        SyncLog.products_created,
-                        SyncLog.products_updated,
-                    ).where(SyncLog.id == job.log_id)
-                )
-            ).one()
+            mode, updated_since, created, updated = await logs.plan(job.log_id)
         incremental = mode == "incremental" and updated_since is not None
         # A retried run continues the counts of the runs before it (zero for a new log); the
         # listing starts again, so `products_fetched` does too.
@@ -177,21 +217,20 @@ class SyncEngine:
         )
 
     async def _sync(self, run: _Run) -> None:
-        hub = self._hub
         await check_store_host(
-            run.store.store_url, allow_private=hub.settings.allow_private_store_hosts
+            run.store.store_url, allow_private=self._settings.allow_private_store_hosts
         )
-        connector = open_connector(run.store, vault=hub.vault, http_client=hub.http_client)
+        connector = open_connector(run.store, vault=self._vault, http_client=self._http_client)
         async with connector:
             run.total = await connector.count_products()
-            await _settled(self._save(run, products_total=run.total))
+            await settled(self._save(run, products_total=run.total))
             since = run.updated_since if run.mode == "incremental" else None
             await self._stream(run, connector.iter_products(updated_since=since))
-        await _settled(self._finish(run))
+        await settled(self._finish(run))
 
     async def _stream(self, run: _Run, products: AsyncIterator[Product]) -> None:
         """Write the listing in batches, reading the next batch while one is being written."""
-        size = self._hub.settings.sync_batch_size
+        size = self._settings.sync_batch_size
         writing: asyncio.Future[None] | None = None
         pending: list[Product] = []
         try:
@@ -202,17 +241,17 @@ class SyncEngine:
                 batch = self._prepare(run, pending)
                 pending = []
                 if writing is not None:
-                    await _settled(writing)
+                    await settled(writing)
                 writing = asyncio.ensure_future(self._write(run, batch))
             if writing is not None:
-                await _settled(writing)
+                await settled(writing)
             if pending:
-                await _settled(self._write(run, self._prepare(run, pending)))
+                await settled(self._write(run, self._prepare(run, pending)))
         finally:
             if writing is not None and not writing.done():
                 # Stopped by an error or a cancellation while a batch was being written: that
                 # write ends first (committed or rolled back), so nothing outlives the run.
-                await _settled_quietly(writing)
+                await settled_quietly(writing)
             elif writing is not None and not writing.cancelled():
                 writing.exception()  # raised already, or lost to the error on its way out
             aclose = getattr(products, "aclose", None)
@@ -226,65 +265,72 @@ class SyncEngine:
         )
 
     async def _write(self, run: _Run, batch: IngestBatch) -> None:
-        async with self._hub.unit(run.job.tenant_id) as unit:
-            result = await write_batch(unit.session, batch)
+        job = run.job
+        async with self._unit(job.tenant_id) as unit:
+            writer = CatalogWriter(unit.session, job.tenant_id)
+            result = await writer.write(batch)
             fetched, total = run.fetched + batch.received, run.result + result
-            await self._update_log(
-                unit,
-                run.job,
+            await SyncLogRepository(unit.session, job.tenant_id).transition(
+                job.log_id,
+                job.store_id,
                 products_fetched=fetched,
                 products_created=total.created,
                 products_updated=total.updated,
-                progress=run.progress(fetched),
             )
             if result.created:
-                synced = Store.products_synced + result.created
-                await self._update_store(unit, run.job, products_synced=synced)
+                await self._record_synced(unit, job, writer)
         # Counted once committed: a batch that rolled back did not happen.
         run.fetched, run.result = fetched, total
 
     async def _save(self, run: _Run, **values: Any) -> None:
-        async with self._hub.unit(run.job.tenant_id) as unit:
-            await self._update_log(unit, run.job, **values)
+        job = run.job
+        async with self._unit(job.tenant_id) as unit:
+            logs = SyncLogRepository(unit.session, job.tenant_id)
+            await logs.transition(job.log_id, job.store_id, **values)
 
     async def _finish(self, run: _Run) -> None:
         job = run.job
-        async with self._hub.unit(job.tenant_id) as unit:
+        async with self._unit(job.tenant_id) as unit:
+            writer = CatalogWriter(unit.session, job.tenant_id)
             deleted = 0
             if run.mode == "full":
-                deleted = await remove_unseen(
-                    unit.session, tenant_id=job.tenant_id, store_id=job.store_id, sync_id=job.log_id
-                )
-            held = await count_store_products(unit.session, job.store_id)
+                deleted = await writer.remove_unseen(job.store_id, job.log_id)
             now = utcnow()
-            await self._update_log(
-                unit,
-                job,
+            await SyncLogRepository(unit.session, job.tenant_id).transition(
+                job.log_id,
+                job.store_id,
                 status="succeeded",
-                progress=100,
                 products_deleted=deleted,
                 finished_at=now,
             )
-            await self._update_store(
-                unit,
-                job,
+            held = await self._record_synced(unit, job, writer)
+            await SyncedStoreRepository(unit.session, job.tenant_id).record(
+                job.store_id,
                 last_sync_at=now,
                 products_count=run.total if run.total is not None else held,
-                products_synced=held,
                 connection_status="connected",
                 last_error_code=None,
                 last_error_message=None,
             )
+
+    @staticmethod
+    async def _record_synced(unit: UnitOfWork, job: SyncJob, writer: CatalogWriter) -> int:
+        """Set the store's `products_synced` to the rows the hub holds for it, and return that:
+        the one place it is derived, from the rows themselves."""
+        held = await writer.count(job.store_id)
+        stores = SyncedStoreRepository(unit.session, job.tenant_id)
+        await stores.record(job.store_id, products_synced=held)
+        return held
 
     async def _fail(
         self, job: SyncJob, code: str, message: str, *, connection_failed: bool = False
     ) -> bool:
         """Record a running sync's failure on its log and its store. False if the log was not
         running (never started, or gone with its store)."""
-        async with self._hub.unit(job.tenant_id) as unit:
-            failed = await self._update_log(
-                unit,
-                job,
+        async with self._unit(job.tenant_id) as unit:
+            failed = await SyncLogRepository(unit.session, job.tenant_id).transition(
+                job.log_id,
+                job.store_id,
                 status="failed",
                 error_code=code,
                 error_message=message,
@@ -294,74 +340,15 @@ class SyncEngine:
                 changes: dict[str, Any] = {"last_error_code": code, "last_error_message": message}
                 if connection_failed:
                     changes["connection_status"] = "failed"
-                await self._update_store(unit, job, **changes)
+                await SyncedStoreRepository(unit.session, job.tenant_id).record(
+                    job.store_id, **changes
+                )
             return failed
 
     async def _requeue(self, job: SyncJob, code: str | None, message: str) -> bool:
         """Put a running sync's log back to `queued`, its rows and counts kept, saying why.
         False if the log was not running."""
-        async with self._hub.unit(job.tenant_id) as unit:
-            return await self._update_log(
-                unit, job, status="queued", error_code=code, error_message=message
+        async with self._unit(job.tenant_id) as unit:
+            return await SyncLogRepository(unit.session, job.tenant_id).transition(
+                job.log_id, job.store_id, status="queued", error_code=code, error_message=message
             )
-
-    # -- rows -----------------------------------------------------------------------------------
-
-    @staticmethod
-    async def _update_log(
-        unit: Unit, job: SyncJob, *, expect: str | tuple[str, ...] = "running", **values: Any
-    ) -> bool:
-        """Change the job's log if its status is `expect` (or one of them); True if it was."""
-        expected = (expect,) if isinstance(expect, str) else expect
-        result = await unit.session.execute(
-            update(SyncLog)
-            .where(
-                SyncLog.id == job.log_id,
-                SyncLog.tenant_id == job.tenant_id,
-                SyncLog.store_id == job.store_id,
-                SyncLog.status.in_(expected),
-            )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        return bool(getattr(result, "rowcount", 0))
-
-    @staticmethod
-    async def _update_store(unit: Unit, job: SyncJob, **values: Any) -> None:
-        await unit.session.execute(
-            update(Store)
-            .where(Store.id == job.store_id, Store.tenant_id == job.tenant_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-
-
-async def _settled(work: Coroutine[Any, Any, T] | asyncio.Future[T]) -> T:
-    """Await `work` to its end even if this task is cancelled meanwhile, then raise the
-    cancellation. A database call cut short can leave its connection mid-command (a COPY), and a
-    cancelled sync still has to write down why."""
-    task = asyncio.ensure_future(work)
-    cancelled = False
-    while not task.done():
-        try:
-            await asyncio.shield(task)
-        except asyncio.CancelledError:
-            # This task's cancellation, unless `work` itself was cancelled (its result below
-            # raises that). `work` may have just finished: the cancellation still counts.
-            cancelled = cancelled or not task.cancelled()
-        except Exception:  # noqa: S110 - the task's own error, raised by `result()` below
-            pass
-    if cancelled:
-        if not task.cancelled() and (error := task.exception()) is not None:
-            logger.warning("a sync's write failed while the sync was cancelled", exc_info=error)
-        raise asyncio.CancelledError
-    return task.result()
-
-
-async def _settled_quietly(work: Coroutine[Any, Any, Any] | asyncio.Future[Any]) -> None:
-    """`_settled`, logging the work's error instead of raising it: for clean-up while another
-    error, or a cancellation, is on its way out."""
-    try:
-        await _settled(work)
-    except Exception:
-        logger.warning("a sync's last write failed", exc_info=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from procrastinate import App
 from procrastinate.jobs import Status
@@ -19,12 +18,8 @@ from sqlalchemy import text, update
 
 from g4hub_core.db.base import utcnow
 from g4hub_core.models import SyncLog
-from g4hub_core.sync.jobs import RELEASED_MESSAGE, SyncJob
+from g4hub_core.sync.jobs import RELEASED_MESSAGE, JobRuntime, SyncJob
 from g4hub_core.sync.procrastinate_queue import SYNC_TASK, defer_sync
-from g4hub_core.sync.schedule import queue_due_syncs
-
-if TYPE_CHECKING:
-    from g4hub_core.hub import Hub
 
 __all__ = ["maintain", "recover_stalled", "requeue_orphans"]
 
@@ -48,31 +43,31 @@ _ORPHANS = text(
 )
 
 
-async def maintain(hub: Hub, app: App) -> None:
+async def maintain(runtime: JobRuntime, app: App) -> None:
     """One run of the periodic task: each step's failure is logged and the next runs."""
     for step in (recover_stalled, requeue_orphans):
         try:
-            await step(hub, app)
+            await step(runtime, app)
         except Exception:
             logger.warning("sync maintenance step %s failed", step.__name__, exc_info=True)
     try:
-        await queue_due_syncs(hub)
+        await runtime.queue_due()
     except Exception:
         logger.warning("queueing scheduled syncs failed", exc_info=True)
 
 
-async def recover_stalled(hub: Hub, app: App) -> int:
+async def recover_stalled(runtime: JobRuntime, app: App) -> int:
     """Put the jobs of workers silent for `sync_worker_stalled_seconds` back in the queue,
     their sync logs back to `queued`; returns how many jobs went back."""
     manager = app.job_manager
     stalled = await manager.get_stalled_jobs(
-        seconds_since_heartbeat=hub.settings.sync_worker_stalled_seconds
+        seconds_since_heartbeat=runtime.settings.sync_worker_stalled_seconds
     )
     recovered = 0
     for job in stalled:
         log_id = job.task_kwargs.get("log_id") if job.task_name == SYNC_TASK else None
         if isinstance(log_id, str):
-            await _release_log(hub, log_id)
+            await _release_log(runtime, log_id)
         try:
             await manager.retry_job(job)
         except Exception:
@@ -89,8 +84,8 @@ async def recover_stalled(hub: Hub, app: App) -> int:
     return recovered
 
 
-async def _release_log(hub: Hub, log_id: str) -> None:
-    async with hub.unit() as unit:
+async def _release_log(runtime: JobRuntime, log_id: str) -> None:
+    async with runtime.unit() as unit:
         await unit.session.execute(
             update(SyncLog)
             .where(SyncLog.id == uuid.UUID(log_id), SyncLog.status == "running")
@@ -98,10 +93,10 @@ async def _release_log(hub: Hub, log_id: str) -> None:
         )
 
 
-async def requeue_orphans(hub: Hub, app: App) -> int:
+async def requeue_orphans(runtime: JobRuntime, app: App) -> int:
     """Defer a job for every sync queued over `ORPHAN_AFTER` ago whose store has no job
     waiting or running; returns how many."""
-    async with hub.unit() as unit:
+    async with runtime.unit() as unit:
         rows = (await unit.session.execute(_ORPHANS, {"cutoff": utcnow() - ORPHAN_AFTER})).all()
     deferred = 0
     for tenant_id, store_id, log_id in rows:

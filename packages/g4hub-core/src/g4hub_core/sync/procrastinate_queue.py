@@ -2,8 +2,8 @@
 when the database is PostgreSQL.
 
     Hub(settings)                                      # serve: queues jobs and runs a worker
-    ProcrastinateQueue(hub, run_worker=False)          # serve --no-sync: only queues them
-    ProcrastinateQueue(hub, concurrency=8)             # g4hub worker --concurrency 8
+    ProcrastinateQueue(runtime, run_worker=False)      # serve --no-sync: only queues them
+    ProcrastinateQueue(runtime, concurrency=8)         # g4hub worker --concurrency 8
 
 Each sync is a job of the task `g4hub.sync_store` holding the ids of a `SyncJob`:
 
@@ -14,6 +14,10 @@ Each sync is a job of the task `g4hub.sync_store` holding the ids of a `SyncJob`
   `queued` and the job is retried with exponential backoff (`sync_retry_backoff_seconds`,
   doubling, the store's Retry-After honoured), `sync_retry_attempts` runs in all; the last one
   fails the log with the connector's message. Other errors fail it at once.
+- A tenant runs at most `settings.tenant_sync_limit` syncs at once across all workers: a job
+  of a tenant at its limit does not start (its log stays `queued`); it is deferred again
+  `TENANT_BUSY_DELAY` seconds on, behind the jobs already waiting, and its worker slot goes
+  to the next job, so one tenant's stuck stores cannot hold every slot.
 - A worker that stops (SIGTERM) cancels its running syncs: the page being written finishes,
   the log goes back to `queued` and the job to the queue, for another worker.
 - A worker that dies (SIGKILL, a lost machine) stops sending heartbeats; after
@@ -33,7 +37,7 @@ import asyncio
 import logging
 import uuid
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector, RetryDecision
 from procrastinate.exceptions import AlreadyEnqueued, JobAborted
@@ -43,14 +47,19 @@ from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
 
 from g4hub_core.db.base import utcnow
-from g4hub_core.sync.jobs import MAX_RETRY_DELAY, RetryLater, RunPolicy, SyncJob
-
-if TYPE_CHECKING:
-    from g4hub_core.hub import Hub
+from g4hub_core.sync.jobs import (
+    MAX_RETRY_DELAY,
+    JobRuntime,
+    RetryLater,
+    RunPolicy,
+    SyncJob,
+    TenantBusy,
+)
 
 __all__ = [
     "MAINTAIN_TASK",
     "SYNC_TASK",
+    "TENANT_BUSY_DELAY",
     "ProcrastinateQueue",
     "build_app",
     "defer_sync",
@@ -63,6 +72,8 @@ logger = logging.getLogger("g4hub_core.sync")
 SYNC_TASK = "g4hub.sync_store"
 MAINTAIN_TASK = "g4hub.maintain"
 _MAINTAIN_LOCK = "g4hub:maintain"
+TENANT_BUSY_DELAY = 3.0
+"""Seconds before a job whose tenant was at its limit is offered again."""
 
 
 def libpq_dsn(database_url: str) -> str:
@@ -118,11 +129,12 @@ class _SyncRetries(BaseRetryStrategy):
         return None
 
 
-def build_app(hub: Hub, *, concurrency: int | None = None) -> App:
-    """The procrastinate app of `hub`: a psycopg connector on the hub's database, the sync task
-    and the periodic maintenance task. Not opened. `concurrency`: the jobs its worker runs at
-    once (default `settings.sync_concurrency`), which sizes its connection pool."""
-    settings = hub.settings
+def build_app(runtime: JobRuntime, *, concurrency: int | None = None) -> App:
+    """The procrastinate app of a hub's `runtime`: a psycopg connector on the hub's database,
+    the sync task and the periodic maintenance task. Not opened. `concurrency`: the jobs its
+    worker runs at once (default `settings.sync_concurrency`), which sizes its connection
+    pool."""
+    settings = runtime.settings
     connector = PsycopgConnector(
         conninfo=libpq_dsn(settings.resolved_database_url),
         min_size=1,
@@ -143,8 +155,13 @@ def build_app(hub: Hub, *, concurrency: int | None = None) -> App:
             # The store's lock means no other job of this store runs: a log left `running` is
             # this job's own, from a run whose worker died.
             resume_running=True,
+            tenant_limit=settings.tenant_sync_limit,
         )
-        await hub.sync_engine.run(job, policy)
+        try:
+            await runtime.run(job, policy)
+        except TenantBusy:
+            # A new job rather than a retry: waiting for a slot is no failed attempt.
+            await defer_sync(app, job, delay=TENANT_BUSY_DELAY)
 
     @app.periodic(cron=schedule_cron(settings.sync_schedule_check_seconds), periodic_id="tick")
     @app.task(
@@ -156,7 +173,7 @@ def build_app(hub: Hub, *, concurrency: int | None = None) -> App:
     async def maintain(timestamp: int) -> None:
         from g4hub_core.sync.maintenance import maintain as run_maintenance
 
-        await run_maintenance(hub, app)
+        await run_maintenance(runtime, app)
 
     del sync_store, maintain  # registered on the app; reached through it
     return app
@@ -175,16 +192,16 @@ class ProcrastinateQueue:
 
     def __init__(
         self,
-        hub: Hub,
+        runtime: JobRuntime,
         *,
         run_worker: bool = True,
         concurrency: int | None = None,
         poll_interval: float = 5.0,
         name: str = "g4hub",
     ) -> None:
-        self._hub = hub
-        self._concurrency = concurrency or hub.settings.sync_concurrency
-        self.app = build_app(hub, concurrency=self._concurrency)
+        self._runtime = runtime
+        self._concurrency = concurrency or runtime.settings.sync_concurrency
+        self.app = build_app(runtime, concurrency=self._concurrency)
         self._run_worker = run_worker
         self._poll_interval = poll_interval
         self._name = name
@@ -212,10 +229,10 @@ class ProcrastinateQueue:
         from g4hub_core.sync.maintenance import recover_stalled
 
         try:
-            await recover_stalled(self._hub, self.app)
+            await recover_stalled(self._runtime, self.app)
         except Exception:
             logger.warning("recovering stalled jobs failed; the periodic task will", exc_info=True)
-        settings = self._hub.settings
+        settings = self._runtime.settings
         self._worker = Worker(
             app=self.app,
             name=self._name,
@@ -276,11 +293,17 @@ class ProcrastinateQueue:
             )
 
 
-async def defer_sync(app: App, job: SyncJob) -> int | None:
-    """Defer `job` on `app`: its procrastinate job id, or `None` when the store already has a
-    job waiting. Raises what the database raises."""
+async def defer_sync(app: App, job: SyncJob, *, delay: float | None = None) -> int | None:
+    """Defer `job` on `app` (to run `delay` seconds from now, when given): its procrastinate
+    job id, or `None` when the store already has a job waiting. Raises what the database
+    raises."""
     lock = store_lock(job.store_id)
-    deferrer = app.configure_task(SYNC_TASK, lock=lock, queueing_lock=lock)
+    deferrer = app.configure_task(
+        SYNC_TASK,
+        lock=lock,
+        queueing_lock=lock,
+        schedule_in=None if delay is None else {"seconds": delay},
+    )
     kwargs: dict[str, Any] = {
         "tenant_id": str(job.tenant_id),
         "store_id": str(job.store_id),

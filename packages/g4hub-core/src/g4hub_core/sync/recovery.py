@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.db.base import utcnow
@@ -36,13 +36,23 @@ async def recover_abandoned(session: AsyncSession) -> list[SyncJob]:
 
 
 async def queued_jobs(session: AsyncSession, *, limit: int | None = None) -> list[SyncJob]:
-    """The `queued` syncs of every tenant as jobs, oldest first (at most `limit`). Safe to run
+    """The `queued` syncs of every tenant as jobs (at most `limit`), taking tenants in turn:
+    each tenant's oldest, then each one's second oldest, and so on, so a tenant with many
+    queued syncs does not fill a runner's free slots ahead of the others. Safe to run
     alongside other runners: it only reads, and the engine starts a log only while it is
     still queued."""
-    statement = (
-        select(SyncLog.tenant_id, SyncLog.store_id, SyncLog.id)
+    turn = (
+        func.row_number()
+        .over(partition_by=SyncLog.tenant_id, order_by=(SyncLog.created_at, SyncLog.id))
+        .label("turn")
+    )
+    ranked = (
+        select(SyncLog.tenant_id, SyncLog.store_id, SyncLog.id, SyncLog.created_at, turn)
         .where(SyncLog.status == "queued")
-        .order_by(SyncLog.created_at, SyncLog.id)
+        .subquery()
+    )
+    statement = select(ranked.c.tenant_id, ranked.c.store_id, ranked.c.id).order_by(
+        ranked.c.turn, ranked.c.created_at, ranked.c.id
     )
     if limit is not None:
         statement = statement.limit(limit)

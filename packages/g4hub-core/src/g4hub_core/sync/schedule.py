@@ -3,16 +3,17 @@
 A store with `sync_interval_minutes` has a `next_sync_at`; requesting any sync of it moves that
 one interval on (`SyncService.request`), so a store synced by hand is not synced again by the
 schedule right after. Whatever runs the schedule (procrastinate's periodic task, the embedded
-runner's timer) calls `queue_due_syncs` every `sync_schedule_check_seconds`; running it twice
-at once is harmless, since a store has at most one active sync.
+runner's timer) calls `queue_due_syncs` (through `JobRuntime.queue_due`) every
+`sync_schedule_check_seconds`; running it twice at once is harmless, since a store has at most
+one active sync.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from g4hub_core.db.base import utcnow
 from g4hub_core.models import Store, SyncLog
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
-
-if TYPE_CHECKING:
-    from g4hub_core.hub import Hub
+from g4hub_core.unit import UnitOfWork
 
 __all__ = ["due_stores", "queue_due_syncs"]
 
@@ -47,19 +46,23 @@ async def due_stores(
     return [(tenant_id, store_id) for tenant_id, store_id in await session.execute(statement)]
 
 
-async def queue_due_syncs(hub: Hub, *, now: datetime | None = None) -> int:
-    """Queue a `scheduled` sync of every due store, each through its tenant's `SyncService` in
-    its own unit (one store's failure does not stop the others). Returns how many were
-    queued."""
+async def queue_due_syncs(
+    unit: Callable[[], UnitOfWork],
+    request: Callable[[uuid.UUID, uuid.UUID], Awaitable[object]],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue a `scheduled` sync of every due store through `request(tenant_id, store_id)`
+    (which asks the tenant's `SyncService` in a unit of its own: one store's failure does not
+    stop the others); `unit` opens the unit that finds them. Returns how many were queued."""
     queued = 0
     while True:
-        async with hub.unit() as unit:
-            due = await due_stores(unit.session, now=now)
+        async with unit() as work:
+            due = await due_stores(work.session, now=now)
         taken = 0
         for tenant_id, store_id in due:
             try:
-                async with hub.unit(tenant_id) as unit:
-                    await unit.sync.request(store_id, trigger="scheduled")
+                await request(tenant_id, store_id)
                 taken += 1
             except Exception:
                 logger.warning(

@@ -6,13 +6,22 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
-__all__ = ["SyncLogRead", "SyncMode", "SyncStatus", "SyncTrigger"]
+__all__ = ["SyncLogRead", "SyncMode", "SyncStatus", "SyncTrigger", "sync_progress"]
 
 SyncTrigger = Literal["initial", "manual", "scheduled"]
 SyncMode = Literal["full", "incremental"]
 SyncStatus = Literal["queued", "running", "succeeded", "failed"]
+
+
+def sync_progress(status: str, fetched: int, total: int | None) -> int:
+    """A sync's progress in percent: 100 once it succeeded; before that the share of the
+    store's count (`total`, taken when the sync began) fetched so far, held at 99 since the
+    store may hold more than it counted; 0 while the count is unknown."""
+    if status == "succeeded":
+        return 100
+    return min(99, fetched * 100 // total) if total else 0
 
 
 class SyncLogRead(BaseModel):
@@ -31,7 +40,6 @@ class SyncLogRead(BaseModel):
     trigger: SyncTrigger
     mode: SyncMode
     status: SyncStatus
-    progress: int
     products_total: int | None
     products_fetched: int
     products_created: int
@@ -44,6 +52,12 @@ class SyncLogRead(BaseModel):
     finished_at: datetime | None
     updated_since: datetime | None
     """An incremental sync asked only for products changed after this."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def progress(self) -> int:
+        """See `sync_progress`: derived from the counts, never stored."""
+        return sync_progress(self.status, self.products_fetched, self.products_total)
 
     @property
     def active(self) -> bool:

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
 
 from g4hub_core.db.base import utcnow
+from g4hub_core.db.dialects import dialect_of
 from g4hub_core.errors import Conflict, InvalidInput
 from g4hub_core.models import SyncLog
+from g4hub_core.settings import HubSettings
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.sync.jobs import SyncJob
 from g4hub_core.sync.repository import SyncLogRepository
 from g4hub_core.sync.schemas import SyncLogRead, SyncTrigger
-
-if TYPE_CHECKING:
-    from g4hub_core.hub import Unit
+from g4hub_core.unit import UnitOfWork
 
 __all__ = ["RequestedMode", "SyncService"]
 
@@ -35,11 +35,19 @@ def _limit(limit: int) -> int:
 
 
 class SyncService:
-    """Syncs of the unit's tenant. Nothing here talks to a store: `request` queues a sync, which
-    the job queue runs once the unit has committed."""
+    """Syncs of the unit's tenant. Nothing here talks to a store: `request` queues a sync, and
+    once the unit has committed hands its job to `enqueue` (the job queue's)."""
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(
+        self,
+        unit: UnitOfWork,
+        *,
+        settings: HubSettings,
+        enqueue: Callable[[SyncJob], Awaitable[None]],
+    ) -> None:
         self._unit = unit
+        self._settings = settings
+        self._enqueue = enqueue
         self._logs = SyncLogRepository(unit.session, unit.tenant_id)
         self._stores = StoreRepository(unit.session, unit.tenant_id)
 
@@ -100,10 +108,10 @@ class SyncService:
             store.next_sync_at = utcnow() + timedelta(minutes=store.sync_interval_minutes)
         log = await self._logs.get_or_raise(log_id)
         job = SyncJob(tenant_id=self._unit.tenant_id, store_id=store.id, log_id=log_id)
-        jobs = self._unit.hub.jobs
+        enqueue_job = self._enqueue
 
         async def enqueue() -> None:
-            await jobs.enqueue(job)
+            await enqueue_job(job)
 
         self._unit.after_commit(enqueue)
         return SyncLogRead.model_validate(log)
@@ -117,7 +125,7 @@ class SyncService:
             # A merchant asking for a sync expects the hub to match the store, removals
             # included, and only a full listing can see removals.
             return "full", None
-        settings = self._unit.hub.settings
+        settings = self._settings
         last = await self._logs.last_succeeded(store_id)
         if last is None or last.started_at is None:
             # Nothing to be incremental to: the first sync of a store lists everything.
@@ -134,19 +142,7 @@ class SyncService:
         """Insert a queued log; False if the store already has an active one (the partial
         unique index on active syncs refused it), the caller's unit intact either way."""
         session = self._unit.session
-        statement = insert(SyncLog).values(**values)
-        try:
-            if session.get_bind().dialect.name == "postgresql":
-                # PostgreSQL aborts the whole transaction on an error: a savepoint contains it.
-                async with session.begin_nested():
-                    await session.execute(statement)
-            else:
-                # SQLite backs out only the failing statement. (Its driver would commit at the
-                # release of a savepoint that began the transaction.)
-                await session.execute(statement)
-        except IntegrityError:
-            return False
-        return True
+        return await dialect_of(session).insert_or_skip(session, insert(SyncLog).values(**values))
 
     async def get(self, log_id: uuid.UUID) -> SyncLogRead:
         """One sync log; `NotFound` if the tenant has none with this id."""

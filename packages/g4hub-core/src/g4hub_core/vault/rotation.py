@@ -7,7 +7,7 @@ Put the new key first in `G4HUB_SECRET_KEYS` and keep the old ones after it, run
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 from sqlalchemy import Text, func, select, type_coerce, update
@@ -17,7 +17,17 @@ from g4hub_core.models import Store
 from g4hub_core.vault.vault import store_context
 
 if TYPE_CHECKING:
-    from g4hub_core.hub import Hub
+    from g4hub_core.unit import UnitOfWork
+    from g4hub_core.vault.vault import Vault
+
+
+class Hub(Protocol):
+    """What a rotation needs of the hub (`g4hub_core.Hub` is one): its vault, and units."""
+
+    @property
+    def vault(self) -> Vault: ...
+
+    def unit(self) -> UnitOfWork: ...
 
 __all__ = ["RotationReport", "rotate_credentials"]
 
