@@ -238,3 +238,19 @@ async def test_products_repeated_across_pages_are_yielded_once() -> None:
         ids = [p.id async for p in connector.iter_products()]
     assert len(ids) == len(set(ids)) == 600
     assert sorted(ids) == sorted(store.product_ids())
+
+
+async def test_the_next_page_keeps_limit_and_fields_only() -> None:
+    store = FakeShopifyStore(products=9)
+    async with connect(store) as connector:
+        first = await connector.client.list_products(
+            params={"status": "active,draft,archived"}, limit=4, fields="id,title"
+        )
+        assert first.next_page_info is not None
+        second = await connector.client.list_products(
+            page_info=first.next_page_info, limit=4, fields="id,title"
+        )
+    assert {tuple(sorted(p)) for p in first.raw + second.raw} == {("id", "title")}
+    pages = [dict(r.query) for r in store.requests if r.path.endswith("products.json")]
+    assert pages[0] == {"status": "active,draft,archived", "limit": "4", "fields": "id,title"}
+    assert pages[1] == {"limit": "4", "fields": "id,title", "page_info": first.next_page_info}
