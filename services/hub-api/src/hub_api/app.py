@@ -23,10 +23,10 @@ from litestar.datastructures import State
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from g4hub_core import Hub, HubSettings
 from hub_api import __version__
+from hub_api.api_reference import ReferenceRenderPlugin
 from hub_api.auth.addresses import TrustedProxies
 from hub_api.auth.controller import AuthController
 from hub_api.auth.csrf import CsrfTokens
@@ -121,7 +121,7 @@ def create_app(
             version=__version__,
             path="/schema",
             components=COMPONENTS,
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[ReferenceRenderPlugin()],
         ),
     )
     # Outermost, around Litestar's routing and error handling (which app middleware is not), so
