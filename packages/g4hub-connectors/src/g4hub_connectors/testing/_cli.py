@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import signal
+import sys
 import threading
 
 from g4hub_connectors.testing._asgi import FakeStore
@@ -37,6 +39,13 @@ def main(argv: list[str] | None = None) -> None:
         help="Shopify plan, which sets the API bucket: standard (40, 2/s), advanced, plus",
     )
     args = parser.parse_args(argv)
+    if importlib.util.find_spec("uvicorn") is None:
+        # Serving needs the web server the `testing` extra brings; say so, not a traceback.
+        print(  # noqa: T201
+            "g4hub-fake-store needs the testing extra: pip install 'g4hub-connectors[testing]'",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
 
     store = build_store(args)
     stop = threading.Event()
