@@ -6,21 +6,13 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_
+from sqlalchemy import ColumnElement, Select, func
 
+from g4hub_core.catalog.search import escape_like, matches
 from g4hub_core.models import StoreProduct
 from g4hub_core.repository import TenantRepository
 
 __all__ = ["ProductRepository", "escape_like"]
-
-_ESCAPE = "\\"
-
-
-def escape_like(text: str) -> str:
-    """`text` as a LIKE pattern that matches it literally (`%` and `_` are not wildcards)."""
-    return (
-        text.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
-    )
 
 
 class ProductRepository(TenantRepository[StoreProduct]):
@@ -33,7 +25,7 @@ class ProductRepository(TenantRepository[StoreProduct]):
     def _matching(self, store_id: uuid.UUID, query: str | None) -> Select[StoreProduct]:
         statement = self.statement().where(StoreProduct.store_id == store_id)
         if query:
-            statement = statement.where(_search(query))
+            statement = statement.where(matches(query))
         return statement
 
     async def page(
@@ -76,13 +68,3 @@ class ProductRepository(TenantRepository[StoreProduct]):
             StoreProduct.platform_product_id == platform_product_id,
         )
         return (await self.session.scalars(statement)).one_or_none()
-
-
-def _search(query: str) -> ColumnElement[bool]:
-    # `ilike` is ILIKE on PostgreSQL and lower(x) LIKE lower(y) on SQLite, whose lower() folds
-    # ASCII only: there "É" and "é" stay different.
-    pattern = f"%{escape_like(query)}%"
-    return or_(
-        StoreProduct.name.ilike(pattern, escape=_ESCAPE),
-        StoreProduct.sku.ilike(pattern, escape=_ESCAPE),
-    )

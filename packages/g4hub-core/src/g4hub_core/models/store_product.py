@@ -15,9 +15,18 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g4hub_core.db.base import Base, JSONData, Money, UTCDateTime, utcnow
+from g4hub_core.folding import search_text
+
+
+def _folded(context: DefaultExecutionContext) -> str:
+    # Rows written without it (the ingest writes it itself) get it from their name and SKU.
+    row = context.get_current_parameters()
+    return search_text(row.get("name"), row.get("sku"))
+
 
 # SQLite only autoincrements an INTEGER PRIMARY KEY.
 _ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -33,18 +42,12 @@ class StoreProduct(Base):
         UniqueConstraint("store_id", "platform_product_id"),
         Index("ix_store_products_store_id_name", "store_id", "name"),
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
-        # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0003).
+        # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0004).
         Index(
-            "ix_store_products_name_trgm",
-            "name",
+            "ix_store_products_search_trgm",
+            "search_text",
             postgresql_using="gin",
-            postgresql_ops={"name": "gin_trgm_ops"},
-        ),
-        Index(
-            "ix_store_products_sku_trgm",
-            "sku",
-            postgresql_using="gin",
-            postgresql_ops={"sku": "gin_trgm_ops"},
+            postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
     )
 
@@ -54,6 +57,8 @@ class StoreProduct(Base):
     platform_product_id: Mapped[str] = mapped_column(String(100))
     sku: Mapped[str | None] = mapped_column(String, default=None)
     name: Mapped[str] = mapped_column(String, default="")
+    search_text: Mapped[str] = mapped_column(String, default=_folded)
+    """Name and SKU folded for search (`catalog.search.search_text`), written by the ingest."""
     price: Mapped[Decimal | None] = mapped_column(Money, default=None)
     currency: Mapped[str | None] = mapped_column(String(8), default=None)
     stock_quantity: Mapped[int | None] = mapped_column(BigInteger, default=None)
