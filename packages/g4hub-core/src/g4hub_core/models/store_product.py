@@ -24,7 +24,7 @@ from g4hub_core.folding import search_text
 
 def _folded(context: DefaultExecutionContext) -> str:
     # Rows written without it (the ingest writes it itself) get it from their name and SKU.
-    row = context.get_current_parameters()
+    row: dict[str, Any] = context.get_current_parameters()  # type: ignore[no-untyped-call]
     return search_text(row.get("name"), row.get("sku"))
 
 
