@@ -1,22 +1,21 @@
-"""The contract suite runs every test against every connector, through its fake store.
-
-A new platform joins by adding its fake store to `FAKE_STORES`; it must then pass every test here.
-"""
+"""The contract suite (`g4hub_connectors.testing.contract`) runs against every connector through
+its fake store; Acme, a third platform shipped with the tests, is installed for it through an
+entry point, as a third-party package would be."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import Callable, Iterator
 
 import pytest
 
-import g4hub_connectors as gc
 from g4hub_connectors.testing import (
     FakeShopifyGraphQLStore,
     FakeShopifyStore,
     FakeStore,
     FakeWooCommerceStore,
 )
+from tests.connectors.contract.acme import FakeAcmeStore
+from tests.connectors.contract.acme.plugin import acme_installed
 
 StoreFactory = Callable[..., FakeStore]
 
@@ -24,29 +23,11 @@ FAKE_STORES: dict[str, StoreFactory] = {
     "woocommerce": FakeWooCommerceStore,
     "shopify": FakeShopifyStore,
     "shopify.graphql": FakeShopifyGraphQLStore,
+    "acme": FakeAcmeStore,
 }
 
-FAST_RETRY = {"max_attempts": 3, "initial_delay": 0.001, "max_delay": 0.01}
 
-
-@pytest.fixture(params=sorted(FAKE_STORES))
-def make_store(request: pytest.FixtureRequest) -> StoreFactory:
-    """A factory of fake stores of the platform under test: `make_store(products=120)`."""
-    return FAKE_STORES[request.param]
-
-
-@pytest.fixture
-def store(make_store: StoreFactory) -> FakeStore:
-    return make_store(products=37)
-
-
-def connect(store: FakeStore, **overrides: Any) -> gc.BaseConnector[Any]:
-    """A connector to `store` in-process, with fast retries."""
-    overrides.setdefault("retry", FAST_RETRY)
-    return gc.create_connector(store.credentials(**overrides), http_client=store.http_client())
-
-
-@pytest.fixture
-async def connector(store: FakeStore) -> AsyncIterator[gc.BaseConnector[Any]]:
-    async with connect(store) as c:
-        yield c
+@pytest.fixture(autouse=True)
+def _acme() -> Iterator[None]:
+    with acme_installed():
+        yield

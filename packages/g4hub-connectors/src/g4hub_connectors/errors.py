@@ -165,7 +165,7 @@ class AuthenticationError(ConfigurationError):
     def default_user_message(self, platform: str | None) -> str:
         return (
             f"Unable to connect to your {platform_label(platform)} store. "
-            "Please check its credentials."
+            "Please check your credentials."
         )
 
 
