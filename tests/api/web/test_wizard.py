@@ -26,6 +26,8 @@ from tests.api.web.helpers import (
     wait_for_sync,
     wizard_test,
 )
+from tests.connectors.contract.acme import FakeAcmeStore
+from tests.connectors.contract.acme.plugin import acme_installed
 
 
 async def connector_message(client: AsyncTestClient[Any], store: FakeStore, **extra: str) -> str:
@@ -364,3 +366,25 @@ async def test_the_shopify_app_client_id_and_secret_connect(
     assert response.status_code == 200, alert_text(response.text)
     assert "Connected to" in page_text(response.text)
     assert app["client_secret"] not in response.text
+
+
+async def test_a_third_platform_renders_from_its_descriptor_and_connects(
+    client: AsyncTestClient[Any], user: WebUser
+) -> None:
+    acme = FakeAcmeStore(products=7)
+    with acme_installed(), acme.serve():
+        choose = await client.get("/stores/new")
+        assert 'value="acme"' in choose.text
+        assert "Acme Commerce" in choose.text
+        form = await client.get("/stores/new/credentials", params={"platform": "acme"})
+        labels = re.findall(r"<label for=\"f-[a-z_]+\">([^<]+)</label>", form.text)
+        assert labels == ["Store URL", "API token"]
+        assert "Settings → Integrations → New token" in html.unescape(form.text)
+        tested = await post_form(
+            client,
+            "/stores/new/test",
+            {"_csrf": user.csrf, **{k: str(v) for k, v in acme.credentials().items()}},
+        )
+        assert tested.status_code == 200, alert_text(tested.text)
+        assert "Connected to Acme Test Shop" in page_text(tested.text)
+        assert acme.token not in tested.text

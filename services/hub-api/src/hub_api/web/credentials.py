@@ -32,8 +32,8 @@ def advice_for(
 
 
 def claimed_by_other(descriptor: PlatformDescriptor, store_url: str) -> str | None:
-    """A plain sentence when `store_url` belongs to another platform than the one chosen (a
-    myshopify.com address entered for WooCommerce), else `None`."""
+    """A plain sentence when `store_url` belongs to another platform than the one chosen (its
+    descriptor's `host_suffixes` claim the address), else `None`."""
     if not store_url or descriptor.claims_url(store_url):
         return None
     for other in descriptors():
