@@ -351,8 +351,8 @@ class GraphQLClient(HTTPClient):
 
     # -- bulk downloads ---------------------------------------------------------------------------
 
-    async def stream_lines(self, url: str) -> AsyncIterator[bytes]:
-        """The lines of a bulk operation's JSONL file, one at a time.
+    async def stream_blocks(self, url: str) -> AsyncIterator[bytes]:
+        """A bulk operation's JSONL file, in blocks of whole lines, as it streams in.
 
         The file lives on Shopify's storage host, signed in its URL: the request carries no
         access token (a token must never reach another host), and no header of ours at all.
@@ -382,14 +382,13 @@ class GraphQLClient(HTTPClient):
             try:
                 async for chunk in response.aiter_bytes():
                     pending += chunk
-                    if b"\n" not in chunk:
+                    cut = pending.rfind(b"\n")
+                    if cut == -1:
                         if len(pending) > MAX_LINE_BYTES:
                             raise self.unexpected(response, "a bulk JSONL line over 16 MiB")
                         continue
-                    *lines, pending = pending.split(b"\n")
-                    for line in lines:
-                        if line:
-                            yield line
+                    yield pending[: cut + 1]
+                    pending = pending[cut + 1 :]
             except httpx.HTTPError as exc:
                 raise PlatformUnavailableError(
                     f"GET {shown}: bulk download cut off ({type(exc).__name__})",

@@ -1,9 +1,10 @@
 """Pure functions from GraphQL Admin API nodes to the normalized model.
 
-A GraphQL product is turned into the shape of a REST product (numeric ids, lower-case status,
-`inventory_management`) and normalized by the REST mapping, so both APIs give a store the same
-rows: the same ids, prices, stock sums and statuses. `Product.raw` keeps the GraphQL node, with
-every variant and medium the connector read (not only the first page of them).
+Both APIs must give a store the same rows (the same numeric ids, prices, stock sums and
+statuses), so a store can switch API: this mapping applies the REST mapping's rules with its
+shared helpers (`money`, `text`, `split_price`), and a test compares the two on one catalog.
+`Product.raw` keeps the GraphQL node, with every variant and medium the connector read (not only
+the first page of them).
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from g4hub_connectors.models import Product, StoreInfo
-from g4hub_connectors.shopify.mapping import map_products
-from g4hub_connectors.shopify.payloads import ProductPayload, VariantPayload
+from pydantic import TypeAdapter
+
+from g4hub_connectors.models import Product, ProductStatus, StockStatus, StoreInfo
+from g4hub_connectors.shopify.mapping import split_price
+from g4hub_connectors.shopify.payloads import VariantPayload, money, text
 from g4hub_connectors.shopify_graphql.payloads import (
     ProductNode,
     ShopInfoPayload,
@@ -24,6 +27,8 @@ from g4hub_connectors.shopify_graphql.payloads import (
 __all__ = ["map_graphql_products", "map_shop", "rest_variant"]
 
 PLATFORM = "shopify"
+_PRODUCT_LIST: TypeAdapter[list[Product]] = TypeAdapter(list[Product])
+_STATUSES: dict[str, ProductStatus] = {"ACTIVE": "active", "DRAFT": "draft", "ARCHIVED": "archived"}
 
 
 def _number(node: VariantNode | ProductNode) -> str:
@@ -53,30 +58,91 @@ def rest_variant(node: VariantNode) -> VariantPayload:
     }
 
 
-def _rest_product(node: ProductNode) -> ProductPayload:
-    variant_connection = node.get("variants")
-    media_connection = node.get("media")
-    variants = variant_connection["nodes"] if variant_connection else []
-    media = media_connection.get("nodes") or [] if media_connection else []
+def _variant_fields(node: VariantNode) -> tuple[dict[str, Any], bool, int, bool]:
+    """A variant's normalized fields, and (tracked, quantity, backorders) for the product's
+    stock."""
+    price = money(node.get("price"))
+    regular, sale = split_price(price, money(node.get("compareAtPrice")))
+    item = node.get("inventoryItem")
+    tracked = bool(item.get("tracked")) if item else False
+    quantity = node.get("inventoryQuantity") or 0
+    fields = {
+        "id": _number(node),
+        "sku": text(node.get("sku")),
+        "price": price,
+        "regular_price": regular,
+        "sale_price": sale,
+        # Shopify reports a quantity even for untracked variants; it means nothing there.
+        "stock_quantity": node.get("inventoryQuantity") if tracked else None,
+        "manage_stock": tracked,
+        "inventory_item_id": gid_number(item["id"]) if item else None,
+        "title": node.get("title"),
+    }
+    return fields, tracked, quantity, node.get("inventoryPolicy") == "CONTINUE"
+
+
+def _stock(
+    variants: list[tuple[dict[str, Any], bool, int, bool]],
+) -> tuple[int | None, StockStatus]:
+    """`(stock_quantity, stock_status)` by the REST mapping's rule: summed over tracked variants
+    (all locations); in stock while any variant is untracked or has stock; else backorders if
+    any tracked variant takes them."""
+    if not variants:
+        return None, "outofstock"  # Nothing to buy: a product without variants cannot be ordered.
+    tracked = [
+        (quantity, backorder) for _, is_tracked, quantity, backorder in variants if is_tracked
+    ]
+    total = sum(quantity for quantity, _ in tracked) if tracked else None
+    if len(tracked) < len(variants) or any(quantity > 0 for quantity, _ in tracked):
+        return total, "instock"
+    return total, "onbackorder" if any(b for _, b in tracked) else "outofstock"
+
+
+def _product_fields(node: ProductNode, raw: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    connection = node.get("variants")
+    variants = [_variant_fields(v) for v in (connection["nodes"] if connection else [])]
+    first = variants[0][0] if variants else {}
+    quantity, stock_status = _stock(variants)
+    media = node.get("media")
     status = node.get("status")
     return {
         "id": _number(node),
-        "title": node.get("title"),
-        # UNLISTED (and any status added later) is not in the normalized set: it maps to "other".
-        "status": status.lower() if status else None,
-        "created_at": node.get("createdAt"),  # type: ignore[typeddict-item]
-        "updated_at": node.get("updatedAt"),  # type: ignore[typeddict-item]
-        "variants": [rest_variant(v) for v in variants],
-        # Only images: videos and 3D models have no picture URL for the hub to show.
-        "images": [{"src": image.get("url")} for m in media if (image := m.get("image"))],
+        "name": node.get("title") or "",
+        "platform": PLATFORM,
+        # sku and prices are the first variant's: the other variants' are in `variants` only.
+        "sku": first.get("sku"),
+        "price": first.get("price"),
+        "regular_price": first.get("regular_price"),
+        "sale_price": first.get("sale_price"),
+        "currency": currency,
+        "stock_quantity": quantity,
+        # True when any variant is tracked: per-variant tracking is in `variants`.
+        "manage_stock": quantity is not None,
+        "stock_status": stock_status,
+        # UNLISTED (and any status added later) is not in the normalized set: it becomes "other".
+        "status": _STATUSES.get(status or "", "other"),
+        # Only image URLs: videos and 3D models have no picture for the hub to show, and alt
+        # texts and sizes stay in `raw`.
+        "images": [
+            url
+            for m in (media.get("nodes") or [] if media else [])
+            if (image := m.get("image")) and (url := image.get("url"))
+        ],
+        "variants": [fields for fields, *_ in variants],
+        "created_at": node.get("createdAt") or None,
+        "updated_at": node.get("updatedAt") or None,
+        "raw": raw,
     }
 
 
 def map_graphql_products(
     nodes: Sequence[ProductNode], raws: Sequence[dict[str, Any]], *, currency: str | None
 ) -> list[Product]:
-    """Normalized products from validated nodes (each with all its variants) and their raw JSON."""
-    return map_products([_rest_product(n) for n in nodes], raws, currency=currency)
+    """Normalized products from validated nodes (each with all its variants) and their raw
+    JSON, validated in one pass."""
+    return _PRODUCT_LIST.validate_python(
+        [_product_fields(n, r, currency) for n, r in zip(nodes, raws, strict=True)]
+    )
 
 
 def map_shop(payload: ShopInfoPayload, *, url: str, api_version: str) -> StoreInfo:

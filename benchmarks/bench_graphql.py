@@ -1,0 +1,354 @@
+"""Shopify GraphQL benchmarks: paged listing against the cost bucket's own minimum, bulk export end
+to end against the REST minimum, memory while a bulk file streams, and the SDK's own decode+map
+rate for GraphQL pages and JSONL lines.
+
+Run with `nox -s bench` (or `python benchmarks/bench_graphql.py [--quick]`). Prints figures;
+asserts nothing. The catalog: `--products` products (100,000; 10,000 with `--quick`) on the
+Standard plan (1,000 points, 100 points/s), 10 % of them with 100-300 variants.
+
+Time is simulated where the fake store supports it: the store and the connector share a virtual
+clock, so the bucket's waits and the bulk operation's run time pass instantly and are reported
+as simulated seconds; the SDK's own work (and the fake's) is real wall time. The bulk operation's
+run time is the fake's assumed export rate (`BulkOperations.rate`, 20,000 objects/s of the store's
+clock): Shopify documents no rate, so that part of the end-to-end figure is an assumption.
+
+Targets (issue 13): paged listing <= 1.1x the bucket's minimum; bulk export end to end <= 0.5x the
+REST minimum for the same catalog; memory flat under 200 MB while the bulk file streams; decode +
+map >= 20,000 products/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import math
+import os
+import resource
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pydantic_core
+
+from g4hub_connectors.config import ShopifyConfig
+from g4hub_connectors.shopify_graphql import ShopifyGraphQLConnector
+from g4hub_connectors.shopify_graphql.bulk import bulk_products_query, stream_products
+from g4hub_connectors.shopify_graphql.client import load_query
+from g4hub_connectors.shopify_graphql.connector import MEDIA_FIRST, VARIANTS_FIRST
+from g4hub_connectors.shopify_graphql.mapping import map_graphql_products
+from g4hub_connectors.shopify_graphql.payloads import product_list_adapter, product_page_adapter
+from g4hub_connectors.testing import FakeShopifyGraphQLStore
+
+REST_PAGE = 250
+REST_BUCKET = 40
+REST_LEAK = 2.0
+
+
+class VirtualClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+def big_variants(index: int) -> int | None:
+    """10 % of the catalog: 100-300 variants, spread evenly over the ids."""
+    return 100 + (index * 7_919) % 201 if index % 10 == 3 else None
+
+
+def make_store(products: int, clock: Any, plan: str = "standard") -> FakeShopifyGraphQLStore:
+    store = FakeShopifyGraphQLStore(products=products, plan=plan, clock=clock)
+    store.graphql.views.variant_plan = big_variants
+    return store
+
+
+def rss_mb() -> float:
+    with Path("/proc/self/statm").open() as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def rest_minimum(products: int) -> float:
+    """Seconds the REST Admin API needs at least on Standard: one request per 250 products, the
+    first 40 at once, then 2 a second (PLATFORMS.md, "Bounds on sync time")."""
+    return max(math.ceil(products / REST_PAGE) - REST_BUCKET, 0) / REST_LEAK
+
+
+# -- paged listing ---------------------------------------------------------------------------------
+
+
+async def bench_paged(products: int) -> None:
+    clock = VirtualClock()
+    store = make_store(products, clock)
+    config = ShopifyConfig.model_validate(store.credentials())
+    connector = ShopifyGraphQLConnector(
+        config, http_client=store.http_client(), clock=clock, sleep=clock.sleep, bulk_threshold=None
+    )
+    started = time.perf_counter()
+    count = variants = 0
+    async with connector:
+        async for product in connector.iter_products(bulk=False):
+            count += 1
+            variants += len(product.variants)
+    wall = time.perf_counter() - started
+    bucket = store.graphql.bucket
+    spent = sum(actual or 0 for _, _, actual in store.graphql.queries)
+    minimum = max(spent - bucket.maximum, 0) / bucket.restore
+    queries = len(store.graphql.queries)
+    print(
+        f"paged listing, {products:,} products ({variants:,} variants), Standard plan:\n"
+        f"  {queries:,} queries, {spent:,.0f} points actually spent, {bucket.throttled} THROTTLED\n"
+        f"  simulated {clock.now:,.0f} s vs the bucket's minimum {minimum:,.0f} s "
+        f"= {clock.now / minimum if minimum else float('nan'):.3f}x (target <= 1.1x)\n"
+        f"  wall time {wall:.1f} s (fake store and SDK on one core)"
+    )
+    assert count == products
+
+
+# -- bulk export -----------------------------------------------------------------------------------
+
+
+def write_bulk_file(store: FakeShopifyGraphQLStore, path: Path) -> tuple[int, int]:
+    """The JSONL the fake would serve for the SDK's bulk query, written to disk once, so the
+    timed download streams a file instead of waiting on the fake's rendering."""
+    answer = store.graphql.bulk.run(bulk_products_query(None))
+    number = int(answer["bulkOperation"]["id"].rpartition("/")[2])
+    operation = store.graphql.bulk.operations.pop(number)
+    lines = size = 0
+    with path.open("wb") as out:
+        for row in store.graphql.bulk.rows(operation):
+            out.write(row)
+            lines += 1
+            size += len(row)
+    return lines, size
+
+
+class FileServer:
+    """Serves one file for any GET, in 1 MiB chunks: Shopify's storage host, on another origin."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.requests: list[dict[str, str]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        self.requests.append({k.decode(): v.decode() for k, v in scope["headers"]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-type", b"application/jsonl")],
+            }
+        )
+        with self.path.open("rb") as source:
+            while chunk := source.read(1 << 20):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+@contextlib.contextmanager
+def serve(app: Any) -> Iterator[str]:
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="critical", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://localhost:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+async def bench_bulk(products: int) -> None:
+    clock = VirtualClock()
+    store = make_store(products, clock)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bulk.jsonl"
+        prepared = time.perf_counter()
+        lines, size = write_bulk_file(store, path)
+        prepared = time.perf_counter() - prepared
+        files = FileServer(path)
+        with serve(files) as origin:
+            store.graphql.bulk.storage_host = origin
+            http = httpx.AsyncClient(
+                transport=store.transport(),
+                mounts={f"{origin}/": httpx.AsyncHTTPTransport()},
+                timeout=60,
+            )
+            config = ShopifyConfig.model_validate(store.credentials())
+            connector = ShopifyGraphQLConnector(
+                config, http_client=http, clock=clock, sleep=clock.sleep
+            )
+            start_rss = peak_rss = rss_mb()
+            started = time.perf_counter()
+            count = 0
+            async with connector:
+                async for _product in connector.iter_products(bulk=True):
+                    count += 1
+                    if count % 5_000 == 0:
+                        peak_rss = max(peak_rss, rss_mb())
+            wall = time.perf_counter() - started
+            await http.aclose()
+    peak_rss = max(peak_rss, rss_mb())
+    simulated = clock.now
+    total = simulated + wall
+    rest = rest_minimum(products)
+    token_sent = any("x-shopify-access-token" in r for r in files.requests)
+    print(
+        f"bulk export, {products:,} products, {lines:,} JSONL objects ({size / 2**20:,.0f} MiB; "
+        f"written by the fake in {prepared:.1f} s, not counted):\n"
+        f"  simulated {simulated:,.1f} s (the operation at the fake's "
+        f"{store.graphql.bulk.rate:,.0f} objects/s, and polling) + wall {wall:.1f} s "
+        f"(download, decode, map) = {total:,.1f} s\n"
+        f"  vs the REST minimum {rest:,.0f} s = {total / rest if rest else float('nan'):.2f}x "
+        "(target <= 0.5x)\n"
+        f"  memory while streaming: {start_rss:,.0f} MB at start, peak {peak_rss:,.0f} MB "
+        f"(+{peak_rss - start_rss:,.0f} MB; target flat, < 200 MB)\n"
+        f"  access token sent to the storage host: {token_sent}"
+    )
+    assert count == products
+
+
+# -- the SDK's own work ----------------------------------------------------------------------------
+
+
+async def page_bodies(store: FakeShopifyGraphQLStore, pages: int, first: int) -> list[bytes]:
+    """Raw answers to the connector's products query, as the wire brings them."""
+    bodies = []
+    after = None
+    async with store.http_client() as http:
+        for _ in range(pages):
+            response = await http.post(
+                f"{store.url}/admin/api/2026-10/graphql.json",
+                json={
+                    "query": load_query("products"),
+                    "variables": {
+                        "first": first,
+                        "after": after,
+                        "variantsFirst": VARIANTS_FIRST,
+                        "mediaFirst": MEDIA_FIRST,
+                    },
+                },
+                headers={"X-Shopify-Access-Token": store.access_token},
+            )
+            bodies.append(response.content)
+            after = pydantic_core.from_json(response.content)["data"]["products"]["pageInfo"][
+                "endCursor"
+            ]
+    return bodies
+
+
+def decode_and_map_pages(bodies: list[bytes]) -> int:
+    count = 0
+    for body in bodies:
+        raw = pydantic_core.from_json(body)["data"]["products"]
+        page = product_page_adapter.validate_python(raw)
+        count += len(map_graphql_products(page["nodes"], raw["nodes"], currency="EUR"))
+    return count
+
+
+class _Lines:
+    """Stands in for the client: the JSONL file, already in memory, in the 64 KiB blocks of
+    whole lines a download brings."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.blocks: list[bytes] = []
+        block: list[bytes] = []
+        size = 0
+        for line in lines:
+            block.append(line + b"\n")
+            size += len(line) + 1
+            if size >= 65_536:
+                self.blocks.append(b"".join(block))
+                block, size = [], 0
+        if block:
+            self.blocks.append(b"".join(block))
+
+    async def stream_blocks(self, url: str) -> AsyncIterator[bytes]:
+        for block in self.blocks:
+            yield block
+
+
+async def decode_and_map_jsonl(lines: list[bytes]) -> int:
+    count = 0
+    source: Any = _Lines(lines)
+    async for batch in stream_products(source, "memory:"):
+        nodes = product_list_adapter.validate_python(batch)
+        count += len(map_graphql_products(nodes, batch, currency="EUR"))
+    return count
+
+
+async def bench_sdk_work(products: int, rounds: int) -> None:
+    for label, plan in (("generated catalog (1-4 variants)", None), ("10 % with 100-300", "big")):
+        store = FakeShopifyGraphQLStore(products=products, plan="plus")
+        # Gathering the pages is not what is measured: no bucket in the way.
+        store.graphql.bucket.restore = 1e9
+        if plan:
+            store.graphql.views.variant_plan = big_variants
+        bodies = await page_bodies(store, pages=products // 16, first=16)
+        lines = [
+            line for row in store.graphql.bulk.rows(_operation(store)) for line in row.splitlines()
+        ]
+        best_pages = best_lines = math.inf
+        # The inputs (and the fake store) are long-lived: keep the garbage collector from
+        # walking them on every collection, as it would not in a hub process.
+        gc.collect()
+        gc.freeze()
+        # CPU time of this process: the machine may be shared, and the target is per core.
+        for _ in range(rounds):
+            started = time.process_time()
+            done = decode_and_map_pages(bodies)
+            best_pages = min(best_pages, time.process_time() - started)
+            started = time.process_time()
+            assert await decode_and_map_jsonl(lines) == products
+            best_lines = min(best_lines, time.process_time() - started)
+        gc.unfreeze()
+        print(
+            f"SDK decode+map, {label}, CPU time, best of {rounds}:\n"
+            f"  GraphQL pages: {done / best_pages:,.0f} products/s "
+            f"(16 a page, first {VARIANTS_FIRST} variants each)\n"
+            f"  JSONL lines:   {products / best_lines:,.0f} products/s "
+            f"({len(lines) / best_lines:,.0f} lines/s, every variant) (target >= 20,000)"
+        )
+
+
+def _operation(store: FakeShopifyGraphQLStore) -> Any:
+    answer = store.graphql.bulk.run(bulk_products_query(None))
+    number = int(answer["bulkOperation"]["id"].rpartition("/")[2])
+    return store.graphql.bulk.operations.pop(number)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10,000 products instead of 100,000")
+    parser.add_argument("--products", type=int, default=None)
+    args = parser.parse_args()
+    products = args.products or (10_000 if args.quick else 100_000)
+    print(f"# Shopify GraphQL benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
+    asyncio.run(bench_sdk_work(2_000 if args.quick else 5_000, rounds=3 if args.quick else 5))
+    asyncio.run(bench_bulk(products))
+    asyncio.run(bench_paged(products))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"# peak RSS of the whole run {usage.ru_maxrss / 1024:,.0f} MB (fake stores included)")
+
+
+if __name__ == "__main__":
+    main()
