@@ -22,8 +22,8 @@ _COLOURS = ("#2952cc", "#1d7a46", "#8a5a00", "#7a3db8", "#0e7490", "#b42318")
 
 def _ticks(top: float) -> tuple[float, float]:
     """A round maximum for the axis, and half of it."""
-    if top <= 0:
-        return 1.0, 0.5
+    if top < 2:
+        return 2.0, 1.0
     step = 10 ** (len(str(int(top))) - 1)
     rounded = -(-top // step) * step
     return float(rounded), float(rounded) / 2
