@@ -91,7 +91,8 @@ async def test_an_unserved_version_is_an_api_version_error(clock: VirtualClock) 
 
 
 def test_the_fake_charges_connections_by_first() -> None:
-    from g4hub_connectors.testing.shopify._graphql_doc import parse, requested_cost
+    from g4hub_connectors.testing.shopify._graphql_doc import parse
+    from g4hub_connectors.testing.shopify._graphql_exec import requested_cost
 
     document = parse(
         "query Q($n: Int!) { shop { name } products(first: $n) { nodes { id "

@@ -20,27 +20,30 @@ from g4hub_connectors.errors import (
     InvalidRequestError,
     NotFoundError,
     UnexpectedResponseError,
-    WriteNotAppliedError,
 )
 from g4hub_connectors.models import Product, ProductPage, ProductUpdate, StoreInfo
 from g4hub_connectors.shopify.auth import TokenGrant
-from g4hub_connectors.shopify.connector import ShopifyConnector
 from g4hub_connectors.shopify_graphql.bulk import (
     bulk_products_query,
     run_bulk_query,
     stream_products,
 )
 from g4hub_connectors.shopify_graphql.client import GraphQLClient
-from g4hub_connectors.shopify_graphql.mapping import map_graphql_products, map_shop, rest_variant
+from g4hub_connectors.shopify_graphql.mapping import map_graphql_products, map_shop
 from g4hub_connectors.shopify_graphql.payloads import (
-    InventoryItemPayload,
     ShopInfoPayload,
-    UserError,
-    VariantNode,
-    gid_number,
     product_adapter,
     product_list_adapter,
     product_page_adapter,
+)
+from g4hub_connectors.shopify_graphql.writes import (
+    check_applied,
+    inventory_item_gid,
+    set_quantity,
+    stock_at,
+    target_variant,
+    update_variant,
+    variant_input,
 )
 
 __all__ = ["ShopifyGraphQLConnector"]
@@ -344,71 +347,36 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         `update.location_id`, else the shop's primary location, from the quantity read just
         before: if it changes in between, `WriteConflictError` and nothing is written.
         The price write is applied before the stock write; if the stock write fails, the price
-        stays changed.
+        stays changed. Whatever the store did not apply raises `WriteNotAppliedError`.
         """
         gid = _product_gid(product_id)
         changes = update.changes()
         node = await self._product_node(gid)
         if not changes:
             return await self.get_product(gid)
-        variant = self._target_variant(node, update.variant_id)
-        rest = rest_variant(variant)
-        prices = ShopifyConnector._price_fields(rest, changes)
+        variant = target_variant(node, update.variant_id)
+        fields = variant_input(variant, changes)
+        if fields is not None:
+            await update_variant(self.client, gid, fields)
         item = variant.get("inventoryItem")
-        item_gid = item["id"] if item else None
-        fields: dict[str, Any] = {"id": variant["id"]}
-        if "price" in prices:
-            fields["price"] = prices["price"]
-        if "compare_at_price" in prices:
-            fields["compareAtPrice"] = prices["compare_at_price"]
-        if changes.get("manage_stock") is not None:
-            fields["inventoryItem"] = {"tracked": bool(changes["manage_stock"])}
-        if len(fields) > 1:
-            await self._update_variant(gid, fields)
-        location = None
+        stock_now = None
         if changes.get("stock_quantity") is not None:
-            if not item_gid:
+            if not item:
                 raise InvalidRequestError(
                     f"variant {variant['id']} has no inventory item", platform=self.platform
                 )
             location = await self._location_gid(update.location_id)
-            level = await self._inventory_level(item_gid, location)
+            before = await stock_at(self.client, item["id"], location)
             await self.set_stock(
-                item_gid,
+                item["id"],
                 int(changes["stock_quantity"]),
-                change_from=level.inventoryLevel.available() if level.inventoryLevel else None,
+                change_from=before,
                 location_id=location,
             )
+            stock_now = await stock_at(self.client, item["id"], location)
         product = await self.get_product(gid)
-        await self._verify(product, variant["id"], changes, item_gid, location)
+        check_applied(product, variant["id"], changes, stock_now)
         return product
-
-    @staticmethod
-    def _target_variant(node: dict[str, Any], variant_id: str | None) -> VariantNode:
-        variants: list[VariantNode] = (node.get("variants") or {}).get("nodes") or []
-        if not variants:
-            raise InvalidRequestError(
-                f"product {node['id']} has no variant to change", platform="shopify"
-            )
-        if variant_id is None:
-            return variants[0]
-        wanted = str(variant_id).removeprefix("gid://shopify/ProductVariant/")
-        for variant in variants:
-            if gid_number(variant["id"]) == wanted:
-                return variant
-        raise NotFoundError(
-            f"product {node['id']} has no variant {variant_id!r:.40}", platform="shopify"
-        )
-
-    async def _update_variant(self, product_gid: str, fields: dict[str, Any]) -> None:
-        # Absolute values: sending them twice ends in the same state, so a retry is safe.
-        data = await self.client.execute(
-            "variants_update", {"productId": product_gid, "variants": [fields]}, estimate=10
-        )
-        result = data.get("productVariantsBulkUpdate") or {}
-        errors = [UserError.model_validate(e) for e in result.get("userErrors") or []]
-        if errors:
-            raise self.client.user_error("productVariantsBulkUpdate", errors)
 
     async def _location_gid(self, location_id: str | None) -> str:
         if location_id:
@@ -426,15 +394,6 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
             )
         return shop.location.id
 
-    async def _inventory_level(self, item_gid: str, location_gid: str) -> InventoryItemPayload:
-        data = await self.client.execute(
-            "inventory_level", {"itemId": item_gid, "locationId": location_gid}, estimate=3
-        )
-        item = data.get("inventoryItem")
-        if not isinstance(item, dict):
-            raise NotFoundError(f"no inventory item {item_gid}", platform=self.platform)
-        return InventoryItemPayload.model_validate(item)
-
     async def set_stock(
         self,
         inventory_item_id: str,
@@ -444,77 +403,19 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         location_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> None:
-        """Set the available quantity of an inventory item at a location (default: primary),
-        if it still is `change_from` (`None`: the item has no quantity there yet).
+        """Set the available quantity of an inventory item (numeric id or GID) at a location
+        (default: the primary one), if it still is `change_from` (`None`: the item has no
+        quantity there yet).
 
         A stale `change_from` raises `WriteConflictError` and changes nothing. The idempotency
         key (a new one unless given) lets Shopify drop a repeat of the same request, so a
         timed-out attempt may safely be sent again.
         """
-        item_gid = (
-            inventory_item_id
-            if inventory_item_id.startswith("gid://")
-            else f"gid://shopify/InventoryItem/{inventory_item_id}"
+        await set_quantity(
+            self.client,
+            inventory_item_gid(inventory_item_id),
+            await self._location_gid(location_id),
+            quantity,
+            change_from=change_from,
+            key=idempotency_key or str(uuid.uuid4()),
         )
-        location = await self._location_gid(location_id)
-        data = await self.client.execute(
-            "inventory_set",
-            {
-                "input": {
-                    "name": "available",
-                    "reason": "correction",
-                    "quantities": [
-                        {
-                            "inventoryItemId": item_gid,
-                            "locationId": location,
-                            "quantity": quantity,
-                            "changeFromQuantity": change_from,
-                        }
-                    ],
-                },
-                "key": idempotency_key or str(uuid.uuid4()),
-            },
-            estimate=10,
-        )
-        result = data.get("inventorySetQuantities") or {}
-        errors = [UserError.model_validate(e) for e in result.get("userErrors") or []]
-        if errors:
-            raise self.client.user_error("inventorySetQuantities", errors)
-
-    async def _verify(
-        self,
-        product: Product,
-        variant_gid: str,
-        changes: dict[str, Any],
-        item_gid: str | None,
-        location: str | None,
-    ) -> None:
-        variant = next((v for v in product.variants if v.id == gid_number(variant_gid)), None)
-        if variant is None:
-            raise WriteNotAppliedError(
-                f"variant {variant_gid} is gone after the write",
-                ignored_fields=sorted(changes),
-                applied=product,
-                platform=self.platform,
-            )
-        ignored: list[str] = []
-        if changes.get("price") is not None and variant.regular_price != changes["price"]:
-            ignored.append("price")
-        if "sale_price" in changes and variant.sale_price != changes["sale_price"]:
-            ignored.append("sale_price")
-        if changes.get("manage_stock") is not None and variant.manage_stock != bool(
-            changes["manage_stock"]
-        ):
-            ignored.append("manage_stock")
-        if changes.get("stock_quantity") is not None and item_gid and location:
-            level = await self._inventory_level(item_gid, location)
-            now = level.inventoryLevel.available() if level.inventoryLevel else None
-            if now != changes["stock_quantity"]:
-                ignored.append("stock_quantity")
-        if ignored:
-            raise WriteNotAppliedError(
-                f"product {product.id}: the store kept its values for {', '.join(ignored)}",
-                ignored_fields=ignored,
-                applied=product,
-                platform=self.platform,
-            )

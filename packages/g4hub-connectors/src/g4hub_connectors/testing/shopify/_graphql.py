@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 import re
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,37 +27,33 @@ from typing import Any
 
 from g4hub_connectors.testing._asgi import Request, Response
 from g4hub_connectors.testing.shopify._catalog import LOCATIONS, PRIMARY_LOCATION, product_index
+from g4hub_connectors.testing.shopify._graphql_bucket import GRAPHQL_PLANS, PointBucket
 from g4hub_connectors.testing.shopify._graphql_bulk import BULK_PATH, BulkOperations
 from g4hub_connectors.testing.shopify._graphql_doc import (
-    MUTATION_COST,
-    Conn,
     Document,
     Field,
     GraphQLSyntaxError,
+    fields_of,
+    parse,
+    resolve,
+)
+from g4hub_connectors.testing.shopify._graphql_exec import (
+    MUTATION_COST,
+    Conn,
     actual_cost,
     decode_cursor,
     encode_cursor,
-    fields_of,
-    parse,
     project,
     requested_cost,
-    resolve,
 )
 from g4hub_connectors.testing.shopify._graphql_render import GraphQLCatalog, gid, gid_int
 from g4hub_connectors.testing.shopify._graphql_writes import GraphQLWrites
 from g4hub_connectors.testing.shopify._writes import shop_json
 
-__all__ = ["BULK_PATH", "GRAPHQL_PLANS", "GraphQLAdmin", "PointBucket"]
+__all__ = ["BULK_PATH", "GraphQLAdmin"]
 
 MAX_COST = 1_000
 MAX_FIRST = 250
-GRAPHQL_PLANS: dict[str, tuple[float, float]] = {
-    # plan: (bucket size in points, restore rate per second); shopify.dev "GraphQL Admin API
-    # rate limits" gives the restore rates, and the bucket holds ten seconds of them.
-    "standard": (1_000.0, 100.0),
-    "advanced": (2_000.0, 200.0),
-    "plus": (10_000.0, 1_000.0),
-}
 _FILTER = re.compile(r"(\w+):(>=|<=|>|<)?('[^']*'|\"[^\"]*\"|\S+)")
 _SCOPES = {
     "products": "read_products",
@@ -69,44 +64,6 @@ _SCOPES = {
     "inventorySetQuantities": "write_inventory",
     "bulkOperationRunQuery": "read_products",
 }
-
-
-class PointBucket:
-    """The cost bucket of one app on one store, driven by the store's clock."""
-
-    def __init__(self, maximum: float, restore: float, clock: Any) -> None:
-        self.maximum = maximum
-        self.restore = restore
-        self._clock = clock
-        self._available = maximum
-        self._at = clock()
-        self.throttled = 0
-        self.spent = 0.0
-        self.lowest = maximum
-
-    def available(self) -> float:
-        now = self._clock()
-        self._available = min(self.maximum, self._available + (now - self._at) * self.restore)
-        self._at = now
-        return self._available
-
-    def take(self, cost: float) -> bool:
-        if self.available() + 1e-9 < cost:
-            self.throttled += 1
-            return False
-        self._available -= cost
-        self.lowest = min(self.lowest, self._available)
-        return True
-
-    def refund(self, points: float) -> None:
-        self._available = min(self.maximum, self._available + points)
-
-    def status(self) -> dict[str, float]:
-        return {
-            "maximumAvailable": self.maximum,
-            "currentlyAvailable": math.floor(self.available()),
-            "restoreRate": self.restore,
-        }
 
 
 class GraphQLAdmin:

@@ -25,9 +25,9 @@ from g4hub_connectors.testing.shopify._graphql_doc import (
     Field,
     GraphQLSyntaxError,
     fields_of,
-    flatten_rows,
     parse,
 )
+from g4hub_connectors.testing.shopify._graphql_exec import flatten_rows
 
 __all__ = ["BULK_PATH", "BulkOperations"]
 

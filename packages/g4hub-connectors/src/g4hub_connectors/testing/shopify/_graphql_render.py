@@ -27,7 +27,7 @@ from g4hub_connectors.testing.shopify._catalog import (
     variant_id,
     variant_ref,
 )
-from g4hub_connectors.testing.shopify._graphql_doc import Conn
+from g4hub_connectors.testing.shopify._graphql_exec import Conn
 
 __all__ = ["MAX_VARIANTS", "GraphQLCatalog", "gid"]
 
