@@ -18,18 +18,22 @@ from sqlalchemy import func, select
 
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_core import Hub, NotFound, Unit
+from g4hub_core.catalog.ingest import CatalogWriter
 from g4hub_core.catalog.service import CatalogService
 from g4hub_core.dashboard.service import DashboardService
 from g4hub_core.models import Store, StoreProduct, SyncLog, User
 from g4hub_core.repository import TenantRepository
 from g4hub_core.stores.schemas import StoreUpdate
 from g4hub_core.stores.service import StoreService
+from g4hub_core.sync.jobs import SyncJob
+from g4hub_core.sync.repository import SyncedStoreRepository, SyncLogRepository
 from g4hub_core.sync.service import SyncService
 
 REPOSITORY_MODULES = [
     "g4hub_core.tenants.repository",
     "g4hub_core.stores.repository",
     "g4hub_core.catalog.repository",
+    "g4hub_core.catalog.ingest",
     "g4hub_core.sync.repository",
     "g4hub_core.dashboard.repository",
 ]
@@ -186,3 +190,31 @@ async def test_the_second_tenant_sees_and_changes_nothing(hub: Hub, world: World
     assert store.name == "A shop"
     assert products.total == 30
     assert [log.id for log in logs] == [world.log_id]
+
+
+async def test_a_sync_job_naming_another_tenants_store_changes_nothing(
+    hub: Hub, world: World
+) -> None:
+    """The engine and the ingest write through the job's tenant: a job of tenant B carrying
+    tenant A's store and log (a forged or corrupted job) finds nothing to run or write."""
+    async with hub.unit(world.a) as unit:
+        log = await unit.sync.request(world.store_id)
+    await hub.wait_for_sync(world.a, log.id)
+
+    forged = SyncJob(tenant_id=world.b, store_id=world.store_id, log_id=world.log_id)
+    await hub.sync_engine.run(forged)
+
+    async with hub.unit(world.b) as unit:
+        logs = SyncLogRepository(unit.session, world.b)
+        assert not await logs.transition(world.log_id, world.store_id, status="queued")
+        await SyncedStoreRepository(unit.session, world.b).record(world.store_id, name="taken")
+        writer = CatalogWriter(unit.session, world.b)
+        assert await writer.count(world.store_id) == 0
+        assert await writer.remove_unseen(world.store_id, uuid.uuid4()) == 0
+    async with hub.unit(world.a) as unit:
+        store = await unit.stores.get(world.store_id)
+        first = await unit.sync.get(world.log_id)
+        products = await unit.catalog.list_products(world.store_id)
+    assert (store.name, store.products_synced) == ("A shop", 30)
+    assert first.status == "succeeded"
+    assert products.total == 30

@@ -64,8 +64,9 @@ class SQLDialect:
         """Bound parameters one statement may safely carry."""
         return _MAX_PARAMETERS[self.name] - _MARGIN
 
-    def insert(self, table: Table) -> Any:
-        """An INSERT that knows `ON CONFLICT` (both dialects spell it alike)."""
+    def insert(self, table: Any) -> Any:
+        """An INSERT into `table` (a `Table`, or a model's `__table__`) that knows `ON CONFLICT`
+        (both dialects spell it alike)."""
         return (postgresql.insert if self.postgresql else sqlite.insert)(table)
 
     def key_in(

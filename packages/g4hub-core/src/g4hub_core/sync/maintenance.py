@@ -19,7 +19,7 @@ from sqlalchemy import text, update
 from g4hub_core.db.base import utcnow
 from g4hub_core.models import SyncLog
 from g4hub_core.sync.jobs import RELEASED_MESSAGE, JobRuntime, SyncJob
-from g4hub_core.sync.procrastinate_queue import SYNC_TASK, defer_sync
+from g4hub_core.sync.procrastinate_jobs import SYNC_TASK, defer_sync
 
 __all__ = ["maintain", "recover_stalled", "requeue_orphans"]
 

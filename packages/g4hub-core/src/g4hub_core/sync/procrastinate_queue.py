@@ -37,10 +37,9 @@ import asyncio
 import logging
 import uuid
 from datetime import timedelta
-from typing import Any
 
 from procrastinate import App, JobContext, PsycopgConnector, RetryDecision
-from procrastinate.exceptions import AlreadyEnqueued, JobAborted
+from procrastinate.exceptions import JobAborted
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 from procrastinate.worker import Worker
@@ -55,6 +54,8 @@ from g4hub_core.sync.jobs import (
     SyncJob,
     TenantBusy,
 )
+from g4hub_core.sync.maintenance import maintain, recover_stalled
+from g4hub_core.sync.procrastinate_jobs import SYNC_TASK, defer_sync, store_lock
 
 __all__ = [
     "MAINTAIN_TASK",
@@ -69,7 +70,6 @@ __all__ = [
 
 logger = logging.getLogger("g4hub_core.sync")
 
-SYNC_TASK = "g4hub.sync_store"
 MAINTAIN_TASK = "g4hub.maintain"
 _MAINTAIN_LOCK = "g4hub:maintain"
 TENANT_BUSY_DELAY = 3.0
@@ -80,11 +80,6 @@ def libpq_dsn(database_url: str) -> str:
     """The hub's SQLAlchemy URL (`postgresql+psycopg://…`) as a libpq connection URI."""
     url = make_url(database_url)
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-def store_lock(store_id: uuid.UUID) -> str:
-    """The procrastinate lock (and queueing lock) of one store's sync jobs."""
-    return f"store:{store_id}"
 
 
 def schedule_cron(seconds: int) -> str:
@@ -170,12 +165,10 @@ def build_app(runtime: JobRuntime, *, concurrency: int | None = None) -> App:
         queueing_lock=_MAINTAIN_LOCK,
         priority=10,  # ahead of the syncs waiting for a slot
     )
-    async def maintain(timestamp: int) -> None:
-        from g4hub_core.sync.maintenance import maintain as run_maintenance
+    async def maintain_task(timestamp: int) -> None:
+        await maintain(runtime, app)
 
-        await run_maintenance(runtime, app)
-
-    del sync_store, maintain  # registered on the app; reached through it
+    del sync_store, maintain_task  # registered on the app; reached through it
     return app
 
 
@@ -226,8 +219,6 @@ class ProcrastinateQueue:
         await self._open()
         if not self._run_worker:
             return
-        from g4hub_core.sync.maintenance import recover_stalled
-
         try:
             await recover_stalled(self._runtime, self.app)
         except Exception:
@@ -291,26 +282,3 @@ class ProcrastinateQueue:
                 job.store_id,
                 exc_info=True,
             )
-
-
-async def defer_sync(app: App, job: SyncJob, *, delay: float | None = None) -> int | None:
-    """Defer `job` on `app` (to run `delay` seconds from now, when given): its procrastinate
-    job id, or `None` when the store already has a job waiting. Raises what the database
-    raises."""
-    lock = store_lock(job.store_id)
-    deferrer = app.configure_task(
-        SYNC_TASK,
-        lock=lock,
-        queueing_lock=lock,
-        schedule_in=None if delay is None else {"seconds": delay},
-    )
-    kwargs: dict[str, Any] = {
-        "tenant_id": str(job.tenant_id),
-        "store_id": str(job.store_id),
-        "log_id": str(job.log_id),
-    }
-    try:
-        return await deferrer.defer_async(**kwargs)
-    except AlreadyEnqueued:
-        logger.debug("store %s already has a sync job waiting", job.store_id)
-        return None

@@ -1,0 +1,100 @@
+"""Stuck and endless stores cannot starve anyone: each sync run has a time budget, and the
+embedded runner shares its slots fairly between tenants."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+
+from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_core import Hub
+from g4hub_core.sync.engine import TIME_BUDGET_CODE
+from g4hub_core.sync.schemas import SyncLogRead
+from tests.core.factories import insert_store, insert_tenant
+from tests.core.sync.helpers import HubFactory, add_store, rows, store_row, sync, wait_for
+
+
+async def test_a_sync_past_its_time_budget_fails_with_advice_and_keeps_its_rows(
+    make_hub: HubFactory,
+) -> None:
+    # Thirty pages read one at a time, 0.15 s each: at least 4.5 s of listing.
+    slow = FakeWooCommerceStore(products=3000, latency=0.15)
+    hub = await make_hub(slow, sync_batch_size=25, sync_time_budget_seconds=2)
+    tenant_id, store_id = await add_store(hub, slow, max_concurrency=1)
+
+    started = time.monotonic()
+    log = await sync(hub, tenant_id, store_id)
+    took = time.monotonic() - started
+
+    assert (log.status, log.error_code) == ("failed", TIME_BUDGET_CODE)
+    assert log.error_message is not None
+    assert "2 seconds" in log.error_message
+    assert "G4HUB_SYNC_TIME_BUDGET_SECONDS" in log.error_message
+    assert "kept" in log.error_message
+    assert took < 4.5, took  # the budget ended it, not the store
+    kept = await rows(hub, store_id)
+    assert 0 < len(kept) < 3000
+    assert log.products_created == len(kept)  # the rows written before the end stay
+    store = await store_row(hub, store_id)
+    assert (store.last_error_code, store.products_synced) == (TIME_BUDGET_CODE, len(kept))
+    assert store.last_sync_at is None  # it never succeeded
+
+
+async def test_a_sync_within_its_budget_is_not_affected(make_hub: HubFactory) -> None:
+    store = FakeWooCommerceStore(products=120)
+    hub = await make_hub(store, sync_time_budget_seconds=30)
+    tenant_id, store_id = await add_store(hub, store)
+    log = await sync(hub, tenant_id, store_id)
+    assert (log.status, log.products_created, log.progress) == ("succeeded", 120, 100)
+
+
+async def _request(hub: Hub, tenant_id: uuid.UUID, store_id: uuid.UUID) -> SyncLogRead:
+    async with hub.unit(tenant_id) as unit:
+        return await unit.sync.request(store_id)
+
+
+async def test_two_stuck_stores_of_one_tenant_leave_a_slot_to_the_others(
+    make_hub: HubFactory,
+) -> None:
+    stuck = [FakeWooCommerceStore(products=5, seed=seed, latency=20) for seed in (1, 2)]
+    others = [FakeWooCommerceStore(products=8, seed=seed) for seed in (3, 4, 5)]
+    # Two slots, both of which tenant A's stuck stores would hold for hours.
+    hub = await make_hub(sync_concurrency=2)
+    with contextlib.ExitStack() as serving:
+        for store in (*stuck, *others):
+            serving.enter_context(store.serve())
+        tenant_a = await insert_tenant(hub, "A")
+        a_logs = [
+            await _request(hub, tenant_a, await insert_store(hub, tenant_a, store.credentials()))
+            for store in stuck
+        ]
+        tenant_b = await insert_tenant(hub, "B")
+        b_logs = [
+            await _request(hub, tenant_b, await insert_store(hub, tenant_b, store.credentials()))
+            for store in others
+        ]
+
+        done = [await wait_for(hub, tenant_b, log.id, lambda log: not log.active) for log in b_logs]
+        assert [log.status for log in done] == ["succeeded"] * 3
+        assert [log.products_created for log in done] == [8, 8, 8]
+        async with hub.unit(tenant_a) as unit:
+            a_states = [(await unit.sync.get(log.id)).status for log in a_logs]
+        # One of A's syncs holds a slot, the other waits for A's own.
+        assert sorted(a_states) == ["queued", "running"]
+        await hub.close()  # A's stuck syncs end as interrupted
+
+
+async def test_a_tenant_may_use_every_slot_when_configured(make_hub: HubFactory) -> None:
+    stores = [FakeWooCommerceStore(products=5, seed=seed, latency=0.3) for seed in (1, 2)]
+    hub = await make_hub(sync_concurrency=2, sync_tenant_concurrency=2)
+    with stores[0].serve(), stores[1].serve():
+        tenant_id = await insert_tenant(hub)
+        logs = [
+            await _request(hub, tenant_id, await insert_store(hub, tenant_id, store.credentials()))
+            for store in stores
+        ]
+        for log in logs:
+            await wait_for(hub, tenant_id, log.id, lambda log: log.status != "queued")
+        done = [await wait_for(hub, tenant_id, log.id, lambda log: not log.active) for log in logs]
+    assert [log.status for log in done] == ["succeeded", "succeeded"]
