@@ -79,6 +79,7 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --quick` runs smaller sizes. The core's needs the machine's PostgreSQL."""
     _install(session)
     session.run("python", "benchmarks/bench_connectors.py", *session.posargs)
+    session.run("python", "benchmarks/bench_graphql.py", *session.posargs)
     session.run("python", "benchmarks/bench_core.py", *session.posargs)
     session.run("python", "benchmarks/bench_workers.py", *session.posargs)
 
