@@ -29,6 +29,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from g4hub_core.catalog.service import CatalogService
+from g4hub_core.changes.service import ChangeFeed
 from g4hub_core.dashboard.service import DashboardService
 from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
@@ -47,6 +48,7 @@ from g4hub_core.unit import UnitOfWork
 from g4hub_core.vault.keys import load_keys
 from g4hub_core.vault.rotation import RotationReport, rotate_credentials
 from g4hub_core.vault.vault import Vault
+from g4hub_core.webhooks import Webhooks, WebhookService
 
 __all__ = ["Hub", "Unit"]
 
@@ -99,6 +101,9 @@ class Hub:
         if jobs is None:
             jobs = create_job_queue
         self._jobs = jobs if isinstance(jobs, JobQueue) else jobs(self.runtime)
+        self.webhooks = Webhooks(
+            self.settings, work=self._work, vault=self.vault, http_client=self.http_client
+        )
 
     def __repr__(self) -> str:
         return f"Hub(database={self.engine.url.render_as_string(hide_password=True)!r})"
@@ -117,8 +122,10 @@ class Hub:
 
     async def start(self) -> None:
         await self._jobs.start()
+        await self.webhooks.start()
 
     async def close(self) -> None:
+        await self.webhooks.stop()
         await self._jobs.stop()
         await self.engine.dispose()
         if self._owns_http_client:
@@ -202,3 +209,13 @@ class Unit(UnitOfWork):
     @cached_property
     def dashboard(self) -> DashboardService:
         return DashboardService(self)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        return WebhookService(
+            self, vault=self._hub.vault, public_url=self._hub.settings.public_url
+        )
+
+    @cached_property
+    def changes(self) -> ChangeFeed:
+        return ChangeFeed(self)

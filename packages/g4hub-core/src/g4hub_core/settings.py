@@ -81,6 +81,16 @@ class HubSettings(BaseSettings):
     """Scheduled syncs are incremental, but one is full when the last full sync is older than
     this: only a full listing sees products removed from the store."""
     database_echo: bool = False
+    public_url: str | None = None
+    """The hub's address as stores reach it (`https://hub.example.com`). Set, the hub subscribes
+    to each store's webhooks and applies product changes within seconds; unset, it says so and
+    keeps its stores current by scheduled syncs only."""
+    webhook_max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    """The largest webhook delivery accepted (a Shopify product with 2,048 variants is about
+    2 MB)."""
+    webhook_watchdog_seconds: float = Field(default=600.0, gt=0)
+    """How often every store's subscriptions are checked: re-enabled, re-created, or made for
+    stores that have none yet."""
 
     @field_validator("database_url")
     @classmethod

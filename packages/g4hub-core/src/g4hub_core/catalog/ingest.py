@@ -31,6 +31,7 @@ from sqlalchemy import update as update_
 from sqlalchemy.types import UserDefinedType
 
 from g4hub_connectors import Product
+from g4hub_core.changes.repository import ChangeEntry, record_changes
 from g4hub_core.db.base import utcnow
 from g4hub_core.db.dialects import UpsertMethod, dialect_of
 from g4hub_core.folding import search_text
@@ -193,7 +194,9 @@ class CatalogWriter(TenantRepository[StoreProduct]):
     def _of_store(self, store_id: uuid.UUID) -> ColumnElement[bool]:
         return (StoreProduct.tenant_id == self.tenant_id) & (StoreProduct.store_id == store_id)
 
-    async def write(self, batch: IngestBatch, *, method: IngestMethod = "auto") -> IngestResult:
+    async def write(
+        self, batch: IngestBatch, *, method: IngestMethod = "auto", source: str = "sync"
+    ) -> IngestResult:
         """Write `batch` in the session's transaction: insert new products, rewrite those whose
         content changed (`last_updated` set to now), mark every product of the batch as seen by
         the batch's sync, and count what it did. The caller commits. A batch of another tenant
@@ -225,6 +228,21 @@ class CatalogWriter(TenantRepository[StoreProduct]):
         if unchanged:
             await self._touch(batch, unchanged)
         created = sum(1 for row in changed if row["platform_product_id"] not in stored)
+        # The change feed (`g4hub_core.changes`), in this transaction: `source` names the writer.
+        await record_changes(
+            self.session,
+            self.tenant_id,
+            batch.store_id,
+            [
+                ChangeEntry(
+                    row["platform_product_id"],
+                    "updated" if row["platform_product_id"] in stored else "created",
+                    row["source_updated_at"],
+                )
+                for row in changed
+            ],
+            source=source,
+        )
         return IngestResult(
             created=created, updated=len(changed) - created, unchanged=len(unchanged)
         )
@@ -242,9 +260,19 @@ class CatalogWriter(TenantRepository[StoreProduct]):
                     StoreProduct.seen_by_sync_id != sync_id,
                 ),
             )
+            .returning(StoreProduct.platform_product_id)
             .execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        removed = list(result.scalars())
+        # The change feed (`g4hub_core.changes`), in this transaction.
+        await record_changes(
+            self.session,
+            self.tenant_id,
+            store_id,
+            [ChangeEntry(product_id, "deleted") for product_id in removed],
+            source="sync",
+        )
+        return len(removed)
 
     async def count(self, store_id: uuid.UUID) -> int:
         """How many products the hub holds for the store."""

@@ -1,10 +1,22 @@
 """The hub's tables, one per module. Importing this package registers all of them on
 `Base.metadata` (Alembic's environment does)."""
 
+from g4hub_core.models.product_change import ProductChange
 from g4hub_core.models.store import Store
 from g4hub_core.models.store_product import StoreProduct
 from g4hub_core.models.sync_log import SyncLog
 from g4hub_core.models.tenant import Tenant
 from g4hub_core.models.user import User
+from g4hub_core.models.webhook_delivery import WebhookDelivery
+from g4hub_core.models.webhook_endpoint import WebhookEndpoint
 
-__all__ = ["Store", "StoreProduct", "SyncLog", "Tenant", "User"]
+__all__ = [
+    "ProductChange",
+    "Store",
+    "StoreProduct",
+    "SyncLog",
+    "Tenant",
+    "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+]

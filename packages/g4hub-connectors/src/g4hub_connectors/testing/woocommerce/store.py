@@ -44,6 +44,7 @@ from g4hub_connectors.testing.woocommerce._oauth import (
 )
 from g4hub_connectors.testing.woocommerce._plugins import ListingOrder
 from g4hub_connectors.testing.woocommerce._render import Site
+from g4hub_connectors.testing.woocommerce._webhooks import WooWebhooks
 from g4hub_connectors.testing.woocommerce._wp import currency_symbol, index_body, wp_error
 
 __all__ = ["FakeWooCommerceStore", "ListingOrder", "UserRole"]
@@ -151,6 +152,8 @@ class FakeWooCommerceStore(FakeStore):
         """How each WooCommerce request authenticated: "basic", "query", "oauth" or None."""
         self._nonces: dict[int, dict[str, int]] = {}
         self._handlers = Handlers(self)
+        self.webhooks = WooWebhooks(self)
+        """Webhook routes, and deliveries queued for the test to send (`_webhooks.py`)."""
 
     # -- FakeStore ------------------------------------------------------------------------------
 
@@ -296,6 +299,8 @@ class FakeWooCommerceStore(FakeStore):
             denied = key.check_method(request.method)
             if denied is not None:
                 return denied
+        if (match.group(2) or "").startswith("webhooks"):
+            return self.webhooks.route(request, match.group(2) or "", key)
         return self._handlers.route(request, match.group(2) or "", key, get, site)
 
     # -- WC_REST_Authentication -----------------------------------------------------------------

@@ -1,0 +1,102 @@
+"""Writing and reading `product_changes`.
+
+Order: the feed is read by id. On PostgreSQL ids come from a sequence, and two transactions can
+commit in the other order than they took their ids; a reader between the two commits would pass
+the lower id for ever. `record_changes` therefore takes a per-tenant lock held until its
+transaction ends, so one tenant's changes commit in id order (SQLite has one writer anyway).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+import attrs
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from g4hub_core.db.base import utcnow
+from g4hub_core.db.dialects import dialect_of
+from g4hub_core.models import ProductChange
+from g4hub_core.repository import TenantRepository
+
+__all__ = ["ChangeEntry", "ChangeKind", "ChangeRepository", "record_changes"]
+
+ChangeKind = Literal["created", "updated", "deleted"]
+
+
+@attrs.frozen
+class ChangeEntry:
+    platform_product_id: str
+    kind: ChangeKind
+    source_updated_at: datetime | None = None
+
+
+async def record_changes(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    store_id: uuid.UUID,
+    entries: Sequence[ChangeEntry],
+    *,
+    source: str,
+) -> None:
+    """Add `entries` to the tenant's change feed in the session's transaction (the one that
+    changes the rows, so both commit or neither does)."""
+    if not entries:
+        return
+    await dialect_of(session).lock(session, "changes", tenant_id)
+    now = utcnow()
+    await session.execute(
+        insert(ProductChange),
+        [
+            {
+                "tenant_id": tenant_id,
+                "store_id": store_id,
+                "platform_product_id": entry.platform_product_id,
+                "kind": entry.kind,
+                "source": source,
+                "source_updated_at": entry.source_updated_at,
+                "changed_at": now,
+            }
+            for entry in entries
+        ],
+    )
+
+
+class ChangeRepository(TenantRepository[ProductChange]):
+    model = ProductChange
+    noun = "change"
+
+    async def after(
+        self, last_id: int, *, limit: int, store_id: uuid.UUID | None = None
+    ) -> list[ProductChange]:
+        """The tenant's changes past `last_id`, oldest first, at most `limit`."""
+        statement = self.statement().where(ProductChange.id > last_id)
+        if store_id is not None:
+            statement = statement.where(ProductChange.store_id == store_id)
+        statement = statement.order_by(ProductChange.id).limit(limit)
+        return list((await self.session.scalars(statement)).all())
+
+    async def latest(self, store_id: uuid.UUID, platform_product_id: str) -> ProductChange | None:
+        """The product's last change (a deletion is its tombstone)."""
+        statement = (
+            self.statement()
+            .where(
+                ProductChange.store_id == store_id,
+                ProductChange.platform_product_id == platform_product_id,
+            )
+            .order_by(ProductChange.id.desc())
+            .limit(1)
+        )
+        return (await self.session.scalars(statement)).one_or_none()
+
+    async def last_id(self) -> int:
+        found = await self.session.scalar(
+            select(ProductChange.id)
+            .where(ProductChange.tenant_id == self.tenant_id)
+            .order_by(ProductChange.id.desc())
+            .limit(1)
+        )
+        return int(found or 0)

@@ -1,0 +1,100 @@
+"""Real time: each store's webhook inbox, applying deliveries to the catalog, and keeping the
+store's subscriptions alive (`hub.webhooks`; a tenant's view in `unit.webhooks`).
+
+    received = await hub.webhooks.receive("woocommerce", token, headers, body)   # the endpoint
+    await hub.webhooks.subscribe(tenant_id, store_id)                            # a new store
+    await hub.webhooks.check_all()                                               # the watchdog
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+import httpx
+
+from g4hub_core.settings import HubSettings
+from g4hub_core.unit import UnitFactory
+from g4hub_core.vault.vault import Vault
+from g4hub_core.webhooks.inbox import Received, WebhookInbox
+from g4hub_core.webhooks.jobs import WebhookRunner
+from g4hub_core.webhooks.repository import stores_to_watch
+from g4hub_core.webhooks.schemas import WebhookActivity, WebhookStatusRead
+from g4hub_core.webhooks.service import WebhookService
+from g4hub_core.webhooks.subscriptions import Subscriptions
+
+__all__ = [
+    "Received",
+    "WebhookActivity",
+    "WebhookService",
+    "WebhookStatusRead",
+    "Webhooks",
+]
+
+logger = logging.getLogger("g4hub_core.webhooks")
+
+
+class Webhooks:
+    """The hub's webhook machinery, built once by the `Hub`."""
+
+    def __init__(
+        self,
+        settings: HubSettings,
+        *,
+        work: UnitFactory,
+        vault: Vault,
+        http_client: httpx.AsyncClient | None,
+    ) -> None:
+        self.settings = settings
+        self._work = work
+        self.inbox = WebhookInbox(
+            work, vault, serial=not settings.resolved_database_url.startswith("postgresql")
+        )
+        self.subscriptions = Subscriptions(
+            settings, work=work, vault=vault, http_client=http_client
+        )
+        # Without a public URL there is nothing to watch: stores cannot reach the hub.
+        self.runner = WebhookRunner(
+            self.inbox,
+            watch=self.check_all,
+            watch_interval=settings.webhook_watchdog_seconds if settings.public_url else None,
+        )
+
+    async def start(self) -> None:
+        await self.runner.start()
+
+    async def stop(self) -> None:
+        await self.runner.stop()
+
+    async def receive(
+        self, platform: str, token: str, headers: Mapping[str, str], body: bytes
+    ) -> Received:
+        """Verify and store a delivery, then wake the processor. See `WebhookInbox.receive`."""
+        received = await self.inbox.receive(platform, token, headers, body)
+        if received.outcome == "accepted":
+            self.runner.notify()
+        return received
+
+    async def subscribe(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> str:
+        """Subscribe to the store's webhooks now; returns `live`, `degraded` or `off`."""
+        return await self.subscriptions.subscribe(tenant_id, store_id)
+
+    async def unsubscribe(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> None:
+        await self.subscriptions.unsubscribe(tenant_id, store_id)
+
+    async def check_all(self) -> dict[str, int]:
+        """The watchdog: every store's subscriptions checked (made, re-enabled, re-created);
+        returns how many stores ended in each status. Without a public URL it only records
+        that real-time updates are off."""
+        async with self._work(None) as work:
+            stores = await stores_to_watch(work.session)
+        reached: dict[str, int] = {}
+        for tenant_id, store_id in stores:
+            try:
+                status = await self.subscriptions.check(tenant_id, store_id)
+            except Exception:
+                logger.warning("store %s: webhook check failed", store_id, exc_info=True)
+                status = "degraded"
+            reached[status] = reached.get(status, 0) + 1
+        return reached

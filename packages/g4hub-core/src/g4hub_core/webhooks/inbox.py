@@ -1,0 +1,308 @@
+"""The webhook inbox: receiving deliveries (verify, store, answer) and applying them to the
+catalog, one delivery per transaction.
+
+    outcome = await inbox.receive("shopify", token, headers, body)    # the public endpoint
+    while await inbox.apply_next(): ...                                 # the processor
+
+Receiving checks the signature over the raw body before anything is written: a delivery with a
+bad signature leaves no trace. A verified one is stored (unique per store and event key, so a
+repeat is refused by the database) and answered at once; applying it happens after, through the
+same write path a sync uses (`catalog.ingest.CatalogWriter`), with its change in the feed.
+
+Stale deliveries are dropped: a product older than the row held (by the store's modification
+time), and an update of a product deleted later than that update (the deletion's change is the
+tombstone).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Literal
+
+import attrs
+from sqlalchemy import delete, select, update
+
+from g4hub_connectors import ConnectorError
+from g4hub_connectors.webhooks import WebhookEvent, WebhookPlatform, webhook_platform
+from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch
+from g4hub_core.changes.repository import ChangeEntry, ChangeRepository, record_changes
+from g4hub_core.db.base import utcnow
+from g4hub_core.db.dialects import dialect_of
+from g4hub_core.models import Store, StoreProduct, WebhookDelivery, WebhookEndpoint
+from g4hub_core.stores.connection import open_settings
+from g4hub_core.unit import UnitFactory, UnitOfWork
+from g4hub_core.vault.vault import Vault
+from g4hub_core.webhooks import repository
+from g4hub_core.webhooks.secrets import open_secret
+
+__all__ = ["MAX_ATTEMPTS", "Outcome", "Received", "WebhookInbox"]
+
+logger = logging.getLogger("g4hub_core.webhooks")
+
+Outcome = Literal["accepted", "duplicate", "ping", "unknown_endpoint", "bad_signature", "invalid"]
+MAX_ATTEMPTS = 5
+"""Tries to apply one delivery before it is marked failed (reconciliation covers it then)."""
+RETRY_AFTER = timedelta(seconds=30)
+
+
+@attrs.frozen
+class Received:
+    """What `receive` did. `delivery_id` is set for `accepted`."""
+
+    outcome: Outcome
+    delivery_id: uuid.UUID | None = None
+
+
+def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    # The platform's own headers are what parsing reads again later; the signature is kept out
+    # of the database (it proves nothing once verified, and is derived from a secret).
+    return {
+        key.lower(): value
+        for key, value in headers.items()
+        if key.lower().startswith("x-")
+        and "signature" not in key.lower()
+        and "hmac" not in key.lower()
+    }
+
+
+def _product_lock(store_id: uuid.UUID, product_id: str) -> uuid.UUID:
+    return uuid.uuid5(store_id, product_id)
+
+
+class WebhookInbox:
+    """Receives and applies deliveries. `on_stored` is called after a delivery has committed
+    (the processor's wake-up)."""
+
+    def __init__(self, work: UnitFactory, vault: Vault, *, serial: bool = False) -> None:
+        self._work = work
+        self._vault = vault
+        # SQLite has one writer: deliveries applied concurrently would only wait for each other,
+        # or fail on a stale read snapshot. On PostgreSQL rows are shared out by SKIP LOCKED.
+        self._serial = asyncio.Lock() if serial else None
+
+    # -- receiving ----------------------------------------------------------------------------
+
+    async def receive(
+        self, platform: str, token: str, headers: Mapping[str, str], body: bytes
+    ) -> Received:
+        """Verify and store one delivery. Nothing is written unless the signature holds."""
+        async with self._work(None) as work:
+            found = await repository.endpoint_by_token(work.session, token)
+            if found is None:
+                return Received("unknown_endpoint")
+            endpoint, store = found
+            hooks = webhook_platform(store.platform)
+            if hooks is None or store.platform.split(".", 1)[0] != platform:
+                return Received("unknown_endpoint")
+            if hooks.is_ping(headers, body):
+                return Received("ping")
+            secret = self._secret(endpoint, store, hooks)
+            if secret is None or not hooks.verify(headers, body, secret):
+                return Received("bad_signature")
+            try:
+                event = hooks.parse(headers, body, currency=store.store_info.get("currency"))
+            except ValueError:
+                return Received("invalid")
+            delivery_id = uuid.uuid4()
+            now = utcnow()
+            stored = await dialect_of(work.session).insert_or_skip(
+                work.session,
+                dialect_of(work.session)
+                .insert(WebhookDelivery.__table__)
+                .values(
+                    id=delivery_id,
+                    tenant_id=store.tenant_id,
+                    store_id=store.id,
+                    event_key=event.key[:255],
+                    topic=event.topic[:64],
+                    headers=_kept_headers(headers),
+                    body=body.decode("utf-8", errors="replace"),
+                    status="pending",
+                    attempts=0,
+                    received_at=now,
+                ),
+            )
+            if not stored:
+                await repository.count(work.session, endpoint.id, deliveries_duplicate=1)
+                return Received("duplicate")
+            await repository.count(work.session, endpoint.id, deliveries_received=1)
+            await work.session.execute(
+                update(WebhookEndpoint)
+                .where(WebhookEndpoint.id == endpoint.id)
+                .values(last_delivery_at=now)
+            )
+        return Received("accepted", delivery_id)
+
+    def _secret(
+        self, endpoint: WebhookEndpoint, store: Store, hooks: WebhookPlatform
+    ) -> str | None:
+        if endpoint.secret is not None:
+            return open_secret(endpoint, self._vault)
+        try:
+            return hooks.own_secret(open_settings(store, vault=self._vault))
+        except Exception:
+            # Credentials that no longer open verify nothing: the delivery is refused.
+            logger.warning("store %s: no webhook secret could be opened", store.id)
+            return None
+
+    # -- applying -----------------------------------------------------------------------------
+
+    async def apply_next(self) -> bool:
+        """Apply the oldest pending delivery in one transaction; False when none waits. A
+        delivery that fails is retried later (`RETRY_AFTER`), at most `MAX_ATTEMPTS` times."""
+        if self._serial is None:
+            return await self._apply_next()
+        async with self._serial:
+            return await self._apply_next()
+
+    async def _apply_next(self) -> bool:
+        failed: tuple[uuid.UUID, str] | None = None
+        try:
+            async with self._work(None) as work:
+                delivery = await repository.next_pending(
+                    work.session, retry_before=utcnow() - RETRY_AFTER
+                )
+                if delivery is None:
+                    return False
+                failed = (delivery.id, "")
+                await self._apply(work, delivery)
+            return True
+        except (ConnectorError, ValueError, LookupError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"[:500]
+        except Exception as exc:
+            # A database error (a deadlock, a lost connection): the delivery stays pending.
+            logger.warning("applying a webhook delivery failed; retrying", exc_info=True)
+            reason = type(exc).__name__
+        if failed is None:
+            return False
+        await self._record_failure(failed[0], reason)
+        return True
+
+    async def _record_failure(self, delivery_id: uuid.UUID, reason: str) -> None:
+        async with self._work(None) as work:
+            delivery = await work.session.get(WebhookDelivery, delivery_id)
+            if delivery is None or delivery.status != "pending":
+                return
+            delivery.attempts += 1
+            delivery.claimed_at = utcnow()
+            delivery.error = reason
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = "failed"
+                delivery.processed_at = utcnow()
+
+    async def _apply(self, work: UnitOfWork, delivery: WebhookDelivery) -> None:
+        session = work.session
+        # The claim is the transaction's first write: a second process that read the same row
+        # changes nothing (it waits, then finds it no longer pending, or fails before applying).
+        claimed = await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == "pending")
+            .values(claimed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(claimed, "rowcount", 0):
+            return
+        store = await session.get(Store, delivery.store_id)
+        hooks = webhook_platform(store.platform) if store is not None else None
+        if store is None or hooks is None:
+            delivery.status = "ignored"
+            delivery.processed_at = utcnow()
+            return
+        event = hooks.parse(
+            delivery.headers, delivery.body.encode(), currency=store.store_info.get("currency")
+        )
+        delivery.attempts += 1
+        delivery.status = await self._apply_event(work, store, event)
+        delivery.processed_at = utcnow()
+        delivery.error = None
+
+    async def _apply_event(self, work: UnitOfWork, store: Store, event: WebhookEvent) -> str:
+        session = work.session
+        if event.action not in ("upsert", "delete") or not event.product_id:
+            return "ignored"
+        lock = _product_lock(store.id, event.product_id)
+        await dialect_of(session).lock(session, "product", lock)
+        held = (
+            await session.execute(
+                select(StoreProduct.source_updated_at, StoreProduct.seen_by_sync_id).where(
+                    StoreProduct.store_id == store.id,
+                    StoreProduct.platform_product_id == event.product_id,
+                )
+            )
+        ).one_or_none()
+        endpoint = await repository.EndpointRepository(session, store.tenant_id).for_store(store.id)
+        if await self._stale(work, store, event, held):
+            if endpoint is not None:
+                await repository.count(session, endpoint.id, deliveries_stale=1)
+            return "stale"
+        if event.action == "delete":
+            if held is None:
+                return "unchanged"
+            await session.execute(
+                delete(StoreProduct).where(
+                    StoreProduct.tenant_id == store.tenant_id,
+                    StoreProduct.store_id == store.id,
+                    StoreProduct.platform_product_id == event.product_id,
+                )
+            )
+            # The tombstone's time: an update no newer than what the hub last held is stale.
+            moments = [m for m in (event.occurred_at, held.source_updated_at) if m is not None]
+            await record_changes(
+                session, store.tenant_id, store.id,
+                [ChangeEntry(event.product_id, "deleted", max(moments) if moments else None)],
+                source="webhook",
+            )  # fmt: skip
+            await _adjust(session, store.id, -1)
+            if endpoint is not None:
+                await repository.count(session, endpoint.id, products_deleted=1)
+            return "applied"
+        assert event.product is not None
+        # Keep the row's mark of the sync that last saw it, or take the running sync's: a full
+        # sync under way must not remove a product a webhook has just written.
+        sync_id = (held.seen_by_sync_id if held is not None else None) or (
+            await repository.running_sync_id(session, store.id)
+        )
+        batch = IngestBatch.prepare(
+            [event.product],
+            tenant_id=store.tenant_id,
+            store_id=store.id,
+            sync_id=sync_id or uuid.uuid4(),
+        )
+        result = await CatalogWriter(session, store.tenant_id).write(
+            batch, method="values", source="webhook"
+        )
+        if result.created:
+            await _adjust(session, store.id, result.created)
+        if result.unchanged:
+            return "unchanged"
+        if endpoint is not None:
+            await repository.count(session, endpoint.id, products_upserted=1)
+        return "applied"
+
+    async def _stale(self, work: UnitOfWork, store: Store, event: WebhookEvent, held: Any) -> bool:
+        moment = event.occurred_at
+        if moment is None:
+            return False
+        if held is not None:
+            return held.source_updated_at is not None and moment < held.source_updated_at
+        last = await ChangeRepository(work.session, store.tenant_id).latest(
+            store.id, event.product_id or ""
+        )
+        return (
+            last is not None
+            and last.kind == "deleted"
+            and last.source_updated_at is not None
+            and moment <= last.source_updated_at
+        )
+
+
+async def _adjust(session: Any, store_id: uuid.UUID, delta: int) -> None:
+    await session.execute(
+        update(Store)
+        .where(Store.id == store_id)
+        .values(products_synced=Store.products_synced + delta)
+    )

@@ -1,0 +1,70 @@
+"""`WebhookService`: a tenant's view of its stores' webhooks (`unit.webhooks`)."""
+
+from __future__ import annotations
+
+import uuid
+from functools import cached_property
+
+from g4hub_core.errors import InvalidInput
+from g4hub_core.models import WebhookEndpoint
+from g4hub_core.stores.repository import StoreRepository
+from g4hub_core.unit import UnitOfWork
+from g4hub_core.vault.vault import Vault
+from g4hub_core.webhooks.repository import EndpointRepository
+from g4hub_core.webhooks.schemas import WebhookActivity, WebhookStatusRead
+from g4hub_core.webhooks.secrets import new_token, seal_secret
+from g4hub_core.webhooks.subscriptions import NO_PUBLIC_URL
+
+__all__ = ["WebhookService"]
+
+
+class WebhookService:
+    def __init__(self, unit: UnitOfWork, *, vault: Vault, public_url: str | None) -> None:
+        self.unit = unit
+        self._vault = vault
+        self._public_url = public_url
+
+    @cached_property
+    def endpoints(self) -> EndpointRepository:
+        return EndpointRepository(self.unit.session, self.unit.tenant_id)
+
+    async def status(self, store_id: uuid.UUID) -> WebhookStatusRead:
+        """The store's real-time status (`NotFound` for a store the tenant does not have)."""
+        await StoreRepository(self.unit.session, self.unit.tenant_id).get_or_raise(store_id)
+        endpoint = await self.endpoints.for_store(store_id)
+        if endpoint is None:
+            reason = None if self._public_url else NO_PUBLIC_URL
+            return WebhookStatusRead(
+                status="off", reason=reason, subscriptions=[], checked_at=None,
+                last_delivery_at=None, activity=WebhookActivity(),
+            )  # fmt: skip
+        return WebhookStatusRead(
+            status=endpoint.status,
+            reason=endpoint.status_reason,
+            subscriptions=[str(item.get("topic")) for item in endpoint.subscriptions],
+            checked_at=endpoint.checked_at,
+            last_delivery_at=endpoint.last_delivery_at,
+            activity=WebhookActivity(
+                deliveries_received=endpoint.deliveries_received,
+                deliveries_duplicate=endpoint.deliveries_duplicate,
+                deliveries_stale=endpoint.deliveries_stale,
+                products_upserted=endpoint.products_upserted,
+                products_deleted=endpoint.products_deleted,
+            ),
+        )
+
+    async def set_signing_secret(self, store_id: uuid.UUID, secret: str) -> None:
+        """Use `secret` to verify the store's deliveries (a Shopify custom app's API secret
+        key, which its access token is not). Sealed; never read back."""
+        if len(secret.strip()) < 8:
+            raise InvalidInput("The signing secret is too short.", code="invalid_secret")
+        await StoreRepository(self.unit.session, self.unit.tenant_id).get_or_raise(store_id)
+        endpoint = await self.endpoints.for_store(store_id)
+        if endpoint is None:
+            endpoint = self.endpoints.add(
+                WebhookEndpoint(
+                    store_id=store_id, token=new_token(), subscriptions=[], status="off"
+                )
+            )
+        endpoint.secret = seal_secret(secret.strip(), self._vault, self.unit.tenant_id, store_id)
+        await self.unit.session.flush()
