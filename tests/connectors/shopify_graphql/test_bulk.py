@@ -117,3 +117,14 @@ async def test_polling_waits_on_the_clock_until_the_operation_completes(
     polls = [q for q in store.graphql.queries if q[0] == "BulkStatus"]
     assert len(polls) >= 3
     assert sum(clock.slept) >= 2
+
+
+async def test_a_plain_http_download_url_is_refused_for_an_https_store(
+    clock: VirtualClock,
+) -> None:
+    store = make_store(clock, products=5)
+    store.graphql.bulk.storage_host = "http://storage.fake-shopify.localhost"
+    async with connect(store, clock) as connector:
+        with pytest.raises(gc.UnexpectedResponseError, match="not HTTPS"):
+            _ = [p async for p in connector.iter_products(bulk=True)]
+    assert store.graphql.bulk.downloads == []

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pydantic_core
+from pydantic import ValidationError
 
 from g4hub_connectors.errors import (
     PermissionDeniedError,
@@ -24,7 +25,11 @@ from g4hub_connectors.errors import (
     UnexpectedResponseError,
 )
 from g4hub_connectors.shopify_graphql.client import GraphQLClient, load_query
-from g4hub_connectors.shopify_graphql.payloads import BulkOperationPayload, UserError
+from g4hub_connectors.shopify_graphql.payloads import (
+    BulkOperationPayload,
+    UserError,
+    bulk_rows_adapter,
+)
 
 __all__ = ["BulkExportError", "bulk_products_query", "run_bulk_query", "stream_products"]
 
@@ -141,24 +146,28 @@ def _failure(operation: BulkOperationPayload) -> Exception:
 
 
 def _parse_block(block: bytes) -> list[Any]:
-    """The rows of a block of whole JSONL lines, parsed as one JSON array (JSON strings cannot
-    hold a raw newline, so the line breaks can become commas): one parser call per block
-    instead of one per line."""
+    """The rows of a block of whole JSONL lines, parsed and validated as one JSON array in one
+    pass (JSON strings cannot hold a raw newline, so the line breaks can become commas)."""
     text = block.strip(b"\n")
     if not text:
         return []
     try:
-        rows: list[Any] = pydantic_core.from_json(b"[" + text.replace(b"\n", b",") + b"]")
-        return rows
-    except ValueError:
-        pass
+        return bulk_rows_adapter.validate_json(b"[" + text.replace(b"\n", b",") + b"]")
+    except ValidationError as exc:
+        first = exc.errors(include_input=False, include_url=False)[0]
+        if first["type"] != "json_invalid":
+            where = ".".join(map(str, first["loc"][1:])) or "row"
+            raise UnexpectedResponseError(
+                f"bulk result row that is not what the API documents ({where}: {first['msg']})",
+                platform="shopify",
+            ) from None
     rows = []
     for line in text.split(b"\n"):
         if not line.strip():
             continue
         try:
-            rows.append(pydantic_core.from_json(line))
-        except ValueError:
+            rows.extend(bulk_rows_adapter.validate_json(b"[" + line + b"]"))
+        except ValidationError:
             raise UnexpectedResponseError(
                 f"bulk result line is not JSON ({len(line)} bytes)", platform="shopify"
             ) from None
@@ -174,8 +183,9 @@ async def stream_products(
 ) -> AsyncIterator[list[dict[str, Any]]]:
     """Products rebuilt from the JSONL at `url`, in batches: each a product line with its
     variants and media gathered into `variants.nodes` and `media.nodes`, as a paged query has
-    them. When the file holds fewer lines than the operation's `expected_objects`, the last
-    batch is withheld and `UnexpectedResponseError` raised: a cut-off file is no catalog."""
+    them; every row validated (`BulkRow`), unknown keys kept. When the file holds fewer lines
+    than the operation's `expected_objects`, the last batch is withheld and
+    `UnexpectedResponseError` raised: a cut-off file is no catalog."""
     lines = 0
     batch: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
@@ -185,8 +195,6 @@ async def stream_products(
         rows = _parse_block(block)
         lines += len(rows)
         for row in rows:
-            if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-                raise UnexpectedResponseError("bulk result line without an id", platform="shopify")
             parent = row.pop("__parentId", None)
             if parent is None:
                 if current is not None:

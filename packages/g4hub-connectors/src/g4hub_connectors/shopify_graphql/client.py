@@ -357,7 +357,13 @@ class GraphQLClient(HTTPClient):
         The file lives on Shopify's storage host, signed in its URL: the request carries no
         access token (a token must never reach another host), and no header of ours at all.
         """
-        shown = redact_url(httpx.URL(url).copy_with(query=None))
+        target = httpx.URL(url)
+        shown = redact_url(target.copy_with(query=None))
+        if target.scheme != "https" and httpx.URL(self.config.store_url).scheme == "https":
+            # A signed URL in plain HTTP would hand the catalog to anyone on the path.
+            raise UnexpectedResponseError(
+                f"bulk result URL is not HTTPS ({shown})", platform=self.platform
+            )
         request = self._client.build_request("GET", url, timeout=self.config.timeout)
         request.headers.pop(TOKEN_HEADER, None)
         try:

@@ -15,6 +15,7 @@ from typing_extensions import TypedDict
 
 __all__ = [
     "BulkOperationPayload",
+    "BulkRow",
     "CostPayload",
     "GraphQLError",
     "GraphQLResponse",
@@ -25,6 +26,7 @@ __all__ = [
     "UserError",
     "VariantConnection",
     "VariantNode",
+    "bulk_rows_adapter",
     "gid_number",
     "product_adapter",
     "product_list_adapter",
@@ -127,7 +129,32 @@ class ProductPage(TypedDict, total=False):
     nodes: Required[list[ProductNode]]
 
 
+BulkRow = TypedDict(
+    "BulkRow",
+    {
+        "id": Required[str],
+        "__parentId": str,
+        "legacyResourceId": str | None,
+        "title": str | None,
+        "status": str | None,
+        "createdAt": str | None,
+        "updatedAt": str | None,
+        "sku": str | None,
+        "price": str | None,
+        "compareAtPrice": str | None,
+        "inventoryQuantity": int | None,
+        "inventoryPolicy": str | None,
+        "inventoryItem": InventoryItemRef | None,
+        "image": ImageRef | None,
+    },
+    total=False,
+)
+"""A line of a bulk JSONL file: a product, a variant or a medium (children carry `__parentId`).
+The fields the mapping reads are checked; every other key is kept as it came, for `raw`."""
+BulkRow.__pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[attr-defined]
+
 product_adapter: TypeAdapter[ProductNode] = TypeAdapter(ProductNode)
+bulk_rows_adapter: TypeAdapter[list[BulkRow]] = TypeAdapter(list[BulkRow])
 product_list_adapter: TypeAdapter[list[ProductNode]] = TypeAdapter(list[ProductNode])
 product_page_adapter: TypeAdapter[ProductPage] = TypeAdapter(ProductPage)
 variant_page_adapter: TypeAdapter[VariantConnection] = TypeAdapter(VariantConnection)
