@@ -15,6 +15,7 @@ stderr, no traceback), 2 a usage error.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 from collections.abc import Callable
@@ -50,11 +51,23 @@ _SERVE_SETTINGS = (
     "G4HUB_ALLOW_PRIVATE_STORE_HOSTS, G4HUB_LOG_JSON, G4HUB_LOG_LEVEL."
 )
 
+# What a worker reads: no web server, sign-in or cookie settings.
+_WORKER_SETTINGS = (
+    "Settings (environment): G4HUB_DATABASE_URL (default: SQLite in G4HUB_DATA_DIR), "
+    "G4HUB_DATA_DIR, G4HUB_SECRET_KEYS, G4HUB_SYNC_CONCURRENCY, G4HUB_JOB_QUEUE (auto, "
+    "embedded, procrastinate), G4HUB_ALLOW_PRIVATE_STORE_HOSTS, G4HUB_LOG_JSON, G4HUB_LOG_LEVEL."
+)
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command `argv` names (default: the process's arguments); returns the exit
     status."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        # A bare `g4hub` is someone finding out what it does: the commands, not a usage error.
+        parser.print_help()
+        return 2
+    args = parser.parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.command
     from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
@@ -73,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     except SQLAlchemyError as exc:
         return _fail(_database_problem(exc))
     except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        return _fail(f"{exc.strerror or exc}{where}")
+        return _fail(_os_problem(exc))
     except KeyboardInterrupt:  # Ctrl-C before the command installed its own handling
         return 130
 
@@ -142,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
         "once).\nOn SQLite (or with G4HUB_JOB_QUEUE=embedded) it polls the database for queued "
         "syncs; SIGINT or SIGTERM records running syncs as interrupted (their products so far "
         "are kept).\nThe database must be at the newest schema (`g4hub db upgrade`).",
-        epilog=_SERVE_SETTINGS,
+        epilog=_WORKER_SETTINGS,
         formatter_class=_FORMATTER,
     )
     worker.add_argument(
@@ -275,6 +287,26 @@ def _settings_problem(exc: ValidationError) -> str:
         # Only the field and the problem: the value may be a secret.
         problems.append(f"G4HUB_{field}: {message}" if field else message)
     return "invalid settings: " + "; ".join(problems)
+
+
+def _os_problem(exc: OSError) -> str:
+    """The failure in one line; one in or above the data directory names the setting that
+    chose it and the directory it was creating."""
+    from pathlib import Path
+
+    from g4hub_core.settings import default_data_dir
+
+    where = f": {exc.filename}" if exc.filename else ""
+    reason = f"{exc.strerror or exc}{where}"
+    raw = os.environ.get("G4HUB_DATA_DIR")
+    data_dir = Path(raw).expanduser() if raw else default_data_dir()
+    if exc.filename is None:
+        return reason
+    failed = Path(str(exc.filename)).expanduser()
+    if failed == data_dir or failed in data_dir.parents or data_dir in failed.parents:
+        chosen = "from G4HUB_DATA_DIR" if raw else "the default; set G4HUB_DATA_DIR for another"
+        return f"cannot create the data directory {data_dir} ({chosen}): {reason}"
+    return reason
 
 
 def _database_problem(exc: SQLAlchemyError) -> str:
