@@ -22,8 +22,7 @@ from sqlalchemy import text
 
 from g4hub_core import Hub, HubSettings
 from g4hub_core.stores.schemas import StoreCreate
-from g4hub_core.sync.queues import create_job_queue
-from g4hub_core.sync.runner import DatabaseQueue
+from g4hub_core.sync.queues import job_queue
 
 PASSWORD = "bench-workers-Passphrase-2026"  # noqa: S105 - a scratch database's throwaway account
 PICKUP_TIMEOUT = 60.0
@@ -72,9 +71,8 @@ async def queueing_hub(dsn: str, data_dir: Path) -> AsyncIterator[Hub]:
     settings = HubSettings(
         database_url=dsn, data_dir=data_dir, secret_keys=KEY, allow_private_store_hosts=True
     )
-    hub = Hub(settings, jobs=DatabaseQueue())  # replaced: the queue needs the hub
     # As `g4hub serve --no-sync`: on PostgreSQL procrastinate, deferring jobs without a worker.
-    hub.jobs = create_job_queue(hub, run_syncs=False)
+    hub = Hub(settings, jobs=job_queue(run_syncs=False))
     await hub.upgrade()
     async with hub:
         yield hub

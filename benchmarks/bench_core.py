@@ -76,6 +76,7 @@ async def migrated_hub(database_url: str, data_dir: Path) -> AsyncIterator[Hub]:
         data_dir=data_dir,
         secret_keys=KEY,
         allow_private_store_hosts=True,
+        job_queue="embedded",  # `timed_sync` waits on the in-process runner
     )
     hub = Hub(settings)
     await hub.upgrade()
