@@ -43,7 +43,11 @@ async def test_every_error_response_is_documented_in_the_hubs_shape(
     login = paths["/api/auth/login"]["post"]["responses"]
     assert {"400", "401", "403", "422", "429", "500"} <= set(login)
     assert "409" in paths["/api/auth/register"]["post"]["responses"]
-    assert {"401", "403", "500"} <= set(paths["/api/auth/me"]["get"]["responses"])
+    assert {"401", "403", "500", "503"} <= set(paths["/api/auth/me"]["get"]["responses"])
+    assert "503" in paths["/api/stores"]["get"]["responses"]  # the database may be away
+    # /health answers its own body, for load balancers, also when the database is away.
+    health = paths.pop("/health")["get"]["responses"]["503"]["content"]["application/json"]
+    assert health["schema"]["required"] == ["status", "database"]
     for item in paths.values():
         for operation in item.values():
             if not isinstance(operation, dict) or "responses" not in operation:

@@ -77,7 +77,14 @@ def worker(args: argparse.Namespace) -> int:
     from g4hub_core import Hub, HubSettings
     from g4hub_core.sync.queues import job_queue
     from hub_api.logging import configure_logging
-    from hub_api.process import CliError, database_label, require_schema, say, stop_signals
+    from hub_api.process import (
+        CliError,
+        database_label,
+        require_schema,
+        say,
+        stop_signals,
+        wait_for_database,
+    )
     from hub_api.settings import ApiSettings
 
     settings = HubSettings()
@@ -100,8 +107,10 @@ def worker(args: argparse.Namespace) -> int:
     stop = asyncio.Event()
 
     async def work() -> None:
-        configure_logging(ApiSettings())
+        api = ApiSettings()
+        configure_logging(api)
         try:
+            await wait_for_database(hub.engine, patience=api.database_wait_seconds)
             await require_schema(hub.engine)
         finally:
             await hub.engine.dispose()

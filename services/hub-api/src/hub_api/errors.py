@@ -3,10 +3,8 @@
     {"error": {"code": "email_taken", "message": "An account with this email ...", "details": {}}}
 
 - core errors (`g4hub_core.errors`): NotFound 404 (also another tenant's ids), Conflict 409,
-  InvalidInput 422, AccessDenied 401; StoreConnectionFailed by its remedy (`Remedy`): fix_settings
-  and fix_request 422 (the merchant's input to change), retry 504 when the store timed out and
-  502 otherwise, report 502; its `details` carry the platform's request id when it sent one;
-  VaultError 500.
+  InvalidInput 422, AccessDenied 401, StoreConnectionFailed 422 when the merchant's settings are
+  at fault, 504 when the store timed out, 502 otherwise; VaultError 500.
 - `ApiError`: the service's own (401 sign-in needed, 403 CSRF, 429 throttled), with its code.
 - Litestar's: request validation 422 (field names and problems, never the values: the bad value
   may be a secret), malformed body 400, unknown route 404, wrong method 405 (with `Allow`).
@@ -17,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -36,7 +33,6 @@ from litestar.status_codes import (
 )
 from sqlalchemy.exc import StatementError
 
-from g4hub_connectors import ConnectorTimeoutError, Remedy
 from g4hub_core import (
     AccessDenied,
     Conflict,
@@ -58,6 +54,15 @@ __all__ = [
 ]
 
 logger = logging.getLogger("hub_api.errors")
+
+# A store that refused what the merchant typed (keys, URL, scopes, version): their input to fix.
+_SETTINGS_CODES = {
+    "invalid_credentials",
+    "permission_denied",
+    "invalid_store_url",
+    "api_version_unsupported",
+    "invalid_config",
+}
 
 _INTERNAL_MESSAGE = (
     "Something went wrong on our side. Try again; if it keeps happening, tell the hub's operator "
@@ -165,19 +170,12 @@ def core_status(exc: CoreError) -> int:
     if isinstance(exc, AccessDenied):
         return HTTP_401_UNAUTHORIZED
     if isinstance(exc, StoreConnectionFailed):
-        return _REMEDY_STATUS[exc.remedy](exc.code)
+        if exc.code == "timeout":
+            return HTTP_504_GATEWAY_TIMEOUT
+        return (
+            HTTP_422_UNPROCESSABLE_ENTITY if exc.code in _SETTINGS_CODES else HTTP_502_BAD_GATEWAY
+        )
     return HTTP_500_INTERNAL_SERVER_ERROR  # VaultError and any newer error: the hub's fault
-
-
-_REMEDY_STATUS: dict[Remedy, Callable[[str], int]] = {
-    Remedy.FIX_SETTINGS: lambda code: HTTP_422_UNPROCESSABLE_ENTITY,
-    Remedy.FIX_REQUEST: lambda code: HTTP_422_UNPROCESSABLE_ENTITY,
-    Remedy.RETRY: lambda code: (
-        HTTP_504_GATEWAY_TIMEOUT if code == ConnectorTimeoutError.code else HTTP_502_BAD_GATEWAY
-    ),
-    Remedy.REPORT: lambda code: HTTP_502_BAD_GATEWAY,
-}
-"""A store's failure, by what the caller should do about it, as an HTTP status: the one place."""
 
 
 def _hide_statement_parameters(exc: BaseException) -> None:

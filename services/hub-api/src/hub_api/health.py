@@ -17,7 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 
 from g4hub_core import Hub
-from hub_api.auth.openapi import PublicOperation
+from hub_api.auth.openapi import HealthOperation
 
 __all__ = ["DATABASE_TIMEOUT", "health"]
 
@@ -29,7 +29,7 @@ logger = logging.getLogger("hub_api.health")
 @get(
     "/health",
     exclude_from_auth=True,
-    operation_class=PublicOperation,
+    operation_class=HealthOperation,
     tags=["health"],
     summary="Liveness and database check",
 )

@@ -1,6 +1,6 @@
 """What every `g4hub` command shares, kept free of the web stack (uvicorn, Litestar) so that
 `worker`, `db` and `keys` start without loading it: one-line failures, terminal output, the
-database's label and schema check, and stopping on SIGINT/SIGTERM."""
+database's label and schema check, waiting for the database, and stopping on SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Awaitable, Callable, Iterator
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from g4hub_core import HubSettings
@@ -25,6 +28,7 @@ __all__ = [
     "require_schema",
     "say",
     "stop_signals",
+    "wait_for_database",
 ]
 
 
@@ -58,6 +62,43 @@ async def require_schema(engine: AsyncEngine) -> None:
             f"the database is {state}, not at the newest schema ({head}): "
             "run `g4hub db upgrade` first"
         )
+
+
+async def wait_for_database(
+    engine: AsyncEngine,
+    *,
+    patience: float,
+    first_delay: float = 0.5,
+    max_delay: float = 10.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Return once the database answers `SELECT 1`. Until then retry, waiting `first_delay`
+    seconds and doubling up to `max_delay`, for `patience` seconds in all; then raise
+    `CliError`. A worker started with its database (both restarted by the same machine, a
+    failover) then waits for it instead of exiting at once."""
+    deadline = clock() + patience
+    delay = first_delay
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return
+        except (OSError, SQLAlchemyError) as exc:
+            # The class only: a driver's message may quote the connection string.
+            reason = type(exc).__name__
+            left = deadline - clock()
+            if left <= 0:
+                raise CliError(
+                    f"the database did not answer for {patience:g} seconds ({reason}); "
+                    "check G4HUB_DATABASE_URL and that the server is running"
+                ) from None
+            wait = min(delay, max_delay, left)
+            say(f"g4hub: the database does not answer ({reason}); retrying in {wait:.1f} s")
+            await sleep(wait)
+            delay = min(delay * 2, max_delay)
 
 
 @contextlib.contextmanager

@@ -45,6 +45,9 @@ class ApiSettings(BaseSettings):
     """Addresses or networks of the reverse proxies in front of the hub, separated by commas
     (`G4HUB_TRUSTED_PROXIES=10.0.0.1,10.1.0.0/16`). `X-Forwarded-For` is believed only from
     these; by default from nobody, so the client address is the socket's peer."""
+    database_wait_seconds: float = Field(default=60.0, ge=0, le=86_400)
+    """How long `g4hub worker` keeps retrying (with backoff) a database that does not answer
+    when it starts, before it gives up."""
     log_json: bool = True
     """One JSON object per log line (for log collectors); plain text otherwise."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

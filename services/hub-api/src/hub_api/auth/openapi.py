@@ -20,8 +20,10 @@ from litestar.openapi.spec import (
     Components,
     OpenAPIMediaType,
     OpenAPIResponse,
+    OpenAPIType,
     Operation,
     Parameter,
+    Schema,
     SecurityRequirement,
     SecurityScheme,
 )
@@ -32,7 +34,14 @@ from hub_api.auth.csrf import CSRF_COOKIE, CSRF_HEADER
 from hub_api.auth.middleware import SESSION_COOKIE
 from hub_api.errors import ERROR_SCHEMA
 
-__all__ = ["COMPONENTS", "SECURITY", "HubOperation", "OpenApiErrorsPlugin", "PublicOperation"]
+__all__ = [
+    "COMPONENTS",
+    "SECURITY",
+    "HealthOperation",
+    "HubOperation",
+    "OpenApiErrorsPlugin",
+    "PublicOperation",
+]
 
 SECURITY: list[SecurityRequirement] = [{"BearerToken": []}, {"SessionCookie": []}]
 
@@ -66,6 +75,8 @@ _DESCRIPTIONS = {
     "429": "Too many attempts: wait the seconds `Retry-After` says.",
     "500": "The hub failed; `details.request_id` identifies the request in its logs.",
     "502": "The store failed; the message is the store's problem, in words for the merchant.",
+    "503": "The hub cannot reach its database (`database_unavailable`): retry after "
+    "`Retry-After` seconds.",
     "504": "The store did not answer in time.",
 }
 
@@ -86,7 +97,7 @@ class HubOperation(Operation):
         for status, response in list(responses.items()):
             if status[0] in "45" and isinstance(response, OpenAPIResponse):
                 responses[status] = _error(status, _DESCRIPTIONS.get(status))
-        wanted = ["500"]
+        wanted = ["500", "503"]
         if "400" in responses:  # Litestar adds 400 to any operation that takes input
             wanted.append("422")
         if self.security:
@@ -105,6 +116,30 @@ class PublicOperation(HubOperation):
     def __post_init__(self) -> None:
         self.security = None
         super().__post_init__()
+
+
+_HEALTH_SCHEMA = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["status", "database"],
+    properties={
+        "status": Schema(type=OpenAPIType.STRING, enum=["ok", "unavailable"]),
+        "database": Schema(type=OpenAPIType.STRING, enum=["ok", "unreachable"]),
+    },
+)
+
+
+@dataclass
+class HealthOperation(PublicOperation):
+    """`/health`'s operation: its 200 and 503 answer the health body, not the error shape."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.responses = self.responses or {}
+        for status, description in (("200", "Ready."), ("503", "The database is unreachable.")):
+            self.responses[status] = OpenAPIResponse(
+                description=description,
+                content={"application/json": OpenAPIMediaType(schema=_HEALTH_SCHEMA)},
+            )
 
 
 class OpenApiErrorsPlugin(ReceiveRoutePlugin):
