@@ -3,11 +3,15 @@
     {"error": {"code": "email_taken", "message": "An account with this email ...", "details": {}}}
 
 - core errors (`g4hub_core.errors`): NotFound 404 (also another tenant's ids), Conflict 409,
-  InvalidInput 422, AccessDenied 401, StoreConnectionFailed 422 when the merchant's settings are
-  at fault, 504 when the store timed out, 502 otherwise; VaultError 500.
+  InvalidInput 422, AccessDenied 401; StoreConnectionFailed by its remedy (`Remedy`): fix_settings
+  and fix_request 422 (the merchant's input to change), retry 504 when the store timed out and
+  502 otherwise, report 502; its `details` carry the platform's request id when it sent one;
+  VaultError 500.
 - `ApiError`: the service's own (401 sign-in needed, 403 CSRF, 429 throttled), with its code.
 - Litestar's: request validation 422 (field names and problems, never the values: the bad value
   may be a secret), malformed body 400, unknown route 404, wrong method 405 (with `Allow`).
+- the database unreachable (refused, dropped, pool exhausted): 503 `database_unavailable` with
+  `Retry-After`; the pool reconnects by itself once it is back.
 - anything else: 500 with a generic message and the request id; the traceback goes to the log.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -29,10 +34,13 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_502_BAD_GATEWAY,
+    HTTP_503_SERVICE_UNAVAILABLE,
     HTTP_504_GATEWAY_TIMEOUT,
 )
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from g4hub_connectors import ConnectorTimeoutError, Remedy
 from g4hub_core import (
     AccessDenied,
     Conflict,
@@ -54,15 +62,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger("hub_api.errors")
-
-# A store that refused what the merchant typed (keys, URL, scopes, version): their input to fix.
-_SETTINGS_CODES = {
-    "invalid_credentials",
-    "permission_denied",
-    "invalid_store_url",
-    "api_version_unsupported",
-    "invalid_config",
-}
 
 _INTERNAL_MESSAGE = (
     "Something went wrong on our side. Try again; if it keeps happening, tell the hub's operator "
@@ -170,12 +169,19 @@ def core_status(exc: CoreError) -> int:
     if isinstance(exc, AccessDenied):
         return HTTP_401_UNAUTHORIZED
     if isinstance(exc, StoreConnectionFailed):
-        if exc.code == "timeout":
-            return HTTP_504_GATEWAY_TIMEOUT
-        return (
-            HTTP_422_UNPROCESSABLE_ENTITY if exc.code in _SETTINGS_CODES else HTTP_502_BAD_GATEWAY
-        )
+        return _REMEDY_STATUS[exc.remedy](exc.code)
     return HTTP_500_INTERNAL_SERVER_ERROR  # VaultError and any newer error: the hub's fault
+
+
+_REMEDY_STATUS: dict[Remedy, Callable[[str], int]] = {
+    Remedy.FIX_SETTINGS: lambda code: HTTP_422_UNPROCESSABLE_ENTITY,
+    Remedy.FIX_REQUEST: lambda code: HTTP_422_UNPROCESSABLE_ENTITY,
+    Remedy.RETRY: lambda code: (
+        HTTP_504_GATEWAY_TIMEOUT if code == ConnectorTimeoutError.code else HTTP_502_BAD_GATEWAY
+    ),
+    Remedy.REPORT: lambda code: HTTP_502_BAD_GATEWAY,
+}
+"""A store's failure, by what the caller should do about it, as an HTTP status: the one place."""
 
 
 def _hide_statement_parameters(exc: BaseException) -> None:
@@ -277,10 +283,40 @@ def _http(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     return _respond(status, code, message, None, exc.headers)
 
 
+DATABASE_RETRY_AFTER = 5
+"""Seconds a client is asked to wait while the database is unreachable."""
+
+
+def _database_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # OperationalError and InterfaceError are the driver losing or not reaching the server (or
+    # SQLite's lock timeout); other driver errors (a constraint, bad data) are the hub's bug
+    # unless the driver says the connection died under them.
+    lost = isinstance(exc, OperationalError | InterfaceError | PoolTimeout) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+    if not lost:
+        return _internal_error(request, exc)
+    # The class only: a driver's message may quote the server's address or the statement.
+    logger.warning(
+        "database unavailable on %s %s (%s)", request.method, request.url.path, type(exc).__name__
+    )
+    return _respond(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "database_unavailable",
+        "The hub cannot reach its database right now. Try again in a few seconds.",
+        {"retry_after": DATABASE_RETRY_AFTER},
+        {"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
 exception_handlers: dict[type[Exception] | int, Any] = {
     CoreError: _core_error,
     ValidationException: _validation,
     ApiError: _api_error,
     HTTPException: _http,
+    OperationalError: _database_error,
+    InterfaceError: _database_error,
+    DBAPIError: _database_error,
+    PoolTimeout: _database_error,
     Exception: _internal_error,
 }
