@@ -193,7 +193,11 @@ async def bench_bulk(products: int) -> None:
                 mounts={f"{origin}/": httpx.AsyncHTTPTransport()},
                 timeout=60,
             )
-            config = ShopifyConfig.model_validate(store.credentials())
+            # A local store over plain HTTP, as the loopback storage host is: an HTTPS store's
+            # connector refuses a plain-HTTP download URL.
+            config = ShopifyConfig.model_validate(
+                store.credentials(store_url="http://fake-store.localhost")
+            )
             connector = ShopifyGraphQLConnector(
                 config, http_client=http, clock=clock, sleep=clock.sleep
             )
