@@ -38,6 +38,7 @@ from hub_api.deps import dependencies
 from hub_api.errors import exception_handlers
 from hub_api.health import health
 from hub_api.logging import RequestContextMiddleware
+from hub_api.options import answer_options_with_every_method
 from hub_api.request import HubRequest
 from hub_api.settings import ApiSettings
 
@@ -67,11 +68,13 @@ def create_app(
         async with the_hub:
             yield
 
+    from hub_api.changes import ChangeController
     from hub_api.dashboard.controller import DashboardController
     from hub_api.stores.controller import StoreController
     from hub_api.sync.controller import SyncController
     from hub_api.web import static_files_router, template_config, web_router
     from hub_api.web.errors import page_or_json
+    from hub_api.webhooks import StoreWebhookController, WebhookInboxController
 
     app = Litestar(
         route_handlers=[
@@ -80,6 +83,9 @@ def create_app(
             StoreController,
             DashboardController,
             SyncController,
+            WebhookInboxController,
+            StoreWebhookController,
+            ChangeController,
             web_router(),
             static_files_router(),
         ],
@@ -124,6 +130,7 @@ def create_app(
             render_plugins=[ReferenceRenderPlugin()],
         ),
     )
+    answer_options_with_every_method(app)
     # Outermost, around Litestar's routing and error handling (which app middleware is not), so
     # unknown routes and unhandled errors also get a request id and an access line.
     app.asgi_handler = RequestContextMiddleware(app.asgi_handler)

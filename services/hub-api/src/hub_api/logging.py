@@ -139,9 +139,14 @@ def _request_id_from(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
+_WEBHOOK_ENDPOINT = re.compile(r"^(/webhooks/[^/]+/)[^/]+")
+
+
 def _loggable_path(scope: Scope) -> str:
     # The decoded path may hold anything a client typed, newlines included.
     path = _CONTROL_CHARACTERS.sub("?", str(scope.get("path", "")))
+    # A webhook endpoint's last segment is its address's secret part (hub_api.webhooks).
+    path = _WEBHOOK_ENDPOINT.sub(r"\1…", path)
     return path[:_MAX_PATH_LENGTH]
 
 

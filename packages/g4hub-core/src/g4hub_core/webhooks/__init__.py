@@ -81,7 +81,24 @@ class Webhooks:
         return await self.subscriptions.subscribe(tenant_id, store_id)
 
     async def unsubscribe(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> None:
-        await self.subscriptions.unsubscribe(tenant_id, store_id)
+        """Remove the store's subscriptions at the store, before the store is deleted (best
+        effort: never raises)."""
+        try:
+            await self.subscriptions.unsubscribe(tenant_id, store_id)
+        except Exception:
+            logger.warning(
+                "store %s: removing webhook subscriptions failed", store_id, exc_info=True
+            )
+
+    async def adopt(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> None:
+        """A store was added: subscribe to its webhooks when the hub has a public URL. Never
+        raises (the outcome is the store's real-time status; the watchdog tries again)."""
+        if not self.settings.public_url:
+            return
+        try:
+            await self.subscriptions.subscribe(tenant_id, store_id)
+        except Exception:
+            logger.warning("store %s: subscribing to webhooks failed", store_id, exc_info=True)
 
     async def check_all(self) -> dict[str, int]:
         """The watchdog: every store's subscriptions checked (made, re-enabled, re-created);

@@ -7,6 +7,7 @@ is `NotFound` in the core, so 404 here, exactly as an unknown id.
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Annotated
 
 from litestar import Controller, delete, get, post, put
@@ -23,13 +24,14 @@ from litestar.status_codes import (
     HTTP_504_GATEWAY_TIMEOUT,
 )
 
-from g4hub_core import Conflict, Unit
+from g4hub_core import Conflict, Hub, Unit
 from g4hub_core.catalog.schemas import ProductDetail, ProductList
 from g4hub_core.catalog.service import MAX_PER_PAGE, MAX_QUERY_LENGTH
 from g4hub_core.stores.schemas import ConnectionCheck, StoreCredentials, StoreRead
 from g4hub_core.sync.schemas import SyncLogRead
 from g4hub_core.sync.service import RequestedMode
 from hub_api.errors import documented_errors
+from hub_api.stores.openapi import store_body_operation
 from hub_api.stores.schemas import (
     StoreCreateRequest,
     StoreList,
@@ -62,10 +64,12 @@ class StoreController(Controller):
         status_code=HTTP_201_CREATED,
         summary="Add a store",
         raises=documented_errors(HTTP_409_CONFLICT, HTTP_502_BAD_GATEWAY, HTTP_504_GATEWAY_TIMEOUT),
+        operation_class=store_body_operation("create"),
     )
     async def create_store(
         self,
         unit: NamedDependency[Unit],
+        hub: NamedDependency[Hub],
         data: JSONBody[StoreCreateRequest],
         force: Force = False,
     ) -> StoreRead:
@@ -75,9 +79,16 @@ class StoreController(Controller):
         store = await unit.stores.create(data.to_core(), force=force or data.force)
         if data.sync and store.connection_status == "connected":
             await unit.sync.request(store.id, trigger="initial")
+        # Real-time updates (webhooks), once the store's row is committed.
+        unit.after_commit(partial(hub.webhooks.adopt, unit.tenant_id, store.id))
         return store
 
-    @post("/test-connection", status_code=HTTP_200_OK, summary="Check credentials")
+    @post(
+        "/test-connection",
+        status_code=HTTP_200_OK,
+        summary="Check credentials",
+        operation_class=store_body_operation("credentials"),
+    )
     async def test_connection(
         self, unit: NamedDependency[Unit], data: JSONBody[StoreCredentials]
     ) -> ConnectionCheck:
@@ -94,6 +105,7 @@ class StoreController(Controller):
         "/{store_id:uuid}",
         summary="Change a store",
         raises=documented_errors(HTTP_409_CONFLICT, HTTP_502_BAD_GATEWAY, HTTP_504_GATEWAY_TIMEOUT),
+        operation_class=store_body_operation("update"),
     )
     async def update_store(
         self,
@@ -107,8 +119,13 @@ class StoreController(Controller):
         return await unit.stores.update(store_id, data.to_core(), force=force or data.force)
 
     @delete("/{store_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Remove a store")
-    async def delete_store(self, unit: NamedDependency[Unit], store_id: StoreId) -> None:
-        """Remove the store with its synced products and sync logs."""
+    async def delete_store(
+        self, unit: NamedDependency[Unit], hub: NamedDependency[Hub], store_id: StoreId
+    ) -> None:
+        """Remove the store with its synced products and sync logs (and its webhook
+        subscriptions at the store, when it can be reached)."""
+        await unit.stores.get(store_id)
+        await hub.webhooks.unsubscribe(unit.tenant_id, store_id)
         await unit.stores.delete(store_id)
 
     @post(
