@@ -18,7 +18,9 @@ from typing import IO, Any
 
 import attrs
 import httpx
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_core import Hub, HubSettings
@@ -27,6 +29,7 @@ from g4hub_core.sync.runner import DatabaseQueue
 from g4hub_core.vault import generate_key, parse_keys
 from hub_api.serving import head_revision
 from tests.api.conftest import PASSWORD
+from tests.core.conftest import POSTGRES_ADMIN_URL
 
 # Generous: each run imports the whole hub, and CI machines are slow. Never a timing assertion.
 TIMEOUT = 120
@@ -240,7 +243,100 @@ async def test_serve_no_sync_leaves_syncs_to_a_worker_that_stops_on_sigterm(
     assert "Traceback" not in output
 
 
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+async def test_serve_workers_answer_from_any_process_and_run_syncs_in_one(
+    data_dir: Path, request: pytest.FixtureRequest, database: str
+) -> None:
+    settings = {"secret_keys": generate_key("test").encoded(), "allow_private_store_hosts": "true"}
+    if database == "postgresql":
+        settings["database_url"] = request.getfixturevalue("postgres_database")
+    env = environment(data_dir, **settings)
+    store = FakeWooCommerceStore(products=120)
+    with store.serve(), (data_dir.parent / "processes.log").open("w") as log:
+        web = await _start("serve", "--workers", "3", "--port", "0", env=env, log=log)
+        try:
+            url = await _announced_url(web)
+            processes = await _web_processes(web.pid, 3)
+            # No keep-alive: each request is a new connection, taken by any process that runs.
+            async with httpx.AsyncClient(
+                base_url=url, timeout=30, headers={"Connection": "close"}
+            ) as http:
+                account = await http.post(
+                    "/api/auth/register",
+                    json={"email": "owner@example.com", "password": PASSWORD, "tenant_name": "A"},
+                )
+                assert account.status_code == 201, account.text
+                http.cookies.clear()
+                http.headers["Authorization"] = f"Bearer {account.json()['access_token']}"
+                added = await http.post("/api/stores", json={"name": "Shop", **store.credentials()})
+                assert added.status_code == 201, added.text
+                sync_url = f"/api/stores/{added.json()['id']}/sync"
+                # Only the last process runs: it answers alone, and the sync it queues waits
+                # for the first process, the one that runs syncs.
+                for pid in processes[:2]:
+                    os.kill(pid, signal.SIGSTOP)
+                try:
+                    for _ in range(5):
+                        assert (await http.get("/api/dashboard/overview")).status_code == 200
+                    queued = (await http.post(sync_url)).json()
+                    assert queued["status"] == "queued"
+                finally:
+                    for pid in processes[:2]:
+                        os.kill(pid, signal.SIGCONT)
+                first = await _finished(http, queued["id"])
+                second = await _finished(http, (await http.post(sync_url)).json()["id"])
+            web.send_signal(signal.SIGTERM)
+            web_out, _ = await asyncio.wait_for(web.communicate(), TIMEOUT)
+        finally:
+            if web.returncode is None:
+                web.kill()
+                await web.wait()
+
+    output = (data_dir.parent / "processes.log").read_text()
+    assert (first["status"], first["products_created"]) == ("succeeded", 120), output
+    assert (second["status"], second["products_fetched"]) == ("succeeded", 120), output
+    assert web.returncode == 0, output
+    assert "web processes: 3" in web_out.decode()
+    assert "G4 Hub stopped." in web_out.decode()
+    assert _spawned_children(web.pid) == []
+    assert "Traceback" not in output
+
+
 # -- helpers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (`serve` migrates it)."""
+    name = f"g4hub_cli_{uuid.uuid4().hex[:10]}"
+    admin = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield admin.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _spawned_children(parent: int) -> list[int]:
+    """The pids of `parent`'s spawned (multiprocessing) children, in start order."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            if int(fields[1]) == parent and b"spawn_main" in cmdline:
+                found.append((int(fields[19]), int(stat.parent.name)))
+    return [pid for _, pid in sorted(found)]
+
+
+async def _web_processes(parent: int, count: int) -> list[int]:
+    """The pids of the web processes `serve --workers` started, once there are `count`."""
+    deadline = time.monotonic() + TIMEOUT
+    while len(found := _spawned_children(parent)) != count:
+        assert time.monotonic() < deadline, f"{len(found)} web processes, not {count}"
+        await asyncio.sleep(0.1)
+    return found
 
 
 async def _start(*args: str, env: dict[str, str], log: IO[str]) -> asyncio.subprocess.Process:

@@ -120,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave requested syncs queued in the database for `g4hub worker` processes "
         "instead of running them here",
     )
+    serve.add_argument(
+        "--workers",
+        type=_concurrency,
+        default=1,
+        metavar="N",
+        help="web processes answering on the one port, 1-64 (default: %(default)s); syncs "
+        "still run in one of them",
+    )
     serve.set_defaults(command=commands.serve)
 
     demo = subcommands.add_parser(

@@ -92,16 +92,20 @@ async def serve_app(
     *,
     on_ready: Callable[[str], None],
     before_start: Callable[[], None] | None = None,
+    listening: socket.socket | None = None,
+    migrate: bool = True,
 ) -> None:
-    """Bind `api.host:api.port`, call `before_start()`, migrate the hub's database, then serve
-    the app until SIGINT or SIGTERM; `on_ready(url)` once it answers. The app's lifespan starts
+    """Bind `api.host:api.port` (unless given the bound socket `listening`, which it closes),
+    call `before_start()`, migrate the hub's database (unless not `migrate`), then serve the
+    app until SIGINT or SIGTERM; `on_ready(url)` once it answers. The app's lifespan starts
     and closes the hub."""
     configure_logging(api)
-    listening = bind(api.host, api.port)
+    listening = listening or bind(api.host, api.port)
     try:
         if before_start is not None:
             before_start()
-        await hub.upgrade()
+        if migrate:
+            await hub.upgrade()
         app = create_app(api_settings=api, hub=hub)
         config = uvicorn.Config(
             app, lifespan="on", log_config=None, access_log=False, server_header=False
