@@ -52,15 +52,24 @@ def serve(args: argparse.Namespace) -> int:
         )
     else:
         syncs = f"run in this process ({settings.sync_concurrency} at once)"
+    workers = getattr(args, "workers", 1)
+    banner = (
+        "G4 Hub is running at {url}\n"
+        "  dashboard: {url}/    API and its docs: {url}/schema    health: {url}/health\n"
+        f"  database: {database_label(settings)}\n"
+        + (f"  web processes: {workers} (syncs in the first)\n" if workers > 1 else "")
+        + f"  syncs: {syncs}\n"
+        "Ctrl-C stops it."
+    )
+    if workers > 1:
+        from hub_api.supervisor import serve_workers
+
+        serve_workers(settings, api, workers=workers, run_syncs=not args.no_sync, banner=banner)
+        say("G4 Hub stopped.")
+        return 0
 
     def ready(url: str) -> None:
-        say(
-            f"G4 Hub is running at {url}\n"
-            f"  dashboard: {url}/    API and its docs: {url}/schema    health: {url}/health\n"
-            f"  database: {database_label(settings)}\n"
-            f"  syncs: {syncs}\n"
-            "Ctrl-C stops it."
-        )
+        say(banner.format(url=url))
 
     asyncio.run(serve_app(hub, api, on_ready=ready))
     say("G4 Hub stopped.")
