@@ -9,6 +9,7 @@ import pytest
 
 import g4hub_connectors as gc
 from g4hub_connectors.shopify_graphql import BulkExportError, ShopifyGraphQLConnector
+from g4hub_connectors.shopify_graphql.bulk import bulk_products_query
 from g4hub_connectors.testing import FakeShopifyGraphQLStore
 
 from .conftest import VirtualClock, connect, make_store
@@ -128,3 +129,18 @@ async def test_a_plain_http_download_url_is_refused_for_an_https_store(
         with pytest.raises(gc.UnexpectedResponseError, match="not HTTPS"):
             _ = [p async for p in connector.iter_products(bulk=True)]
     assert store.graphql.bulk.downloads == []
+
+
+async def test_when_every_bulk_slot_is_taken_the_export_waits_for_one(
+    clock: VirtualClock,
+) -> None:
+    store = make_store(clock, products=40)
+    store.graphql.bulk.rate = 4.0  # others' exports: about 10 s each on the store's clock
+    for _ in range(5):
+        assert store.graphql.bulk.run(bulk_products_query(None))["userErrors"] == []
+    async with connect(store, clock) as connector:
+        ids = [p.id async for p in connector.iter_products(bulk=True)]
+    assert sorted(ids) == sorted(store.product_ids())
+    refused = [q for q in store.graphql.queries if q[0] == "BulkRun"]
+    assert len(refused) >= 2  # refused while the five ran, then accepted
+    assert len(store.graphql.bulk.operations) == 6
