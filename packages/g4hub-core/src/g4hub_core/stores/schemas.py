@@ -88,8 +88,12 @@ def _error(kind: str, field: str, message: str, **context: str) -> InitErrorDeta
     )
 
 
-def _descriptor_of(platform: Any) -> PlatformDescriptor | None:
-    name = platform.strip().lower() if isinstance(platform, str) else ""
+def _descriptor_of(platform: Any, *, fold: bool) -> PlatformDescriptor | None:
+    # A new store names its platform exactly as registered (the published schema's `const`); a
+    # change may send the store back as a form shows it, in any case (the schema's pattern).
+    name = platform if isinstance(platform, str) else ""
+    if fold:
+        name = name.strip().lower()
     return find_descriptor(name) if name and "." not in name else None
 
 
@@ -103,7 +107,7 @@ def _credential_fields(
     checked against the platforms registered when it arrives, the same ones the published
     schema lists."""
     errors: list[InitErrorDetails] = []
-    descriptor = _descriptor_of(platform)
+    descriptor = _descriptor_of(platform, fold=not required)
     if descriptor is None and (required or platform is not None):
         names = ", ".join(d.platform for d in descriptors())
         errors.append(
@@ -137,6 +141,7 @@ def _credential_fields(
             checked[name] = SecretStr(text) if field.secret else text
     api = values.get("api")
     if descriptor is not None and api is not None and api not in descriptor.apis:
+        # Also a platform with a single API: only null fits it.
         apis = ", ".join(descriptor.apis) or "none"
         errors.append(
             _error(
@@ -193,11 +198,6 @@ class StoreCredentials(_ConnectionFields):
 
     platform: str
     store_url: str
-
-    @field_validator("platform")
-    @classmethod
-    def _lower(cls, value: str) -> str:
-        return value.strip().lower()
 
     def connector_settings(self) -> dict[str, Any]:
         """The flat mapping `connector_config` takes, without the fields left out."""
