@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from litestar.openapi.spec import Discriminator, OpenAPIType, Operation, Schema
+from litestar.openapi.spec import (
+    Discriminator,
+    OpenAPIType,
+    Operation,
+    Reference,
+    RequestBody,
+    Schema,
+)
 
 from g4hub_connectors import PlatformDescriptor, descriptors
 from g4hub_core.stores.schemas import SYNC_INTERVAL_MINUTES
@@ -23,8 +30,8 @@ _NULL = Schema(type=OpenAPIType.NULL)
 _NULLABLE_TEXT = Schema(one_of=[Schema(type=OpenAPIType.STRING), _NULL])
 
 
-def _common(kind: StoreBodyKind) -> dict[str, Schema]:
-    properties: dict[str, Schema] = {
+def _common(kind: StoreBodyKind) -> dict[str, Schema | Reference]:
+    properties: dict[str, Schema | Reference] = {
         "store_url": Schema(type=OpenAPIType.STRING, description="The store's address."),
         "api_version": _NULLABLE_TEXT,
     }
@@ -54,7 +61,7 @@ def _platform_schema(descriptor: PlatformDescriptor, kind: StoreBodyKind) -> Sch
     if kind == "update":
         # A change may send the store back as a form shows it: the name in any case.
         platform = Schema(type=OpenAPIType.STRING, pattern=_any_case(descriptor.platform))
-    properties = {"platform": platform, **_common(kind)}
+    properties: dict[str, Schema | Reference] = {"platform": platform, **_common(kind)}
     if descriptor.apis:
         properties["api"] = Schema(
             one_of=[Schema(type=OpenAPIType.STRING, enum=list(descriptor.apis)), _NULL],
@@ -114,7 +121,7 @@ def store_body_operation(kind: StoreBodyKind) -> type[Operation]:
     class StoreBodyOperation(HubOperation):
         def __post_init__(self) -> None:
             super().__post_init__()
-            if self.request_body is None:
+            if not isinstance(self.request_body, RequestBody):
                 return
             media = self.request_body.content.get("application/json")
             if media is not None:
