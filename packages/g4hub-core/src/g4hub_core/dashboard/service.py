@@ -83,6 +83,8 @@ class DashboardService:
 
     async def with_health(self, stores: list[_Store]) -> list[_Store]:
         """`stores` with their `health` filled in, in one query for all of them."""
+        if not stores:
+            return []
         verdicts = await self.health(stores[0].id if len(stores) == 1 else None)
         return [store.model_copy(update={"health": verdicts.get(store.id)}) for store in stores]
 

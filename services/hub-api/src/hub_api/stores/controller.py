@@ -81,7 +81,7 @@ class StoreController(Controller):
             await unit.sync.request(store.id, trigger="initial")
         # Real-time updates (webhooks), once the store's row is committed.
         unit.after_commit(partial(hub.webhooks.adopt, unit.tenant_id, store.id))
-        return store
+        return (await unit.dashboard.with_health([store]))[0]
 
     @post(
         "/test-connection",
@@ -116,7 +116,8 @@ class StoreController(Controller):
     ) -> StoreRead:
         """Only the fields given change. New connection settings are tested first: a failure
         changes nothing (the store's error is answered) unless `force`."""
-        return await unit.stores.update(store_id, data.to_core(), force=force or data.force)
+        store = await unit.stores.update(store_id, data.to_core(), force=force or data.force)
+        return (await unit.dashboard.with_health([store]))[0]
 
     @delete("/{store_id:uuid}", status_code=HTTP_204_NO_CONTENT, summary="Remove a store")
     async def delete_store(
@@ -138,7 +139,7 @@ class StoreController(Controller):
         """Test the store's connection and answer the store with the outcome recorded
         (`connection_status`, `last_connection_test`, `last_error_code`, `last_error_message`).
         A store that refuses is recorded, not an error."""
-        return await unit.stores.test(store_id)
+        return (await unit.dashboard.with_health([await unit.stores.test(store_id)]))[0]
 
     @post(
         "/{store_id:uuid}/sync",
