@@ -126,6 +126,10 @@ class ProductUpdate(BaseModel):
       primary location) and `manage_stock` switches stock tracking.
     - `variant_id` aims the change at one variant or variation; without it a Shopify product's first
       variant is changed, and a WooCommerce product itself.
+    - `expected_stock_quantity`: the quantity the caller believes the target holds (at the
+      location). A connector that can compare-and-set (Shopify GraphQL's `changeFromQuantity`)
+      sends it, and a store holding another quantity refuses with `WriteConflictError`; the others
+      ignore it, so a caller that needs the check reads the product first.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -136,11 +140,12 @@ class ProductUpdate(BaseModel):
     manage_stock: bool | None = None
     variant_id: str | None = None
     location_id: str | None = None
+    expected_stock_quantity: int | None = None
 
     def changes(self) -> dict[str, Any]:
         """The fields the caller set, without the targeting ones."""
         return {
             name: getattr(self, name)
             for name in self.model_fields_set
-            if name not in ("variant_id", "location_id")
+            if name not in ("variant_id", "location_id", "expected_stock_quantity")
         }

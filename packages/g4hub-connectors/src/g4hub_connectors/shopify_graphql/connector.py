@@ -340,7 +340,8 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         Prices and tracking go in one `productVariantsBulkUpdate` (a sale: `price` is the sale
         price and `compareAtPrice` the regular one, as over REST). Stock is set at
         `update.location_id`, else the shop's primary location, from the quantity read just
-        before: if it changes in between, `WriteConflictError` and nothing is written.
+        before (or from `update.expected_stock_quantity`, when given): if the store holds
+        another quantity, `WriteConflictError` and nothing is written.
         The price write is applied before the stock write; if the stock write fails, the price
         stays changed. Whatever the store did not apply raises `WriteNotAppliedError`.
         """
@@ -362,10 +363,11 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
                 )
             location = await self._location_gid(update.location_id)
             before = await stock_at(self.client, item["id"], location)
+            expected = update.expected_stock_quantity
             await self.set_stock(
                 item["id"],
                 int(changes["stock_quantity"]),
-                change_from=before,
+                change_from=before if expected is None else expected,
                 location_id=location,
             )
             stock_now = await stock_at(self.client, item["id"], location)
