@@ -57,3 +57,25 @@ async def test_every_error_response_is_documented_in_the_hubs_shape(
                     body = response["content"]["application/json"]["schema"]
                     assert body["required"] == ["error"], (status, operation["operationId"])
                     assert body["properties"]["error"]["required"] == ["code", "message", "details"]
+
+
+async def test_the_sign_in_bodies_are_published_as_the_server_takes_them(
+    client: AsyncTestClient[Any],
+) -> None:
+    """No other properties, no empty email: what the schema allows, the server reads."""
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    for path, fields in (("login", 2), ("register", 3)):
+        operation = paths[f"/api/auth/{path}"]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body["additionalProperties"] is False
+        assert len(body["required"]) == fields
+        assert body["properties"]["email"]["minLength"] == 1
+    register_body = paths["/api/auth/register"]["post"]["requestBody"]["content"]
+    assert register_body["application/json"]["schema"]["properties"]["password"]["minLength"] == 10
+
+    for body in (
+        {"email": "a@example.com", "password": "x", "remember": True},
+        {"email": "", "password": "x"},
+    ):
+        refused = await client.post("/api/auth/login", json=body)
+        assert refused.status_code == 422, refused.text

@@ -25,7 +25,7 @@ from g4hub_core import AccessDenied, Unit
 from hub_api.auth.addresses import TrustedProxies, client_address
 from hub_api.auth.csrf import CSRF_COOKIE, CsrfTokens, refuse_cross_site
 from hub_api.auth.middleware import SESSION_COOKIE
-from hub_api.auth.openapi import PublicOperation
+from hub_api.auth.openapi import auth_body_operation
 from hub_api.auth.principal import Principal
 from hub_api.auth.schemas import (
     LoginRequest,
@@ -106,7 +106,7 @@ class AuthController(Controller):
     @post(
         "/register",
         exclude_from_auth=True,
-        operation_class=PublicOperation,
+        operation_class=auth_body_operation("register"),
         guards=[_same_site_only],
         raises=documented_errors(403, 409, 429),
         status_code=HTTP_201_CREATED,
@@ -150,7 +150,7 @@ class AuthController(Controller):
     @post(
         "/login",
         exclude_from_auth=True,
-        operation_class=PublicOperation,
+        operation_class=auth_body_operation("login"),
         guards=[_same_site_only],
         raises=documented_errors(401, 403, 429),
         status_code=HTTP_200_OK,

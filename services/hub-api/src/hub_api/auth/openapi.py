@@ -23,6 +23,7 @@ from litestar.openapi.spec import (
     OpenAPIType,
     Operation,
     Parameter,
+    RequestBody,
     Schema,
     SecurityRequirement,
     SecurityScheme,
@@ -30,17 +31,20 @@ from litestar.openapi.spec import (
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
+from g4hub_core.tenants.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from hub_api.auth.csrf import CSRF_COOKIE, CSRF_HEADER
 from hub_api.auth.middleware import SESSION_COOKIE
 from hub_api.errors import ERROR_SCHEMA
 
 __all__ = [
+    "AUTH_BODIES",
     "COMPONENTS",
     "SECURITY",
     "HealthOperation",
     "HubOperation",
     "OpenApiErrorsPlugin",
     "PublicOperation",
+    "auth_body_operation",
 ]
 
 SECURITY: list[SecurityRequirement] = [{"BearerToken": []}, {"SessionCookie": []}]
@@ -116,6 +120,60 @@ class PublicOperation(HubOperation):
     def __post_init__(self) -> None:
         self.security = None
         super().__post_init__()
+
+
+def _text(min_length: int, max_length: int, description: str) -> Schema:
+    return Schema(
+        type=OpenAPIType.STRING,
+        min_length=min_length,
+        max_length=max_length,
+        description=description,
+    )
+
+
+_EMAIL = _text(1, 320, "The account's email address.")
+AUTH_BODIES: dict[str, Schema] = {
+    "login": Schema(
+        type=OpenAPIType.OBJECT,
+        required=["email", "password"],
+        properties={"email": _EMAIL, "password": _text(0, 1024, "The account's password.")},
+        additional_properties=False,
+    ),
+    "register": Schema(
+        type=OpenAPIType.OBJECT,
+        required=["email", "password", "tenant_name"],
+        properties={
+            "email": _EMAIL,
+            "password": _text(
+                MIN_PASSWORD_LENGTH,
+                MAX_PASSWORD_LENGTH,
+                f"At least {MIN_PASSWORD_LENGTH} characters, not a common password, not the email.",
+            ),
+            "tenant_name": _text(1, 200, "The business's name."),
+        },
+        additional_properties=False,
+    ),
+}
+"""The sign-in bodies as the server takes them: no other properties (they are refused), and
+the bounds the server checks."""
+
+
+def auth_body_operation(body: str) -> type[Operation]:
+    """A public route's `operation_class=` whose JSON body is `AUTH_BODIES[body]`."""
+
+    @dataclass
+    class AuthBodyOperation(PublicOperation):
+        def __post_init__(self) -> None:
+            super().__post_init__()
+            given = self.request_body
+            if not isinstance(given, RequestBody):
+                return
+            media = given.content.get("application/json")
+            if media is not None:
+                media.schema = AUTH_BODIES[body]
+
+    AuthBodyOperation.__name__ = f"AuthBodyOperation_{body}"
+    return AuthBodyOperation
 
 
 _HEALTH_SCHEMA = Schema(

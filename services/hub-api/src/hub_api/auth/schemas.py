@@ -14,7 +14,7 @@ __all__ = ["LoginRequest", "MeResponse", "RegisterRequest", "RegisterResponse", 
 class RegisterRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(max_length=320)
+    email: str = Field(min_length=1, max_length=320)
     password: SecretStr = Field(max_length=1024)
     tenant_name: str = Field(max_length=200)
 
@@ -22,7 +22,7 @@ class RegisterRequest(BaseModel):
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(max_length=320)
+    email: str = Field(min_length=1, max_length=320)
     password: SecretStr = Field(max_length=1024)
 
 
