@@ -9,6 +9,8 @@ from g4hub_core.models.tenant import Tenant
 from g4hub_core.models.user import User
 from g4hub_core.models.webhook_delivery import WebhookDelivery
 from g4hub_core.models.webhook_endpoint import WebhookEndpoint
+from g4hub_core.models.write_audit import WriteAudit
+from g4hub_core.models.write_job import WriteJob
 
 __all__ = [
     "ProductChange",
@@ -19,4 +21,6 @@ __all__ = [
     "User",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "WriteAudit",
+    "WriteJob",
 ]

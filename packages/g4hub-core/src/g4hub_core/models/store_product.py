@@ -42,6 +42,8 @@ class StoreProduct(Base):
         UniqueConstraint("store_id", "platform_product_id"),
         Index("ix_store_products_store_id_name", "store_id", "name"),
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
+        # The cross-store SKU view walks a tenant's SKUs in order (migration 0006).
+        Index("ix_store_products_tenant_id_sku", "tenant_id", "sku"),
         # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0004).
         Index(
             "ix_store_products_search_trgm",
