@@ -82,6 +82,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_graphql.py", *session.posargs)
     session.run("python", "benchmarks/bench_core.py", *session.posargs)
     session.run("python", "benchmarks/bench_workers.py", *session.posargs)
+    session.run("python", "benchmarks/bench_load.py", *session.posargs)
 
 
 @nox.session

@@ -1,0 +1,234 @@
+"""Load benchmark: concurrent clients reading the dashboard while a large sync writes.
+
+Run with `nox -s bench` (or `python benchmarks/bench_load.py [--quick]`). For SQLite and then
+PostgreSQL (`G4HUB_BENCH_POSTGRES_URL`, default postgresql://postgres@127.0.0.1:5432/postgres; a
+scratch database is created and dropped), it starts `g4hub serve --workers N` as a person would,
+a fake WooCommerce store of 20,000 products in its own process, registers, connects the store
+and starts its first sync; while that sync runs, 32 clients each alternate `GET
+/api/dashboard/overview` and a catalog search (`GET /api/stores/{id}/products?q=...`, accent-free
+words that must find accented names), for a fixed time. Prints p50/p95/p99 latency and
+requests/s per kind, failed requests, and how far the sync got. Target (issue 12): p99 < 500 ms
+on both databases on a 2-core machine. The clients share the machine with the server: the
+figures include that competition, as a real single-host deployment would.
+
+--quick: 10 s of load (default 30 s). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from _workers import fake_stores  # sibling script (its folder is on sys.path when run as one)
+from sqlalchemy.engine import make_url
+
+from g4hub_core.vault import generate_key
+
+POSTGRES_ADMIN = os.environ.get(
+    "G4HUB_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+PASSWORD = "quiet-harbor-lantern-8472"  # noqa: S105 (a scratch hub's account)
+# Folded forms of the fake catalog's words: each must find accented names ("cafe" → "Café").
+QUERIES = ["cafe", "creme", "grosse", "mug", "candle", "organic", "zolty", "nandu", "42", "7"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)]
+
+
+@contextlib.contextmanager
+def scratch_postgres() -> Iterator[str]:
+    name = f"g4hub_load_{uuid.uuid4().hex[:10]}"
+    admin = make_url(POSTGRES_ADMIN).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
+            hide_password=False
+        )
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], workers: int, log: Path) -> Iterator[str]:
+    """`g4hub serve --workers N --port 0`; yields its URL once it answers."""
+    with log.open("w") as errors:
+        process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "hub_api", "serve", "--workers", str(workers), "--port", "0"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if match := re.search(r"running at (http://\S+)", line):
+                    yield match.group(1)
+                    break
+            else:
+                raise RuntimeError(f"serve did not start; see {log}")
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+async def client(
+    url: str, token: str, store_id: str, until: float, seed: int, samples: dict[str, list[float]]
+) -> int:
+    """One client: overview, search, overview, ... until `until`; returns its failures."""
+    failures = 0
+    queries = itertools.cycle(QUERIES[seed % len(QUERIES) :] + QUERIES[: seed % len(QUERIES)])
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:
+        for turn in itertools.count():
+            if time.monotonic() >= until:
+                return failures
+            if turn % 2 == 0:
+                kind, path = "overview", "/api/dashboard/overview"
+            else:
+                kind, path = "search", f"/api/stores/{store_id}/products?q={next(queries)}"
+            started = time.perf_counter()
+            try:
+                answer = await http.get(path)
+                ok = answer.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                samples[kind].append(time.perf_counter() - started)
+            else:
+                failures += 1
+    return failures
+
+
+async def load(
+    url: str, creds: dict[str, Any], clients: int, seconds: float, *, sync_first: bool = False
+) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        account = await http.post(
+            "/api/auth/register",
+            json={"email": "load@example.com", "password": PASSWORD, "tenant_name": "Load"},
+        )
+        account.raise_for_status()
+        http.cookies.clear()
+        token = account.json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        added = await http.post("/api/stores", json={"name": "Big store", **creds})
+        added.raise_for_status()
+        store_id = added.json()["id"]
+        sync = (await http.post(f"/api/stores/{store_id}/sync")).json()
+        if sync_first:  # --idle: the load on a synced catalog, for comparison
+            while (await http.get(f"/api/sync/logs/{sync['id']}")).json()["status"] in (  # noqa: ASYNC110
+                "queued",
+                "running",
+            ):
+                await asyncio.sleep(0.5)
+        # The load starts once the sync runs (polling the API, as a dashboard does).
+        while (await http.get(f"/api/sync/logs/{sync['id']}")).json()["status"] == "queued":  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        samples: dict[str, list[float]] = {"overview": [], "search": []}
+        started = time.monotonic()
+        failures = await asyncio.gather(
+            *(
+                client(url, token, store_id, started + seconds, seed, samples)
+                for seed in range(clients)
+            )
+        )
+        elapsed = time.monotonic() - started
+        log = (await http.get(f"/api/sync/logs/{sync['id']}")).json()
+    return {"samples": samples, "elapsed": elapsed, "failures": sum(failures), "sync": log}
+
+
+def report(database: str, workers: int, result: dict[str, Any]) -> None:
+    samples: dict[str, list[float]] = result["samples"]
+    every = samples["overview"] + samples["search"]
+    sync = result["sync"]
+    print(
+        f"\n{database}, {workers} web processes: {len(every)} requests in "
+        f"{result['elapsed']:.1f} s = {len(every) / result['elapsed']:.0f} requests/s, "
+        f"{result['failures']} failed; sync {sync['status']} at "
+        f"{sync.get('products_fetched', 0)} products fetched"
+    )
+    for kind, values in (*samples.items(), ("all", every)):
+        if not values:
+            print(f"  {kind:8} no answers")
+            continue
+        print(
+            f"  {kind:8} n={len(values):5}  p50 {statistics.median(values) * 1000:6.0f} ms  "
+            f"p95 {percentile(values, 0.95) * 1000:6.0f} ms  "
+            f"p99 {percentile(values, 0.99) * 1000:6.0f} ms"
+        )
+    p99 = percentile(every, 0.99) * 1000 if every else float("inf")
+    print(f"  target p99 < 500 ms: {'met' if p99 < 500 else 'NOT met'} ({p99:.0f} ms)")
+
+
+def run(database: str, args: argparse.Namespace, folder: Path) -> None:
+    with contextlib.ExitStack() as stack:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("G4HUB_")}
+        env |= {
+            "G4HUB_DATA_DIR": str(folder / database),
+            "G4HUB_SECRET_KEYS": generate_key("bench").encoded(),
+            "G4HUB_ALLOW_PRIVATE_STORE_HOSTS": "true",
+            "G4HUB_LOG_LEVEL": "WARNING",
+            "G4HUB_LOG_JSON": "false",
+        }
+        if database == "postgresql":
+            env["G4HUB_DATABASE_URL"] = stack.enter_context(scratch_postgres())
+        stores = stack.enter_context(
+            fake_stores("woocommerce", 1, args.products, "--latency-ms", str(args.latency_ms))
+        )
+        url = stack.enter_context(serve(env, args.workers, folder / f"{database}-serve.log"))
+        result = asyncio.run(
+            load(url, stores.creds[0], args.clients, args.seconds, sync_first=args.idle)
+        )
+    report(database, args.workers, result)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 s of load instead of 30 s")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="web processes (default: 2)")
+    parser.add_argument("--products", type=int, default=20_000)
+    parser.add_argument("--latency-ms", type=float, default=5.0, help="the fake store's")
+    parser.add_argument(
+        "--idle", action="store_true", help="load after the sync ends, not during it"
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], action="append")
+    args = parser.parse_args()
+    args.seconds = 10.0 if args.quick else 30.0
+    print(
+        f"load: {args.clients} clients for {args.seconds:.0f} s, overview and search, during "
+        f"the first sync of a {args.products:,}-product store ({os.cpu_count()} CPUs)"
+    )
+    with tempfile.TemporaryDirectory(prefix="g4hub-load-") as folder:
+        for database in args.database or ["sqlite", "postgresql"]:
+            run(database, args, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
