@@ -110,11 +110,16 @@ def credentials_step(ui: Ui, platform: str) -> None:
 def fill_credentials(page: Page, credentials: dict[str, str]) -> None:
     """Type a fake store's `credentials()` (or wrong ones) into the credentials form."""
     page.get_by_label("Store URL", exact=True).fill(credentials["store_url"])
-    if credentials["platform"] == "woocommerce":
-        page.get_by_label("Consumer key", exact=True).fill(credentials["consumer_key"])
-        page.get_by_label("Consumer secret", exact=True).fill(credentials["consumer_secret"])
-    else:
-        page.get_by_label("Admin API access token", exact=True).fill(credentials["access_token"])
+    labels = {
+        "consumer_key": "Consumer key",
+        "consumer_secret": "Consumer secret",
+        "access_token": "Admin API access token",
+        "client_id": "Client ID",
+        "client_secret": "Client secret",
+    }
+    for name, label in labels.items():
+        if credentials.get(name):
+            page.get_by_label(label, exact=True).fill(credentials[name])
 
 
 def connection_test_button(page: Page) -> Locator:

@@ -12,7 +12,7 @@ from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
 from tests.browser import flows
 from tests.browser._browser import Ui
 
-COLUMNS = ["Image", "Name", "SKU", "Price", "Stock", "Status"]
+COLUMNS = ["Image", "Name", "SKU", "Price", "Stock", "Availability", "Status"]
 
 
 def number(value: int) -> re.Pattern[str]:
@@ -129,3 +129,26 @@ def test_adding_a_shopify_store_changes_the_overview(
     shopify_card = cards.filter(has_text="Shopify Boutique")
     expect(shopify_card).to_contain_text("Shopify")
     expect(shopify_card).to_contain_text("40")
+
+
+def test_a_shopify_store_connects_with_a_dev_dashboard_app(ui: Ui, shop: FakeShopifyStore) -> None:
+    page = ui.page
+    app = shop.client_credentials()
+    ui.secrets.add(app["client_secret"])
+    flows.register(ui)
+    flows.credentials_step(ui, "Shopify")
+    # The Dev Dashboard app's client ID and secret are offered first, the legacy token beside.
+    expect(
+        page.get_by_role("group", name="Dev Dashboard app (client ID and secret)")
+    ).to_be_visible()
+    expect(page.get_by_text("Shopify now creates apps in the Dev Dashboard").first).to_be_visible()
+    expect(page.get_by_label("Admin API access token", exact=True)).to_be_visible()
+    flows.fill_credentials(page, app)
+    flows.connection_test_button(page).click()
+    expect(page.get_by_text("Connected to Shopify Boutique")).to_be_visible()
+    ui.snap("connected-with-app")
+    page.get_by_role("button", name="Continue", exact=True).click()
+    page.get_by_role("button", name="Save store", exact=True).click()
+    # The store page names the app (its client ID is no secret), never the secret.
+    expect(page.get_by_text(f"client {app['client_id']}")).to_be_visible()
+    ui.snap("saved-with-app")

@@ -104,3 +104,62 @@ def test_a_slow_connection_test_shows_a_loading_state(
         "disabled": True,
         "busy": "true",
     }
+
+
+def test_a_failed_test_keeps_what_was_typed(ui: Ui, woo: FakeWooCommerceStore) -> None:
+    page = ui.page
+    good = woo.credentials()
+    wrong_secret = woo.wrong_credentials()["consumer_secret"]
+    ui.secrets.add(wrong_secret)
+    flows.register(ui)
+    flows.credentials_step(ui, "WooCommerce")
+    flows.fill_credentials(page, {**good, "consumer_secret": wrong_secret})
+    flows.connection_test_button(page).click()
+    expect(page.get_by_role("alert")).to_contain_text(WOO_BAD_KEYS)
+    ui.snap("kept-after-failure")
+
+    # The address is shown again; the key is kept sealed (its hint only), never in the page.
+    expect(page.get_by_label("Store URL", exact=True)).to_have_value(good["store_url"])
+    expect(page.get_by_label("Consumer key", exact=True)).to_have_value("")
+    expect(page.get_by_text("Leave it empty to keep what you typed").first).to_be_visible()
+    assert good["consumer_key"] not in page.content()
+
+    # Only the corrected secret is typed again.
+    page.get_by_label("Consumer secret", exact=True).fill(good["consumer_secret"])
+    flows.connection_test_button(page).click()
+    expect(page.get_by_text("Connected to Woo Outlet")).to_be_visible()
+    ui.snap("connected-after-fix")
+
+
+def test_a_shopify_address_entered_as_woocommerce_says_so(ui: Ui) -> None:
+    page = ui.page
+    flows.register(ui)
+    flows.credentials_step(ui, "WooCommerce")
+    flows.fill_credentials(
+        page,
+        {
+            "platform": "woocommerce",
+            "store_url": "https://plum-orchard.myshopify.com",
+            "consumer_key": "ck_" + "1" * 40,
+            "consumer_secret": "cs_" + "2" * 40,
+        },
+    )
+    flows.connection_test_button(page).click()
+    expect(
+        page.get_by_text("This is a Shopify store's address, not a WooCommerce one")
+    ).to_be_visible()
+    ui.snap("shopify-address-as-woocommerce")
+    assert_nothing_saved(ui)
+
+
+def test_a_refused_connection_says_check_the_address(ui: Ui, woo: FakeWooCommerceStore) -> None:
+    page = ui.page
+    flows.register(ui)
+    flows.credentials_step(ui, "WooCommerce")
+    # Nothing listens on port 1 of the loopback: the connection is refused at once.
+    flows.fill_credentials(page, {**woo.credentials(), "store_url": "http://127.0.0.1:1"})
+    flows.connection_test_button(page).click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Check the address and port")
+    expect(alert).not_to_contain_text("having trouble")
+    ui.snap("refused-connection")
