@@ -107,7 +107,7 @@ async def test_wrong_password_shows_the_core_message(client: AsyncTestClient[Any
 
 
 async def test_repeated_failures_are_throttled(client: AsyncTestClient[Any]) -> None:
-    client.app.state.login_throttle = LoginThrottle(per_email=2)
+    client.app.state.login_throttle = LoginThrottle(per_account=2, delay_max=0)
     user = await sign_up(client)
     client.cookies.clear()
     for _ in range(2):

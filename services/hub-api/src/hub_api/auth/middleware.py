@@ -19,6 +19,7 @@ __all__ = [
     "TokenAuthenticationMiddleware",
     "check_current",
     "not_authenticated",
+    "session_is_current",
 ]
 
 SESSION_COOKIE = "g4hub_session"
@@ -54,6 +55,21 @@ async def check_current(hub: Hub, principal: Principal) -> None:
         current = await unit.accounts.token_version(principal.user_id, principal.tenant_id)
     if current != principal.token_version:
         raise TokenRejected("revoked")
+
+
+async def session_is_current(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether the session cookie is valid and not revoked (`check_current`): the dashboard's
+    pages, which skip this middleware, ask it on each request."""
+    cookie = connection.cookies.get(SESSION_COOKIE)
+    codec: TokenCodec = connection.app.state.tokens
+    principal = codec.read(cookie, via_cookie=True) if cookie else None
+    if principal is None:
+        return False
+    try:
+        await check_current(connection.app.state.hub, principal)
+    except TokenRejected:
+        return False
+    return True
 
 
 class TokenAuthenticationMiddleware(AbstractAuthenticationMiddleware):

@@ -17,9 +17,9 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_core import AccessDenied, CoreError, Hub
-from hub_api.auth.controller import session_cookies
+from hub_api.auth.controller import request_address, session_cookies
 from hub_api.auth.csrf import CSRF_COOKIE, CsrfTokens, refuse_cross_site
-from hub_api.auth.middleware import SESSION_COOKIE
+from hub_api.auth.middleware import SESSION_COOKIE, session_is_current
 from hub_api.auth.throttle import LoginThrottle, LoginThrottled
 from hub_api.auth.tokens import TokenCodec
 from hub_api.errors import core_status
@@ -102,11 +102,13 @@ class WebAuthController(Controller):
             raise again(_WRONG_LOGIN, 401)
         throttle: LoginThrottle = request.app.state.login_throttle
         hub: Hub = request.app.state.hub
-        address = request.client.host if request.client else "unknown"
+        address = request_address(request)
+        await throttle.pause(email)
         try:
             with throttle.attempt(address=address, email=email, failures=AccessDenied):
                 async with hub.unit() as unit:
                     user = await unit.accounts.authenticate(email=email, password=password)
+                    version = await unit.accounts.token_version(user.id, user.tenant_id)
         except LoginThrottled as throttled:
             raise again(
                 f"Too many failed sign-in attempts. Try again in {throttled.retry_after} seconds.",
@@ -115,7 +117,13 @@ class WebAuthController(Controller):
             ) from None
         except CoreError as exc:
             raise again(exc.message, core_status(exc)) from None
-        token = _issue(request, user_id=user.id, tenant_id=user.tenant_id, email=user.email)
+        token = _issue(
+            request,
+            user_id=user.id,
+            tenant_id=user.tenant_id,
+            email=user.email,
+            version=version or 0,
+        )
         return _signed_in(request, token, target)
 
     @get("/register")
@@ -178,11 +186,17 @@ class WebAuthController(Controller):
         """Signs out: clears both cookies. With a valid session the form's CSRF token must
         match (another site cannot sign a user out); with none there is nothing to protect."""
         cookie = request.cookies.get(SESSION_COOKIE)
-        if cookie and read_session(request) is not None:
+        viewer = read_session(request) if cookie else None
+        if cookie and viewer is not None:
             form = await read_form(request)
             csrf: CsrfTokens = request.app.state.csrf
             if not csrf.verify(cookie, form.text(CSRF_FIELD)):
                 raise CsrfRefused
+            # Ends the session on the server too: a copy of the cookie is refused from now on.
+            if await session_is_current(request):
+                hub: Hub = request.app.state.hub
+                async with hub.unit(viewer.tenant_id) as unit:
+                    await unit.accounts.end_sessions(viewer.user_id)
         response = Redirect("/login?notice=signed_out", status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path="/")
         response.delete_cookie(CSRF_COOKIE, path="/")

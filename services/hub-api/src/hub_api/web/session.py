@@ -26,7 +26,7 @@ from litestar.di import NamedDependency, Provide
 
 from g4hub_core import Hub, Unit
 from hub_api.auth.csrf import CSRF_HEADER, UNSAFE_METHODS, CsrfTokens
-from hub_api.auth.middleware import SESSION_COOKIE
+from hub_api.auth.middleware import SESSION_COOKIE, session_is_current
 from hub_api.auth.tokens import TokenCodec
 
 __all__ = [
@@ -118,7 +118,7 @@ async def _check_csrf(request: Request[Any, Any, Any]) -> None:
 
 async def provide_viewer(request: Request[Any, Any, Any]) -> Viewer:
     viewer = read_session(request)
-    if viewer is None:
+    if viewer is None or not await session_is_current(request):
         # Only a page can be come back to; after a refused POST the user starts from the page.
         came_from = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(came_from if request.method == "GET" else None)
