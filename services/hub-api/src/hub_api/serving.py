@@ -108,7 +108,14 @@ async def serve_app(
             await hub.upgrade()
         app = create_app(api_settings=api, hub=hub)
         config = uvicorn.Config(
-            app, lifespan="on", log_config=None, access_log=False, server_header=False
+            app,
+            lifespan="on",
+            log_config=None,
+            access_log=False,
+            server_header=False,
+            # The peer stays the socket's: the app believes X-Forwarded-For only from
+            # G4HUB_TRUSTED_PROXIES (hub_api.auth.addresses), not uvicorn from 127.0.0.1.
+            proxy_headers=False,
         )
         server = _Server(config)
 
