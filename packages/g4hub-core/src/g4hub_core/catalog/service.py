@@ -14,7 +14,7 @@ from g4hub_core.models import StoreProduct
 from g4hub_core.stores.repository import StoreRepository
 
 if TYPE_CHECKING:
-    from g4hub_core.hub import Unit
+    from g4hub_core.unit import UnitOfWork
 
 __all__ = [
     "MAX_PER_PAGE",
@@ -48,7 +48,7 @@ class CatalogService:
     """The tenant's synced products, store by store. A store of another tenant does not exist
     here: asking for it raises `NotFound`, exactly as for an unknown id."""
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: UnitOfWork) -> None:
         self._products = ProductRepository(unit.session, unit.tenant_id)
         self._stores = StoreRepository(unit.session, unit.tenant_id)
 

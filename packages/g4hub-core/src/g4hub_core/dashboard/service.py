@@ -15,8 +15,8 @@ from g4hub_core.dashboard.schemas import Activity, Indicator, Overview, StoreSta
 from g4hub_core.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from g4hub_core.hub import Unit
     from g4hub_core.stores.schemas import StoreRead
+    from g4hub_core.unit import UnitOfWork
 
     _Store = TypeVar("_Store", bound=StoreRead)
 
@@ -43,7 +43,7 @@ class DashboardService:
     """Read-only views over the tenant's stores and syncs. Two queries per overview (stores with
     their sync state; the activity feed), one per feed, whatever the tenant's size."""
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: UnitOfWork) -> None:
         self._stores = StoreStatusRepository(unit.session, unit.tenant_id)
         self._activity = ActivityRepository(unit.session, unit.tenant_id)
 

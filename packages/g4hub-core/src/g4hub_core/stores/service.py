@@ -39,7 +39,11 @@ from g4hub_core.stores.schemas import (
 )
 
 if TYPE_CHECKING:
-    from g4hub_core.hub import Unit
+    import httpx
+
+    from g4hub_core.settings import HubSettings
+    from g4hub_core.unit import UnitOfWork
+    from g4hub_core.vault.vault import Vault
 
 __all__ = ["StoreService"]
 
@@ -90,9 +94,18 @@ def _record(store: Store, result: ConnectionResult) -> None:
 class StoreService:
     """The signed-in tenant's stores. Never commits: the unit does."""
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(
+        self,
+        unit: UnitOfWork,
+        *,
+        settings: HubSettings,
+        vault: Vault,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
         self.unit = unit
-        self.hub = unit.hub
+        self._settings = settings
+        self._vault = vault
+        self._http_client = http_client
 
     @cached_property
     def repository(self) -> StoreRepository:
@@ -159,7 +172,7 @@ class StoreService:
             store_url=config.store_url,
             api_version=config.api_version,
             api_credentials=connection.seal_settings(
-                config, vault=self.hub.vault, tenant_id=self.unit.tenant_id, store_id=store_id
+                config, vault=self._vault, tenant_id=self.unit.tenant_id, store_id=store_id
             ),
             credentials_hint=config.credentials_hint(),
             store_info={},
@@ -197,7 +210,7 @@ class StoreService:
                 store.store_url = config.store_url
                 store.api_version = config.api_version
                 store.api_credentials = connection.seal_settings(
-                    config, vault=self.hub.vault, tenant_id=store.tenant_id, store_id=store.id
+                    config, vault=self._vault, tenant_id=store.tenant_id, store_id=store.id
                 )
                 store.credentials_hint = config.credentials_hint()
                 _record(store, result)
@@ -221,7 +234,7 @@ class StoreService:
         `last_connection_test`, `store_info`, `products_count`, `last_error_*`). A store that
         refuses is recorded, not raised; `VaultError` when its credentials cannot be opened."""
         store = await self.repository.get_or_raise(store_id)
-        config = connection.connector_config(connection.open_settings(store, vault=self.hub.vault))
+        config = connection.connector_config(connection.open_settings(store, vault=self._vault))
         await self._check_host(config.store_url)
         result = await self._test(config)
         _record(store, result)
@@ -234,7 +247,7 @@ class StoreService:
         store = await self.repository.get_or_raise(store_id)
         await self._check_host(store.store_url)
         return connection.open_connector(
-            store, vault=self.hub.vault, http_client=self.hub.http_client
+            store, vault=self._vault, http_client=self._http_client
         )
 
     # -- internals ------------------------------------------------------------------------------
@@ -247,7 +260,7 @@ class StoreService:
         Credentials that no longer open (a key removed from the hub) can still be replaced by a
         complete new set: that is the remedy the `VaultError` tells the merchant."""
         try:
-            current = connection.open_settings(store, vault=self.hub.vault)
+            current = connection.open_settings(store, vault=self._vault)
         except VaultError as unopened:
             public = {
                 "platform": store.platform,
@@ -262,10 +275,10 @@ class StoreService:
         return config, config == connection.connector_config(current)
 
     async def _check_host(self, store_url: str) -> None:
-        await check_store_host(store_url, allow_private=self.hub.settings.allow_private_store_hosts)
+        await check_store_host(store_url, allow_private=self._settings.allow_private_store_hosts)
 
     async def _test(self, config: ConnectorConfig) -> ConnectionResult:
-        async with create_connector(config, http_client=self.hub.http_client) as connector:
+        async with create_connector(config, http_client=self._http_client) as connector:
             return await connector.test_connection()
 
     def _exists(self, platform: str, store_url: str) -> Conflict:
@@ -287,7 +300,7 @@ class StoreService:
         # constraint decides.
         session = self.unit.session
         conflict = self._exists(store.platform, store.store_url)
-        if not is_postgresql(self.hub.engine):
+        if not is_postgresql(session.get_bind().engine):
             # SQLite's driver begins a transaction only before a write, so a savepoint opened
             # first would be the whole transaction and its release would commit the unit. Without
             # one, losing the race leaves the unit to roll back, which the raised error does.

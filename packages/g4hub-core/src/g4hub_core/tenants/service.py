@@ -25,7 +25,7 @@ from g4hub_core.tenants.repository import OwnTenantRepository, UserDirectory, Us
 from g4hub_core.tenants.schemas import Registration, TenantRead, UserRead
 
 if TYPE_CHECKING:
-    from g4hub_core.hub import Unit
+    from g4hub_core.unit import UnitOfWork
 
 __all__ = ["MAX_TENANT_NAME_LENGTH", "AccountService"]
 
@@ -36,7 +36,7 @@ class AccountService:
     """Accounts, as `unit.accounts`. `register` and `authenticate` work in a unit without a
     tenant; `get_user` and `get_tenant` see only the unit's tenant."""
 
-    def __init__(self, unit: Unit) -> None:
+    def __init__(self, unit: UnitOfWork) -> None:
         self._unit = unit
 
     @property
