@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, Float, cast
 
@@ -12,9 +12,7 @@ from g4hub_core.catalog.schemas import ProductDetail, ProductList, ProductRead
 from g4hub_core.errors import InvalidInput, NotFound
 from g4hub_core.models import StoreProduct
 from g4hub_core.stores.repository import StoreRepository
-
-if TYPE_CHECKING:
-    from g4hub_core.unit import UnitOfWork
+from g4hub_core.unit import UnitOfWork
 
 __all__ = [
     "MAX_PER_PAGE",

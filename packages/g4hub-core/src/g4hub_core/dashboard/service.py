@@ -13,10 +13,10 @@ from g4hub_core.dashboard.health import StoreHealth, store_health
 from g4hub_core.dashboard.repository import ActivityRepository, StoreStatusRepository
 from g4hub_core.dashboard.schemas import Activity, Indicator, Overview, StoreStatus, TrendPoint
 from g4hub_core.errors import InvalidInput
+from g4hub_core.unit import UnitOfWork
 
 if TYPE_CHECKING:
     from g4hub_core.stores.schemas import StoreRead
-    from g4hub_core.unit import UnitOfWork
 
     _Store = TypeVar("_Store", bound=StoreRead)
 

@@ -246,9 +246,7 @@ class StoreService:
         (`async with`)."""
         store = await self.repository.get_or_raise(store_id)
         await self._check_host(store.store_url)
-        return connection.open_connector(
-            store, vault=self._vault, http_client=self._http_client
-        )
+        return connection.open_connector(store, vault=self._vault, http_client=self._http_client)
 
     # -- internals ------------------------------------------------------------------------------
 
