@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from g4hub_connectors.errors import NotFoundError
@@ -34,16 +35,20 @@ from g4hub_connectors.webhooks import (
 __all__ = ["WEBHOOKS", "ShopifyWebhooks"]
 
 SIGNATURE = "X-Shopify-Hmac-Sha256"
+_NANOS = re.compile(r"(\.\d{6})\d+")
 _UPSERT_TOPICS = frozenset({"products/create", "products/update"})
 
 
 def _moment(value: str | None) -> datetime | None:
     if not value:
         return None
+    # Shopify sends nanoseconds ("2026-12-03T10:00:27.877041743Z"); datetime keeps micro.
+    text = _NANOS.sub(r"\1", value.strip()).replace("Z", "+00:00")
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _subscription(data: Mapping[str, Any]) -> Subscription:
@@ -100,7 +105,7 @@ class ShopifyWebhooks:
         product = map_product(payload, data, currency=currency)
         return WebhookEvent(
             key=key, topic=topic, action="upsert", product_id=product.id, product=product,
-            occurred_at=product.updated_at or triggered,
+            occurred_at=triggered or product.updated_at,
         )  # fmt: skip
 
     # -- subscriptions through the REST Admin API (`webhooks.json`) ------------------------------

@@ -182,6 +182,11 @@ class WebhookInbox:
         await self._record_failure(failed[0], reason)
         return True
 
+    async def waiting(self) -> int:
+        """Deliveries waiting to be applied now (some perhaps being applied elsewhere)."""
+        async with self._work(None) as work:
+            return await repository.waiting(work.session, retry_before=utcnow() - RETRY_AFTER)
+
     async def _record_failure(self, delivery_id: uuid.UUID, reason: str) -> None:
         async with self._work(None) as work:
             delivery = await work.session.get(WebhookDelivery, delivery_id)
@@ -272,6 +277,13 @@ class WebhookInbox:
             store_id=store.id,
             sync_id=sync_id or uuid.uuid4(),
         )
+        row = batch.rows[event.product_id]
+        # The delivery's own time may be finer than the product's (Shopify's updated_at has whole
+        # seconds, X-Shopify-Triggered-At milliseconds): the finer one orders what comes next.
+        if event.occurred_at is not None and (
+            row["source_updated_at"] is None or event.occurred_at > row["source_updated_at"]
+        ):
+            row["source_updated_at"] = event.occurred_at
         result = await CatalogWriter(session, store.tenant_id).write(
             batch, method="values", source="webhook"
         )

@@ -63,12 +63,19 @@ class WebhookRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def drain(self) -> int:
-        """Apply every pending delivery now, in this task; returns how many were handled."""
+    async def drain(self, *, timeout: float = 30.0) -> int:
+        """Apply every delivery waiting now, in this task, and wait for those other tasks or
+        processes are applying; returns how many this task handled. Deliveries waiting for a
+        retry are left to it."""
         handled = 0
-        while await self._inbox.apply_next():
-            handled += 1
-        return handled
+        async with asyncio.timeout(timeout):
+            while True:
+                if await self._inbox.apply_next():
+                    handled += 1
+                elif not await self._inbox.waiting():
+                    return handled
+                else:
+                    await asyncio.sleep(0.01)
 
     async def _apply_loop(self) -> None:
         while True:
@@ -76,7 +83,8 @@ class WebhookRunner:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
             try:
-                await self.drain()
+                while await self._inbox.apply_next():
+                    pass
             except Exception:
                 # The database may be away for a moment: the rows wait, the loop goes on.
                 logger.warning("applying webhook deliveries failed; retrying", exc_info=True)

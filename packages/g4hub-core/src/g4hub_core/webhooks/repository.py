@@ -20,6 +20,7 @@ __all__ = [
     "next_pending",
     "running_sync_id",
     "stores_to_watch",
+    "waiting",
 ]
 
 
@@ -87,10 +88,14 @@ async def stores_to_watch(session: AsyncSession) -> list[tuple[uuid.UUID, uuid.U
     return [(tenant, store) for tenant, store in rows]
 
 
-async def pending_count(session: AsyncSession) -> int:
+async def waiting(session: AsyncSession, *, retry_before: datetime) -> int:
+    """Deliveries `next_pending` would give, counting those another transaction holds now."""
     total = await session.scalar(
         select(func.count())
         .select_from(WebhookDelivery)
-        .where(WebhookDelivery.status.in_(("pending",)))
+        .where(
+            WebhookDelivery.status == "pending",
+            (WebhookDelivery.claimed_at.is_(None)) | (WebhookDelivery.claimed_at < retry_before),
+        )
     )
     return int(total or 0)

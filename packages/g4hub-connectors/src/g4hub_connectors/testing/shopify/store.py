@@ -56,6 +56,7 @@ from g4hub_connectors.testing.shopify._rules import (
     parse_limit,
     quarterly_versions,
 )
+from g4hub_connectors.testing.shopify._webhooks import ShopifyWebhooksFake
 from g4hub_connectors.testing.shopify._writes import WritesMixin, locations_json, shop_json
 
 __all__ = ["DEFAULT_SCOPES", "FakeShopifyStore"]
@@ -133,6 +134,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         self._token_counter = itertools.count(1)
         self.graphql = GraphQLAdmin(self)
         """The GraphQL Admin API side (`_graphql.py`): cost bucket, bulk operations, tokens."""
+        self.webhooks = ShopifyWebhooksFake(self)
+        """Webhook subscriptions, and deliveries queued for the test to send (`_webhooks.py`)."""
 
     # -- the FakeStore contract -----------------------------------------------------------------
 
@@ -329,6 +332,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
                 return self.inventory_item_endpoint(request, parts[1])
             if resource == "inventory_levels/set.json" and method == "POST":
                 return self.set_level_endpoint(request)
+            if parts[0] == "webhooks":
+                return self.webhooks.route(request, parts)
         except ListingError as exc:
             return errors(exc.errors, 400)
         return errors("Not Found", 404)
