@@ -114,12 +114,16 @@ def test_a_third_platform_plugs_in_through_an_entry_point(
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(registry, "_loaded_entry_points", False)
     monkeypatch.setattr(registry, "_registry", dict(registry._registry))
+    monkeypatch.setattr(registry, "_descriptors", dict(registry._descriptors))
     try:
         assert "acme" in gc.available_platforms()
         connector = gc.create_connector(
             {"platform": "acme", "store_url": "https://acme.example", "token": "t"}
         )
         assert type(connector).__name__ == "AcmeConnector"
+        # Without a descriptor of its own, one is made from its config's fields.
+        described = gc.get_descriptor("acme")
+        assert (described.label, described.field_names) == ("Acme", ("token",))
     finally:
         sys.modules.pop("acme_connector", None)
 
@@ -142,3 +146,39 @@ def test_register_replaces_a_platform_at_run_time(monkeypatch: pytest.MonkeyPatc
         }
     )
     assert type(connector) is LoudWoo
+
+
+def test_a_second_api_of_a_platform_is_its_own_connector() -> None:
+    token = "shpat_" + "0" * 32
+    rest = gc.create_connector({"platform": "shopify", "store_url": "m", "access_token": token})
+    graphql = gc.create_connector(
+        {"platform": "shopify", "store_url": "m", "access_token": token, "api": "graphql"}
+    )
+    typed = gc.create_connector(gc.ShopifyConfig(store_url="m", access_token=token, api="graphql"))
+    assert type(rest).__name__ == "ShopifyConnector"
+    assert type(graphql) is type(typed) is registry._registry["shopify.graphql"]
+    assert "shopify.graphql" not in gc.available_platforms()
+    assert [d.platform for d in gc.descriptors()][:2] == ["woocommerce", "shopify"]
+
+
+def test_an_api_without_its_own_connector_is_the_platforms() -> None:
+    token = "shpat_" + "0" * 32
+    connector = gc.create_connector(
+        {"platform": "shopify", "store_url": "m", "access_token": token, "api": "rest"}
+    )
+    assert type(connector).__name__ == "ShopifyConnector"  # no "shopify.rest" is registered
+
+
+def test_each_platform_folder_exports_its_descriptor() -> None:
+    from g4hub_connectors.shopify.descriptor import DESCRIPTOR as SHOPIFY
+    from g4hub_connectors.woocommerce.descriptor import DESCRIPTOR as WOOCOMMERCE
+
+    assert gc.get_descriptor("woocommerce") is WOOCOMMERCE
+    assert gc.get_descriptor("shopify") is SHOPIFY
+    assert WOOCOMMERCE.label == "WooCommerce"
+    assert WOOCOMMERCE.secret_fields == ("consumer_key", "consumer_secret")
+    assert SHOPIFY.apis == ("rest", "graphql")
+    assert [s.fields for s in SHOPIFY.sets] == [("client_id", "client_secret"), ("access_token",)]
+    assert not SHOPIFY.field("client_id").secret
+    with pytest.raises(gc.InvalidConfigError):
+        gc.get_descriptor("magento")
