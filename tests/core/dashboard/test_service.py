@@ -96,14 +96,14 @@ async def shop(hub: Hub) -> Shop:
         hub, tenant_id, "Echo", "woocommerce", products_synced=7, last_sync_at=at(10)
     )
     await add_log(hub, tenant_id, ok, "failed", at(1), error_code="timeout")
-    await add_log(hub, tenant_id, ok, "succeeded", at(4), products_created=3, progress=100)
+    await add_log(hub, tenant_id, ok, "succeeded", at(4), products_created=3)
     await add_log(hub, tenant_id, warning, "succeeded", at(19), products_created=5)
     await add_log(
         hub, tenant_id, warning, "failed", at(30), error_code="rate_limited", error_message="Slow"
     )
     await add_log(hub, tenant_id, error, "failed", at(2), error_code="invalid_credentials")
     await add_log(hub, tenant_id, syncing, "succeeded", at(9), products_created=7)
-    await add_log(hub, tenant_id, syncing, "running", at(40), progress=40, products_fetched=3)
+    await add_log(hub, tenant_id, syncing, "running", at(40), products_total=8, products_fetched=3)
     # Rows the hub holds do not drive the overview's product count: the stores' column does.
     async with hub.unit(tenant_id) as unit:
         for index in range(2):
@@ -233,7 +233,7 @@ async def test_activity_carries_the_sync_and_its_store(hub: Hub) -> None:
         products_created=4,
         products_updated=3,
         products_deleted=2,
-        progress=60,
+        products_total=16,  # the progress is derived: 10 of 16 fetched
         error_code="timeout",
         error_message="The store did not answer.",
         started_at=at(1),
@@ -253,7 +253,8 @@ async def test_activity_carries_the_sync_and_its_store(hub: Hub) -> None:
         "products_created": 4,
         "products_updated": 3,
         "products_deleted": 2,
-        "progress": 60,
+        "products_total": 16,
+        "progress": 62,
         "error_code": "timeout",
         "error_message": "The store did not answer.",
         "created_at": at(0),

@@ -96,7 +96,7 @@ class ActivityRepository(TenantRepository[SyncLog]):
             SyncLog.products_created,
             SyncLog.products_updated,
             SyncLog.products_deleted,
-            SyncLog.progress,
+            SyncLog.products_total,
             SyncLog.error_code,
             SyncLog.error_message,
             SyncLog.created_at,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from g4hub_core.dashboard.health import HealthState, StoreHealth
+from g4hub_core.sync.schemas import sync_progress
 
 __all__ = ["Activity", "Indicator", "Overview", "StoreStatus", "TrendPoint"]
 
@@ -59,12 +60,19 @@ class Activity(BaseModel):
     products_created: int
     products_updated: int
     products_deleted: int
-    progress: int
+    products_total: int | None = None
+    """The store's own count when the sync began."""
     error_code: str | None
     error_message: str | None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def progress(self) -> int:
+        """Percent done (see `sync.schemas.sync_progress`)."""
+        return sync_progress(self.status, self.products_fetched, self.products_total)
 
 
 class Overview(BaseModel):
