@@ -4,6 +4,7 @@ own request id in the error's details and in the check's answer."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -67,3 +68,20 @@ async def test_a_store_that_keeps_failing_is_a_bad_gateway(
     )
     assert added.status_code == 502
     assert added.json()["error"]["code"] == "platform_unavailable"
+
+
+async def test_the_platforms_request_id_is_logged(
+    client: AsyncTestClient[Any],
+    account: Account,
+    shop: FakeShopifyStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="g4hub_core.stores")
+    shop.inject("status", status=402, times=None)
+    checked = await client.post(
+        "/api/stores/test-connection", json=shop.credentials(), headers=account.headers
+    )
+    request_id = checked.json()["request_id"]
+    assert request_id
+    assert f"request id {request_id}" in caplog.text
+    assert shop.access_token not in caplog.text

@@ -57,14 +57,7 @@ def _merge(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, 
 
 
 def _failure(result: ConnectionResult) -> StoreConnectionFailed:
-    failure = StoreConnectionFailed.from_result(result)
-    logger.info(
-        "store connection failed: %s (%s, request id %s)",
-        failure.code,
-        failure.remedy,
-        failure.request_id or "-",
-    )
-    return failure
+    return StoreConnectionFailed.from_result(result)
 
 
 def _schedule(store: Store, interval: int | None, now: datetime) -> None:
@@ -277,7 +270,18 @@ class StoreService:
 
     async def _test(self, config: ConnectorConfig) -> ConnectionResult:
         async with create_connector(config, http_client=self._http_client) as connector:
-            return await connector.test_connection()
+            result = await connector.test_connection()
+        if not result.success:
+            # The platform's request id lets its support find the failed call.
+            logger.info(
+                "%s connection test of %s failed: %s (%s, request id %s)",
+                config.platform,
+                config.store_url,
+                result.error_code,
+                result.remedy,
+                result.request_id or "-",
+            )
+        return result
 
     def _exists(self, platform: str, store_url: str) -> Conflict:
         label = get_descriptor(platform).label
