@@ -49,6 +49,7 @@ from g4hub_core.vault.keys import load_keys
 from g4hub_core.vault.rotation import RotationReport, rotate_credentials
 from g4hub_core.vault.vault import Vault
 from g4hub_core.webhooks import Webhooks, WebhookService
+from g4hub_core.writes import AuditTrail, BulkWrites, WriteRunner, WriteService
 
 __all__ = ["Hub", "Unit"]
 
@@ -104,6 +105,7 @@ class Hub:
         self.webhooks = Webhooks(
             self.settings, work=self._work, vault=self.vault, http_client=self.http_client
         )
+        self.writes = WriteRunner(self._work, self._write_service)
 
     def __repr__(self) -> str:
         return f"Hub(database={self.engine.url.render_as_string(hide_password=True)!r})"
@@ -116,6 +118,12 @@ class Hub:
     def _work(self, tenant_id: uuid.UUID | None = None) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker, tenant_id)
 
+    def _write_service(self, work: UnitOfWork) -> WriteService:
+        stores = StoreService(
+            work, settings=self.settings, vault=self.vault, http_client=self.http_client
+        )
+        return WriteService(work, open_connector=stores.open_connector)
+
     async def upgrade(self) -> None:
         """Bring the database to the newest schema."""
         await upgrade(self.engine)
@@ -123,8 +131,10 @@ class Hub:
     async def start(self) -> None:
         await self._jobs.start()
         await self.webhooks.start()
+        await self.writes.start()
 
     async def close(self) -> None:
+        await self.writes.stop()
         await self.webhooks.stop()
         await self._jobs.stop()
         await self.engine.dispose()
@@ -212,10 +222,20 @@ class Unit(UnitOfWork):
 
     @cached_property
     def webhooks(self) -> WebhookService:
-        return WebhookService(
-            self, vault=self._hub.vault, public_url=self._hub.settings.public_url
-        )
+        return WebhookService(self, vault=self._hub.vault, public_url=self._hub.settings.public_url)
 
     @cached_property
     def changes(self) -> ChangeFeed:
         return ChangeFeed(self)
+
+    @cached_property
+    def writes(self) -> WriteService:
+        return WriteService(self, open_connector=self.stores.open_connector)
+
+    @cached_property
+    def bulk_writes(self) -> BulkWrites:
+        return BulkWrites(self, notify=self._hub.writes.notify)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        return AuditTrail(self)

@@ -1,0 +1,72 @@
+"""The write path's rows: the audit trail and bulk jobs, one tenant's each."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, or_
+
+from g4hub_core.models import StoreProduct, WriteAudit, WriteJob
+from g4hub_core.repository import TenantRepository
+
+__all__ = ["AuditRepository", "WriteJobRepository", "locked_product"]
+
+
+class AuditRepository(TenantRepository[WriteAudit]):
+    model = WriteAudit
+    noun = "audit entry"
+
+    async def list(
+        self,
+        *,
+        store_id: uuid.UUID | None = None,
+        product_id: str | None = None,
+        rule_id: uuid.UUID | None = None,
+        job_id: uuid.UUID | None = None,
+        after: tuple[datetime, uuid.UUID] | None = None,
+        limit: int = 100,
+    ) -> Sequence[WriteAudit]:
+        """Newest first (then by id), after the entry keyed `after` (its `created_at` and `id`),
+        filtered by whichever of the other arguments are given."""
+        statement = self.statement()
+        if store_id is not None:
+            statement = statement.where(WriteAudit.store_id == store_id)
+        if product_id is not None:
+            statement = statement.where(WriteAudit.product_id == product_id)
+        if rule_id is not None:
+            statement = statement.where(WriteAudit.rule_id == rule_id)
+        if job_id is not None:
+            statement = statement.where(WriteAudit.job_id == job_id)
+        if after is not None:
+            moment, last_id = after
+            statement = statement.where(
+                or_(
+                    WriteAudit.created_at < moment,
+                    and_(WriteAudit.created_at == moment, WriteAudit.id < last_id),
+                )
+            )
+        statement = statement.order_by(WriteAudit.created_at.desc(), WriteAudit.id.desc())
+        statement = statement.limit(limit)
+        return (await self.session.scalars(statement)).all()
+
+
+class WriteJobRepository(TenantRepository[WriteJob]):
+    model = WriteJob
+    noun = "write job"
+
+
+async def locked_product(
+    repository: TenantRepository[StoreProduct], store_id: uuid.UUID, product_id: str
+) -> StoreProduct | None:
+    """The tenant's product row, locked until the transaction ends (PostgreSQL; SQLite
+    serializes writers anyway), so the hub's own writes to one product take turns. Read afresh,
+    not from the session's identity map."""
+    statement = (
+        repository.statement()
+        .where(StoreProduct.store_id == store_id, StoreProduct.platform_product_id == product_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return (await repository.session.scalars(statement)).one_or_none()
