@@ -82,7 +82,3 @@ class ChangeFeed:
         ]
         next_cursor = items[-1].cursor if items else encode_cursor(last)
         return ChangePage(items=items, next_cursor=next_cursor, has_more=more)
-
-    async def latest_cursor(self) -> str:
-        """A cursor at the feed's current end: follow only what happens from now on."""
-        return encode_cursor(await self.repository.last_id())
