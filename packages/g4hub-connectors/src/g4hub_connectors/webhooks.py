@@ -119,6 +119,17 @@ class WebhookPlatform(Protocol):
         """Delete a subscription; one already gone is not an error."""
         ...
 
+    async def product_ids(self, connector: Any) -> set[str]:
+        """Every product id the store lists, read as cheaply as the API allows (ids only): the
+        reconciliation's listing, compared with the hub's rows to find deletions no webhook
+        announced. A listing may miss an id that moved between pages: confirm with `gone`."""
+        ...
+
+    async def gone(self, connector: Any, product_ids: Sequence[str]) -> set[str]:
+        """Those of `product_ids` the store no longer lists (deleted, or in the trash), each
+        confirmed by reading it."""
+        ...
+
 
 _platforms: dict[str, WebhookPlatform] = {}
 _BUILTIN = {

@@ -139,5 +139,28 @@ class ShopifyWebhooks:
                 "DELETE", client.url(f"webhooks/{subscription_id}.json"), idempotent=True
             )
 
+    # -- reconciliation --------------------------------------------------------------------------
+
+    async def product_ids(self, connector: Any) -> set[str]:
+        client = _rest(connector)
+        found: set[str] = set()
+        page_info: str | None = None
+        while True:
+            batch = await client.list_products(page_info=page_info, fields="id")
+            found |= {str(item.get("id")) for item in batch.raw if isinstance(item, dict)}
+            page_info = batch.next_page_info
+            if page_info is None:
+                return found
+
+    async def gone(self, connector: Any, product_ids: Sequence[str]) -> set[str]:
+        client = _rest(connector)
+        missing: set[str] = set()
+        for product_id in product_ids:
+            try:
+                await client.call("GET", client.url(f"products/{product_id}.json"))
+            except NotFoundError:
+                missing.add(product_id)
+        return missing
+
 
 WEBHOOKS = ShopifyWebhooks()

@@ -143,5 +143,44 @@ class WooCommerceWebhooks:
                 idempotent=True,
             )  # fmt: skip
 
+    # -- reconciliation --------------------------------------------------------------------------
+
+    async def product_ids(self, connector: Any) -> set[str]:
+        client = connector._client
+        found: set[str] = set()
+        page = 1
+        while True:
+            response = await client.request(
+                "GET",
+                "products",
+                params=[("page", page), ("per_page", 100), ("status", "any"), ("_fields", "id")],
+            )
+            data = client.decode_json(response)
+            if not isinstance(data, list) or not data:
+                return found
+            found |= {str(item["id"]) for item in data if isinstance(item, dict) and "id" in item}
+            if len(data) < 100:
+                return found
+            page += 1
+
+    async def gone(self, connector: Any, product_ids: Sequence[str]) -> set[str]:
+        client = connector._client
+        missing: set[str] = set()
+        for product_id in product_ids:
+            try:
+                response = await client.request(
+                    "GET", f"products/{int(product_id)}", params=[("_fields", "id,status")]
+                )
+            except NotFoundError:
+                missing.add(product_id)
+                continue
+            except ValueError:
+                continue
+            data = client.decode_json(response)
+            # Listings with status=any leave the trash out, as the sync does.
+            if isinstance(data, dict) and data.get("status") == "trash":
+                missing.add(product_id)
+        return missing
+
 
 WEBHOOKS = WooCommerceWebhooks()

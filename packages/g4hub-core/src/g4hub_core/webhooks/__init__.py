@@ -19,6 +19,7 @@ from g4hub_core.unit import UnitFactory
 from g4hub_core.vault.vault import Vault
 from g4hub_core.webhooks.inbox import Received, WebhookInbox
 from g4hub_core.webhooks.jobs import WebhookRunner
+from g4hub_core.webhooks.reconcile import reconcile_deletions
 from g4hub_core.webhooks.repository import stores_to_watch
 from g4hub_core.webhooks.schemas import WebhookActivity, WebhookStatusRead
 from g4hub_core.webhooks.service import WebhookService
@@ -48,6 +49,8 @@ class Webhooks:
     ) -> None:
         self.settings = settings
         self._work = work
+        self._vault = vault
+        self._http_client = http_client
         self.inbox = WebhookInbox(
             work, vault, serial=not settings.resolved_database_url.startswith("postgresql")
         )
@@ -100,16 +103,29 @@ class Webhooks:
         except Exception:
             logger.warning("store %s: subscribing to webhooks failed", store_id, exc_info=True)
 
+    async def reconcile(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> int:
+        """Remove the store's rows for products it no longer has (deletions no webhook
+        announced), confirmed one by one; returns how many. See `webhooks.reconcile`."""
+        return await reconcile_deletions(
+            tenant_id,
+            store_id,
+            settings=self.settings,
+            work=self._work,
+            vault=self._vault,
+            http_client=self._http_client,
+        )
+
     async def check_all(self) -> dict[str, int]:
-        """The watchdog: every store's subscriptions checked (made, re-enabled, re-created);
-        returns how many stores ended in each status. Without a public URL it only records
-        that real-time updates are off."""
+        """The watchdog: every store's subscriptions checked (made, re-enabled, re-created) and
+        its deletions reconciled; returns how many stores ended in each status. Without a
+        public URL it only records that real-time updates are off."""
         async with self._work(None) as work:
             stores = await stores_to_watch(work.session)
         reached: dict[str, int] = {}
         for tenant_id, store_id in stores:
             try:
                 status = await self.subscriptions.check(tenant_id, store_id)
+                await self.reconcile(tenant_id, store_id)
             except Exception:
                 logger.warning("store %s: webhook check failed", store_id, exc_info=True)
                 status = "degraded"
