@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from g4hub_connectors import Product
 from g4hub_core import Hub
+from g4hub_core.catalog import ProductRepository
 from g4hub_core.catalog.ingest import IngestBatch
 from g4hub_core.catalog.search import matches
 from g4hub_core.db.base import utcnow
@@ -104,3 +105,15 @@ async def test_the_migration_folds_the_products_already_synced(empty_engine: Asy
     async with empty_engine.connect() as conn:
         folded = (await conn.execute(text("SELECT search_text FROM store_products"))).scalar_one()
     assert folded == "cafe creme\nete-1"
+
+
+async def test_a_page_leaves_each_product_document_unread(hub: Hub) -> None:
+    tenant_id, store_id = await shop(hub, ACCENTED)
+    async with hub.unit(tenant_id) as unit:
+        rows = await ProductRepository(unit.session, tenant_id).page(
+            store_id, offset=0, limit=10, query="cafe"
+        )
+        assert rows
+        assert all("data" in inspect(row).unloaded for row in rows)
+        listed = await unit.catalog.list_products(store_id, q="cafe")
+    assert [item.name for item in listed.items] == sorted(row.name for row in rows)

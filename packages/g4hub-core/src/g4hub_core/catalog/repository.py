@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func
+from sqlalchemy.orm import defer
 
 from g4hub_core.catalog.search import escape_like, matches
 from g4hub_core.models import StoreProduct
@@ -39,10 +40,13 @@ class ProductRepository(TenantRepository[StoreProduct]):
         order_by: Sequence[Any] = (),
     ) -> Sequence[StoreProduct]:
         """The store's products whose name or SKU contains `query` (any case or accents, see
-        `catalog.search`) and that meet
+        `catalog.search`), without their synced document (`data` is not loaded: reading it
+        raises; `by_platform_id` has it), and that meet
         `where`, in `order_by` (default: by name), then by id."""
         statement = (
             self._matching(store_id, query)
+            # A page shows columns only; each product's document is kilobytes of JSON to decode.
+            .options(defer(StoreProduct.data, raiseload=True))
             .where(*where)
             .order_by(*(order_by or (StoreProduct.name,)), StoreProduct.id)
             .offset(offset)
