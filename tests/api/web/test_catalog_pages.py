@@ -189,6 +189,14 @@ async def test_settings_rename_the_business_and_change_the_password(
     assert empty.status_code == 422
 
     new_password = "quiet-harbour-lantern-7"
+    # A sign-in elsewhere (an API token); the browser's own cookies are kept aside meanwhile.
+    browser = dict(client.cookies)
+    elsewhere = await client.post(
+        "/api/auth/login", json={"email": user.email, "password": PASSWORD}
+    )
+    old_token = {"Authorization": f"Bearer {elsewhere.json()['access_token']}"}
+    client.cookies.clear()
+    client.cookies.update(browser)
     wrong = await post_form(
         client,
         "/settings/password",
@@ -203,6 +211,9 @@ async def test_settings_rename_the_business_and_change_the_password(
         {"_csrf": user.csrf, "current_password": PASSWORD, "new_password": new_password},
     )
     assert changed.status_code == 303
+    # Other sign-ins end; this browser stays signed in.
+    assert (await client.get("/api/auth/me", headers=old_token)).status_code == 401
+    assert (await client.get("/settings")).status_code == 200
     old = await client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD})
     assert old.status_code == 401
     new = await client.post("/api/auth/login", json={"email": user.email, "password": new_password})

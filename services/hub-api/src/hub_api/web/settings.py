@@ -1,4 +1,5 @@
-"""`/settings`: the merchant's business name and their own password."""
+"""`/settings`: the merchant's business name and their own password (a change signs every
+other session and token out)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_422_UNPROCESSABLE_ENTITY
 
 from g4hub_core import AccessDenied, InvalidInput, Unit
+from hub_api.auth.controller import session_cookies
+from hub_api.auth.tokens import TokenCodec
 from hub_api.web.errors import PageError
 from hub_api.web.forms import read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
@@ -91,8 +94,16 @@ class SettingsController(Controller):
                     errors=errors,
                 )
             )
+        # A new password ends every other sign-in (a stolen session or token stops working);
+        # this browser gets a fresh session so it stays signed in.
+        version = await unit.accounts.end_sessions(viewer.user_id)
+        codec: TokenCodec = request.app.state.tokens
+        token = codec.issue(
+            user_id=viewer.user_id, tenant_id=viewer.tenant_id, email=viewer.email, version=version
+        )
         return Redirect(
             "/settings?notice=password_changed",
             status_code=HTTP_303_SEE_OTHER,
             headers=PAGE_HEADERS,
+            cookies=session_cookies(request, token),
         )
