@@ -45,6 +45,7 @@ from g4hub_connectors.errors import (
     UnexpectedResponseError,
     WriteConflictError,
     WriteNotAppliedError,
+    remedy_for,
 )
 from g4hub_connectors.models import (
     ConnectionResult,
@@ -115,4 +116,5 @@ __all__ = [
     "generic_advice",
     "get_descriptor",
     "register",
+    "remedy_for",
 ]

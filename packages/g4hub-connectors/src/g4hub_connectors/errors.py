@@ -63,6 +63,7 @@ __all__ = [
     "WriteNotAppliedError",
     "error_from_response",
     "platform_label",
+    "remedy_for",
 ]
 
 
@@ -393,6 +394,18 @@ class ResponseTooLargeError(UnexpectedResponseError):
             f"Your {platform_label(platform)} store sent an answer far larger than expected, so "
             "it was stopped. A plugin or proxy may be adding to every response."
         )
+
+
+def remedy_for(code: str | None) -> Remedy:
+    """The remedy of the error class whose `code` this is (`REPORT` for a code none has): for a
+    caller holding only a code, so the remedy still comes from this one tree."""
+    pending: list[type[ConnectorError]] = [ConnectorError]
+    while pending:
+        cls = pending.pop()
+        if cls.code == code:
+            return cls.remedy
+        pending.extend(cls.__subclasses__())
+    return Remedy.REPORT
 
 
 def error_from_response(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from g4hub_connectors import ConnectionResult, ConnectorError, Remedy
+from g4hub_connectors import ConnectionResult, ConnectorError, Remedy, remedy_for
 
 __all__ = [
     "AccessDenied",
@@ -77,7 +77,7 @@ class StoreConnectionFailed(CoreError):
         message: str,
         *,
         code: str | None = None,
-        remedy: Remedy = Remedy.REPORT,
+        remedy: Remedy | None = None,
         request_id: str | None = None,
         details: dict[str, Any] | None = None,
     ) -> None:
@@ -85,7 +85,8 @@ class StoreConnectionFailed(CoreError):
         if request_id is not None:
             details.setdefault("request_id", request_id)
         super().__init__(message, code=code, details=details)
-        self.remedy = Remedy(remedy)
+        # Without one, the remedy of the connector error class with this code.
+        self.remedy = Remedy(remedy) if remedy is not None else remedy_for(code)
         self.request_id = request_id
 
     @property
@@ -109,7 +110,7 @@ class StoreConnectionFailed(CoreError):
         return cls(
             result.error_message or "The store could not be reached.",
             code=result.error_code or cls.default_code,
-            remedy=result.remedy or Remedy.REPORT,
+            remedy=result.remedy,
             request_id=result.request_id,
             details={"platform": result.platform},
         )
