@@ -70,22 +70,24 @@ def create_app(
 
     from hub_api.changes import ChangeController
     from hub_api.dashboard.controller import DashboardController
-    from hub_api.stores.controller import StoreController
     from hub_api.sync.controller import SyncController
     from hub_api.web import static_files_router, template_config, web_router
     from hub_api.web.errors import page_or_json
     from hub_api.webhooks import StoreWebhookController, WebhookInboxController
+    from hub_api.writes import AuditController, WriteController, WriteJobController
 
     app = Litestar(
         route_handlers=[
             health,
             AuthController,
-            StoreController,
+            WriteController,  # the store routes, and writing products back
             DashboardController,
             SyncController,
             WebhookInboxController,
             StoreWebhookController,
             ChangeController,
+            WriteJobController,
+            AuditController,
             web_router(),
             static_files_router(),
         ],
