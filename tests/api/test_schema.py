@@ -23,8 +23,12 @@ from schemathesis import GenerationMode
 from schemathesis.schemas import BaseSchema
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    ensure_resource_availability,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
+    use_after_free,
 )
 
 from g4hub_connectors.testing import FakeWooCommerceStore
@@ -39,9 +43,17 @@ from tests.api.conftest import PASSWORD
 JWT_SECRET = "schema-test-jwt-secret-" + "x" * 32
 EXAMPLES = 20
 """Generated requests per operation (valid and invalid ones together)."""
+STATEFUL_EXAMPLES = 15
+"""Sequences of linked requests."""
 # A store that failed or timed out is answered 502 / 504 by design, on the routes that reach one.
 STORE_FAULTS = {502, 504}
-CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
+]
 # Generated bodies rarely get past validation (an email the hub accepts, a store that answers), so
 # half the valid examples of these operations send a body like a real client's instead.
 _STORE = FakeWooCommerceStore(products=25).credentials()
@@ -179,6 +191,64 @@ def test_no_server_error_and_every_answer_as_documented(
                 f"{case.method} {case.formatted_path} answered {response.status_code}: "
                 f"{response.text[:500]}"
             )
-        case.validate_response(response, checks=CHECKS)
+        checks = CHECKS
+        if _refused_by_content_rule(response):
+            # Common passwords, one character repeated, unprintable characters in a name and
+            # special-use email domains (`.test`) are refused by rules no JSON Schema states;
+            # the answer still has its documented shape.
+            checks = [c for c in CHECKS if c is not positive_data_acceptance]
+        case.validate_response(response, checks=checks)
 
     check()
+
+
+_CONTENT_RULES = {"weak_password", "invalid_tenant_name", "invalid_email"}
+
+
+def _refused_by_content_rule(response: Any) -> bool:
+    """A refusal by one of the server's content rules (`_CONTENT_RULES`)."""
+    if response.status_code != 422:
+        return False
+    try:
+        return bool(response.json()["error"]["code"] in _CONTENT_RULES)
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+STATEFUL_CHECKS = [*CHECKS, use_after_free, ensure_resource_availability]
+
+
+def test_stateful_links_find_no_difference(api_schema: BaseSchema, tenant: Tenant) -> None:
+    """Sequences that follow the schema's links (a store created, then read, tested, synced,
+    changed, deleted; its id handed from one answer to the next request) answer as documented:
+    no server error, a deleted store is gone, a created one is there."""
+    workflow = api_schema.as_state_machine()
+
+    class SignedInWorkflow(workflow):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": tenant.headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            if response.status_code >= 500:
+                documented = response.status_code in STORE_FAULTS and case.path.startswith(
+                    "/api/stores"
+                )
+                assert documented, (
+                    f"{case.method} {case.formatted_path} answered {response.status_code}: "
+                    f"{response.text[:500]}"
+                )
+            checks = STATEFUL_CHECKS
+            if _refused_by_content_rule(response):
+                checks = [c for c in STATEFUL_CHECKS if c is not positive_data_acceptance]
+            case.validate_response(response, checks=checks)
+
+    SignedInWorkflow.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

@@ -18,6 +18,7 @@ from http import HTTPStatus
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.spec import (
     Components,
+    OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
@@ -131,7 +132,13 @@ def _text(min_length: int, max_length: int, description: str) -> Schema:
     )
 
 
-_EMAIL = _text(1, 320, "The account's email address.")
+_EMAIL = Schema(
+    type=OpenAPIType.STRING,
+    format=OpenAPIFormat.EMAIL,
+    min_length=1,
+    max_length=320,
+    description="The account's email address.",
+)
 AUTH_BODIES: dict[str, Schema] = {
     "login": Schema(
         type=OpenAPIType.OBJECT,
