@@ -127,14 +127,9 @@ class WebhookInbox:
                 ),
             )
             if not stored:
-                await repository.count(work.session, endpoint.id, deliveries_duplicate=1)
+                await repository.count(work.session, store.id, deliveries_duplicate=1)
                 return Received("duplicate")
-            await repository.count(work.session, endpoint.id, deliveries_received=1)
-            await work.session.execute(
-                update(WebhookEndpoint)
-                .where(WebhookEndpoint.id == endpoint.id)
-                .values(last_delivery_at=now)
-            )
+            await repository.count(work.session, store.id, at=now, deliveries_received=1)
         return Received("accepted", delivery_id)
 
     def _secret(
@@ -239,10 +234,8 @@ class WebhookInbox:
                 )
             )
         ).one_or_none()
-        endpoint = await repository.EndpointRepository(session, store.tenant_id).for_store(store.id)
         if await self._stale(work, store, event, held):
-            if endpoint is not None:
-                await repository.count(session, endpoint.id, deliveries_stale=1)
+            await repository.count(session, store.id, deliveries_stale=1)
             return "stale"
         if event.action == "delete":
             if held is None:
@@ -262,8 +255,7 @@ class WebhookInbox:
                 source="webhook",
             )  # fmt: skip
             await _adjust(session, store.id, -1)
-            if endpoint is not None:
-                await repository.count(session, endpoint.id, products_deleted=1)
+            await repository.count(session, store.id, products_deleted=1)
             return "applied"
         assert event.product is not None
         # Keep the row's mark of the sync that last saw it, or take the running sync's: a full
@@ -291,8 +283,7 @@ class WebhookInbox:
             await _adjust(session, store.id, result.created)
         if result.unchanged:
             return "unchanged"
-        if endpoint is not None:
-            await repository.count(session, endpoint.id, products_upserted=1)
+        await repository.count(session, store.id, products_upserted=1)
         return "applied"
 
     async def _stale(self, work: UnitOfWork, store: Store, event: WebhookEvent, held: Any) -> bool:

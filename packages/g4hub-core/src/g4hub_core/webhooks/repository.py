@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,11 +48,18 @@ async def endpoint_by_token(
     return (row[0], row[1]) if row is not None else None
 
 
-async def count(session: AsyncSession, endpoint_id: uuid.UUID, **deltas: int) -> None:
-    """Add to an endpoint's activity counts in one statement (concurrent deliveries add up)."""
-    values = {name: getattr(WebhookEndpoint, name) + delta for name, delta in deltas.items()}
+async def count(
+    session: AsyncSession, store_id: uuid.UUID, *, at: datetime | None = None, **deltas: int
+) -> None:
+    """Add to the store's endpoint's activity counts in one statement (concurrent deliveries
+    add up); `at`: also the time of the last delivery."""
+    values: dict[str, Any] = {
+        name: getattr(WebhookEndpoint, name) + delta for name, delta in deltas.items()
+    }
+    if at is not None:
+        values["last_delivery_at"] = at
     await session.execute(
-        update(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id).values(**values)
+        update(WebhookEndpoint).where(WebhookEndpoint.store_id == store_id).values(**values)
     )
 
 

@@ -1,0 +1,167 @@
+"""Real-time benchmark: product changes delivered as signed WooCommerce webhooks at a steady rate
+to the hub's public endpoint, timed from the delivery's POST to the change being visible in the
+API (`GET /api/changes`, polled every 20 ms), on SQLite and on the machine's PostgreSQL.
+
+Run with `nox -s bench` (or `python benchmarks/bench_webhooks.py [--quick]`). Prints p50/p95/max
+latency and the deliveries lost (changes never seen); asserts nothing. The app runs in-process
+(Litestar's test client: the same event loop serves the endpoint and applies deliveries, as one
+`g4hub serve` process does); the fake store runs on a loopback port for the subscriptions.
+
+Target (issue 14): p95 < 2 s at 50 deliveries/s, 0 lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from litestar.testing import AsyncTestClient
+from sqlalchemy.engine import make_url
+
+from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_core import Hub, HubSettings
+from g4hub_core.vault import generate_key
+from hub_api.app import create_app
+from hub_api.settings import ApiSettings
+
+PUBLIC_URL = "http://testserver.local"
+POSTGRES_ADMIN_URL = os.environ.get(
+    "G4HUB_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+async def _run(database_url: str, data_dir: Path, changes: int, rate: float) -> dict[str, Any]:
+    settings = HubSettings(
+        database_url=database_url,
+        data_dir=data_dir,
+        secret_keys=generate_key("bench").encoded(),
+        allow_private_store_hosts=True,
+        public_url=PUBLIC_URL,
+    )
+    migrating = Hub(settings)
+    await migrating.upgrade()
+    await migrating.engine.dispose()
+    store = FakeWooCommerceStore(products=changes)
+    with store.serve():
+        app = create_app(settings, ApiSettings(jwt_secret="bench-" + "x" * 40, log_json=False))
+        async with AsyncTestClient(app=app) as client:
+            registered = await client.post(
+                "/api/auth/register",
+                json={
+                    "email": "owner@example.com",
+                    "password": "plum-orchard-42",
+                    "tenant_name": "B",
+                },
+            )
+            assert registered.status_code == 201, registered.text
+            headers = {"Authorization": f"Bearer {registered.json()['access_token']}"}
+            client.cookies.clear()
+            added = await client.post(
+                "/api/stores",
+                json={"name": "Bench", **store.credentials(), "sync": True},
+                headers=headers,
+            )
+            assert added.status_code == 201, added.text
+            store_id = added.json()["id"]
+            while True:
+                logs = await client.get(f"/api/sync/logs?store_id={store_id}", headers=headers)
+                if logs.json()["items"][0]["status"] not in ("queued", "running"):
+                    break
+                await asyncio.sleep(0.1)
+            await store.webhooks.send(client)  # the pings
+            feed = await client.get("/api/changes?limit=1000", headers=headers)
+            cursor = feed.json()["next_cursor"]
+            while feed.json()["has_more"]:
+                feed = await client.get(f"/api/changes?cursor={cursor}&limit=1000", headers=headers)
+                cursor = feed.json()["next_cursor"]
+
+            ids = store.product_ids()
+            sent: dict[str, float] = {}
+            seen: dict[str, float] = {}
+            done = asyncio.Event()
+
+            async def watch() -> None:
+                nonlocal cursor
+                while not done.is_set() or len(seen) < len(sent):
+                    page = await client.get(
+                        f"/api/changes?cursor={cursor}&limit=1000", headers=headers
+                    )
+                    now = time.perf_counter()
+                    body = page.json()
+                    for item in body["items"]:
+                        seen.setdefault(item["platform_product_id"], now)
+                    cursor = body["next_cursor"]
+                    if done.is_set() and time.perf_counter() - finished > 10:
+                        return
+                    await asyncio.sleep(0.02)
+
+            finished = float("inf")
+            watcher = asyncio.create_task(watch())
+            start = time.perf_counter()
+            for n, product_id in enumerate(ids[:changes]):
+                await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+                store.webhooks.edit(product_id, name=f"Changed {n}")
+                deliveries, store.webhooks.outbox = store.webhooks.outbox, []
+                sent[product_id] = time.perf_counter()
+                statuses = await store.webhooks.send(client, deliveries)
+                assert statuses == [200], statuses
+            finished = time.perf_counter()
+            done.set()
+            await watcher
+    latencies = sorted(seen[p] - sent[p] for p in sent if p in seen)
+    return {
+        "sent": len(sent),
+        "lost": len(sent) - len(latencies),
+        "rate": len(sent) / (finished - start),
+        "p50": statistics.median(latencies),
+        "p95": latencies[int(0.95 * (len(latencies) - 1))],
+        "max": latencies[-1],
+    }
+
+
+def _report(name: str, figures: dict[str, Any]) -> None:
+    print(
+        f"{name:>10}: {figures['sent']} deliveries at {figures['rate']:.1f}/s -> visible in the "
+        f"API p50 {figures['p50'] * 1000:.0f} ms, p95 {figures['p95'] * 1000:.0f} ms, "
+        f"max {figures['max'] * 1000:.0f} ms; lost {figures['lost']}"
+    )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="200 changes instead of 1,000")
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    changes = 200 if args.quick else 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        _report("SQLite", await _run(sqlite, Path(tmp) / "sqlite", changes, args.rate))
+        if args.no_postgres:
+            return
+        admin = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql")
+        dsn = admin.render_as_string(hide_password=False)
+        name = f"g4hub_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = admin.set(drivername="postgresql+psycopg", database=name)
+            figures = await _run(
+                url.render_as_string(hide_password=False), Path(tmp) / "pg", changes, args.rate
+            )
+            _report("PostgreSQL", figures)
+        finally:
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
