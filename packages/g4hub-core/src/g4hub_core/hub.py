@@ -35,6 +35,7 @@ from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.settings import HubSettings
+from g4hub_core.skus import SkuService
 from g4hub_core.stores.service import StoreService
 from g4hub_core.stores.transport import pinned_client
 from g4hub_core.sync.engine import SyncEngine
@@ -239,3 +240,7 @@ class Unit(UnitOfWork):
     @cached_property
     def audit(self) -> AuditTrail:
         return AuditTrail(self)
+
+    @cached_property
+    def skus(self) -> SkuService:
+        return SkuService(self)

@@ -1,0 +1,72 @@
+"""The cross-store view by SKU: each SKU with every store's product side by side, and the
+conflict report."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["ConflictReport", "SkuListing", "SkuPage", "SkuRow", "SkuSample"]
+
+
+class SkuListing(BaseModel):
+    """One store's product carrying the SKU."""
+
+    model_config = ConfigDict(frozen=True)
+
+    store_id: uuid.UUID
+    store_name: str
+    platform_product_id: str
+    name: str
+    price: Decimal | None
+    stock_quantity: int | None
+    manage_stock: bool
+
+
+class SkuRow(BaseModel):
+    """A SKU across the tenant's stores. `differs`: the stores holding it disagree on price or
+    stock. `missing_in`: the tenant's stores without it. `duplicated_in`: stores holding it on
+    more than one product."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sku: str
+    listings: list[SkuListing]
+    differs: bool
+    missing_in: list[uuid.UUID]
+    duplicated_in: list[uuid.UUID]
+
+
+class SkuPage(BaseModel):
+    """SKUs in order; `next_cursor` (the last SKU) continues, `None` on the last page."""
+
+    model_config = ConfigDict(frozen=True)
+
+    items: list[SkuRow]
+    next_cursor: str | None
+
+
+class SkuSample(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    store_id: uuid.UUID
+    sku: str | None
+    count: int
+
+
+class ConflictReport(BaseModel):
+    """Counts over the whole catalog: SKUs (distinct), SKUs held more than once in one store
+    (`duplicate_skus`, counted per store and SKU), products without a SKU, SKUs whose stores
+    disagree on price or stock; with up to 20 examples of duplicates and per-store counts of
+    products without a SKU."""
+
+    model_config = ConfigDict(frozen=True)
+
+    skus: int
+    duplicate_skus: int
+    products_without_sku: int
+    differing_skus: int
+    duplicates: list[SkuSample]
+    without_sku_by_store: list[SkuSample]

@@ -1,0 +1,108 @@
+"""One SKU across stores: side by side, filtered by store, by "missing in", by "differs"; and
+the conflict report's counts."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from g4hub_core import Hub
+from g4hub_core.errors import NotFound
+from g4hub_core.models import StoreProduct
+from tests.core.factories import CREDENTIALS, insert_store, insert_tenant
+
+
+def _product(
+    store_id: uuid.UUID, pid: str, sku: str | None, price: str, stock: int
+) -> StoreProduct:
+    return StoreProduct(
+        store_id=store_id,
+        platform_product_id=pid,
+        sku=sku,
+        name=f"Product {pid}",
+        price=Decimal(price),
+        stock_quantity=stock,
+        manage_stock=True,
+    )
+
+
+async def _three_stores(hub: Hub) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    tenant_id = await insert_tenant(hub)
+    stores = [
+        await insert_store(
+            hub, tenant_id, {**CREDENTIALS, "store_url": f"https://{name}.example"}, name=name
+        )
+        for name in ("A", "B", "C")
+    ]
+    a, b, c = stores
+    async with hub.unit(tenant_id) as unit:
+        for row in [
+            _product(a, "1", "MUG", "9.50", 4),
+            _product(b, "1", "MUG", "9.5", 4),  # equal: same price written differently
+            _product(c, "1", "MUG", "9.50", 4),
+            _product(a, "2", "TEE", "20.00", 3),
+            _product(b, "2", "TEE", "22.00", 3),  # the price disagrees
+            _product(a, "3", "CAP", "5.00", 1),  # only in A
+            _product(b, "3", "CAP", "5.00", 1),
+            _product(b, "4", "CAP", "5.00", 1),  # CAP twice in B
+            _product(c, "5", None, "1.00", 1),
+            _product(c, "6", "", "1.00", 1),
+        ]:
+            row.tenant_id = tenant_id
+            unit.session.add(row)
+    return tenant_id, stores
+
+
+async def test_each_sku_shows_every_stores_product_side_by_side(hub: Hub) -> None:
+    tenant_id, (_a, b, c) = await _three_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        page = await unit.skus.page()
+    assert [row.sku for row in page.items] == ["CAP", "MUG", "TEE"]
+    cap, mug, tee = page.items
+    assert [listing.store_name for listing in mug.listings] == ["A", "B", "C"]
+    assert (mug.differs, mug.missing_in) == (False, [])
+    assert (tee.differs, tee.missing_in) == (True, [c])
+    assert (cap.duplicated_in, cap.missing_in) == ([b], [c])
+    assert page.next_cursor is None
+
+
+async def test_filters_by_store_missing_in_differs_and_query(hub: Hub) -> None:
+    tenant_id, (_a, _b, c) = await _three_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        missing = await unit.skus.page(missing_in=c)
+        differing = await unit.skus.page(differs=True)
+        in_c = await unit.skus.page(store_id=c)
+        searched = await unit.skus.page(q="ug")
+        first = await unit.skus.page(limit=2)
+        rest = await unit.skus.page(limit=2, cursor=first.next_cursor)
+    assert [row.sku for row in missing.items] == ["CAP", "TEE"]
+    assert [row.sku for row in differing.items] == ["TEE"]
+    assert [row.sku for row in in_c.items] == ["MUG"]
+    assert [row.sku for row in searched.items] == ["MUG"]
+    assert [row.sku for row in first.items + rest.items] == ["CAP", "MUG", "TEE"]
+
+
+async def test_the_conflict_report_counts(hub: Hub) -> None:
+    tenant_id, (_a, b, c) = await _three_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        report = await unit.skus.conflicts()
+    assert (
+        report.skus,
+        report.duplicate_skus,
+        report.products_without_sku,
+        report.differing_skus,
+    ) == (3, 1, 2, 1)
+    assert [(d.store_id, d.sku, d.count) for d in report.duplicates] == [(b, "CAP", 2)]
+    assert [(s.store_id, s.count) for s in report.without_sku_by_store] == [(c, 2)]
+
+
+async def test_another_tenants_skus_and_stores_are_invisible(hub: Hub) -> None:
+    _tenant_id, (a, _, _) = await _three_stores(hub)
+    other = await insert_tenant(hub, "Other")
+    async with hub.unit(other) as unit:
+        assert (await unit.skus.page()).items == []
+        assert (await unit.skus.conflicts()).skus == 0
+        with pytest.raises(NotFound):
+            await unit.skus.page(store_id=a)
