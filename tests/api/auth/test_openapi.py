@@ -79,3 +79,42 @@ async def test_the_sign_in_bodies_are_published_as_the_server_takes_them(
     ):
         refused = await client.post("/api/auth/login", json=body)
         assert refused.status_code == 422, refused.text
+
+
+async def test_every_integer_the_api_takes_is_bounded_within_64_bits(
+    client: AsyncTestClient[Any],
+) -> None:
+    """An unbounded integer reaches the database as an offset or a count and overflows it (a
+    500); bounded, it is a 422 before anything runs."""
+    schema = (await client.get("/schema/openapi.json")).json()
+    components = schema.get("components", {}).get("schemas", {})
+    found: list[str] = []
+
+    def walk(node: Any, where: str, seen: frozenset[str] = frozenset()) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, where, seen)
+            return
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in seen:
+            walk(components.get(ref.rsplit("/", 1)[-1]), where, seen | {ref})
+        types = node.get("type")
+        if types == "integer" or (isinstance(types, list) and "integer" in types):
+            found.append(where)
+            assert "minimum" in node, where
+            assert "maximum" in node, where
+            assert -(2**63) <= node["minimum"] <= node["maximum"] < 2**63, where
+        for value in node.values():
+            walk(value, where, seen)
+
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                walk(parameter.get("schema"), f"{method} {path} {parameter['name']}")
+            body = operation.get("requestBody", {}).get("content", {})
+            walk(body.get("application/json", {}).get("schema"), f"{method} {path} body")
+    assert "get /api/stores/{store_id}/products page" in found
