@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from g4hub_connectors import Product
@@ -117,3 +117,21 @@ async def test_a_page_leaves_each_product_document_unread(hub: Hub) -> None:
         assert all("data" in inspect(row).unloaded for row in rows)
         listed = await unit.catalog.list_products(store_id, q="cafe")
     assert [item.name for item in listed.items] == sorted(row.name for row in rows)
+
+
+async def test_sqlite_counts_matches_from_an_index_without_reading_rows(hub: Hub) -> None:
+    if hub.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL answers from the trigram index")
+    tenant_id, store_id = await shop(hub, ACCENTED)
+    async with hub.unit(tenant_id) as unit:
+        repository = ProductRepository(unit.session, tenant_id)
+        statement = repository._matching(store_id, "cafe").with_only_columns(func.count())
+        compiled = statement.compile(
+            dialect=hub.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        connection = await unit.session.connection()
+        plan = " ".join(
+            str(row[-1])
+            for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        )
+    assert "COVERING INDEX ix_store_products_store_id_search" in plan

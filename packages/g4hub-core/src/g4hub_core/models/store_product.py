@@ -44,6 +44,9 @@ class StoreProduct(Base):
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
         # The cross-store SKU view walks a tenant's SKUs in order (migration 0006).
         Index("ix_store_products_tenant_id_sku", "tenant_id", "sku"),
+        # Counting a search's matches from the index alone: read from the table, each folded
+        # text sits behind the row's kilobytes of JSON (SQLite).
+        Index("ix_store_products_store_id_search", "store_id", "tenant_id", "search_text"),
         # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0004).
         Index(
             "ix_store_products_search_trgm",

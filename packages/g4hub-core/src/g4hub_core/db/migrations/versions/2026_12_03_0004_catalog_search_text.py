@@ -6,7 +6,9 @@ Create Date: 2026-12-03
 
 `store_products.search_text` holds the product's name and SKU folded (no case, no accents;
 `g4hub_core.folding`), written with every row, so "cafe" finds "Café" on both databases without
-an extension beyond pg_trgm. One trigram index on it replaces 0003's two on name and SKU.
+an extension beyond pg_trgm. One trigram index on it replaces 0003's two on name and SKU, and
+`(store_id, tenant_id, search_text)` lets SQLite count a store's matches without reading its
+rows.
 Existing rows are filled in batches here.
 """
 
@@ -33,6 +35,11 @@ def upgrade() -> None:
     _fill()
     op.drop_index("ix_store_products_sku_trgm", table_name="store_products")
     op.drop_index("ix_store_products_name_trgm", table_name="store_products")
+    op.create_index(
+        "ix_store_products_store_id_search",
+        "store_products",
+        ["store_id", "tenant_id", "search_text"],
+    )
     op.create_index(
         "ix_store_products_search_trgm",
         "store_products",
@@ -74,6 +81,7 @@ def _fill() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_store_products_search_trgm", table_name="store_products")
+    op.drop_index("ix_store_products_store_id_search", table_name="store_products")
     op.create_index(
         "ix_store_products_name_trgm",
         "store_products",
