@@ -46,7 +46,8 @@ class SyncLog(Base):
     products_updated: Mapped[int] = mapped_column(Integer, default=0)
     products_deleted: Mapped[int] = mapped_column(Integer, default=0)
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    """Percent done, 0-100."""
+    """Unused, always 0: a sync's progress is derived from its counts
+    (`sync.schemas.sync_progress`), never stored. Kept until a migration drops it."""
     error_code: Mapped[str | None] = mapped_column(String(64), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
