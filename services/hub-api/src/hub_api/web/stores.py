@@ -81,6 +81,7 @@ class StoresController(Controller):
             "store.html",
             store=store,
             health=health,
+            realtime=await unit.webhooks.status(sid),
             sync=sync_state(active, active or (history[0] if history else None)),
             history=history[shown - HISTORY_PER_PAGE : shown],
             history_more=len(history) > shown,
