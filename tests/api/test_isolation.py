@@ -50,6 +50,16 @@ def cases(owned: Owned) -> dict[tuple[str, str], Case]:
             None,
         ),
         ("GET", "/api/sync/logs/{log_id:uuid}"): (f"/api/sync/logs/{owned.log_id}", None),
+        ("PATCH", "/api/stores/{store_id:uuid}/products/{product_id:str}"): (
+            f"{store}/products/{owned.product_id}",
+            {"price": "1.00"},
+        ),
+        ("POST", "/api/stores/{store_id:uuid}/products/bulk-update"): (
+            f"{store}/products/bulk-update",
+            {"items": [{"product_id": owned.product_id, "stock_quantity": 0}]},
+        ),
+        # Not a job of the owner's (the fixture makes none): tests/api/writes covers theirs.
+        ("GET", "/api/write-jobs/{job_id:uuid}"): (f"/api/write-jobs/{owned.log_id}", None),
     }
 
 
@@ -71,7 +81,11 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
 
 
 # Query parameters that name an id get the same treatment.
-QUERY_CASES = ["/api/sync/logs?store_id={store_id}"]
+QUERY_CASES = [
+    "/api/sync/logs?store_id={store_id}",
+    "/api/catalog/skus?store_id={store_id}",
+    "/api/catalog/skus?missing_in={store_id}",
+]
 
 # Path parameters that are not ids: the API's schema pages and our static files.
 NOT_IDS = ("/schema", "/static/")

@@ -70,6 +70,7 @@ def create_app(
 
     from hub_api.changes import ChangeController
     from hub_api.dashboard.controller import DashboardController
+    from hub_api.skus import SkuController
     from hub_api.sync.controller import SyncController
     from hub_api.web import static_files_router, template_config, web_router
     from hub_api.web.errors import page_or_json
@@ -88,6 +89,7 @@ def create_app(
             ChangeController,
             WriteJobController,
             AuditController,
+            SkuController,
             web_router(),
             static_files_router(),
         ],
