@@ -11,6 +11,7 @@ from typing import Any
 from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
+from tests.api.stores.helpers import sign_up
 from tests.api.writes.conftest import Linked
 
 
@@ -96,6 +97,9 @@ async def test_a_bulk_update_runs_as_a_job_with_each_items_result(
         await asyncio.sleep(0.05)
     assert (job["status"], job["done"], job["total"]) == ("succeeded", 2, 2)
     assert [item["status"] for item in job["results"]] == ["applied", "failed"]
+    intruder = await sign_up(client, tenant_name="Intruder")
+    hidden = await client.get(f"/api/write-jobs/{job_id}", headers=intruder.headers)
+    assert (hidden.status_code, hidden.json()["error"]["code"]) == (404, "not_found")
 
     too_many = [{"product_id": "1", "stock_quantity": 1}] * 1001
     refused = await client.post(

@@ -1,0 +1,67 @@
+"""`GET /api/catalog/skus` over HTTP with two fake stores of one catalog: side by side, and an
+edit through the hub makes the SKU "differ"; another tenant sees none of it, nor the writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from g4hub_connectors.testing import FakeWooCommerceStore
+from tests.api.stores.helpers import Account, add_store, sign_up
+from tests.api.sync.helpers import wait_for_sync
+
+
+@pytest.fixture
+def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
+    first, second = FakeWooCommerceStore(products=8), FakeWooCommerceStore(products=8)
+    with first.serve(), second.serve():
+        yield first, second
+
+
+async def _synced(client: AsyncTestClient[Any], account: Account, store: Any, name: str) -> str:
+    added = await add_store(client, account, store, name=name)
+    requested = await client.post(f"/api/stores/{added['id']}/sync", headers=account.headers)
+    assert (await wait_for_sync(client, account, requested.json()["id"]))["status"] == "succeeded"
+    return str(added["id"])
+
+
+async def test_skus_side_by_side_and_an_edit_makes_one_differ(
+    client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
+) -> None:
+    account = await sign_up(client)
+    first = await _synced(client, account, twins[0], "First")
+    second = await _synced(client, account, twins[1], "Second")
+
+    page = (await client.get("/api/catalog/skus", headers=account.headers)).json()
+    assert page["items"], page
+    assert all(not item["differs"] for item in page["items"])
+    sku = next(item for item in page["items"] if len(item["listings"]) == 2)
+    assert [listing["store_name"] for listing in sku["listings"]] == ["First", "Second"]
+    target = sku["listings"][0]
+    assert (
+        await client.get("/api/catalog/skus", params={"differs": "true"}, headers=account.headers)
+    ).json()["items"] == []
+
+    edited = await client.patch(
+        f"/api/stores/{first}/products/{target['platform_product_id']}",
+        json={"price": "123.45"},
+        headers=account.headers,
+    )
+    assert edited.status_code == 200, edited.text
+    differing = await client.get(
+        "/api/catalog/skus", params={"differs": "true"}, headers=account.headers
+    )
+    assert [item["sku"] for item in differing.json()["items"]] == [sku["sku"]]
+    report = (await client.get("/api/catalog/skus/conflicts", headers=account.headers)).json()
+    assert report["differing_skus"] == 1
+
+    intruder = await sign_up(client, tenant_name="Intruder")
+    assert (await client.get("/api/catalog/skus", headers=intruder.headers)).json()["items"] == []
+    assert (await client.get("/api/audit", headers=intruder.headers)).json()["items"] == []
+    theirs = await client.get("/api/audit", params={"store_id": second}, headers=intruder.headers)
+    assert theirs.json()["items"] == []
+    mine = await client.get("/api/audit", params={"store_id": first}, headers=account.headers)
+    assert [entry["new_value"] for entry in mine.json()["items"]] == ["123.45"]
