@@ -117,8 +117,11 @@ class PlatformDescriptor:
     - `key_prefixes`: known credential prefixes (`ck_`, `shpat_`) kept visible in hints.
     - `messages`: user message templates per error code (`{label}` and the error's own
       context, e.g. `{scopes}`); `advice`: what to do, per code or `code/remedy`.
-    - `apis`: the platform's APIs, the default first (Shopify: `rest`, `graphql`); each one past
-      the first is served by a connector registered as `"{platform}.{api}"`.
+    - `apis`: the platform's APIs, the connector's default first (Shopify: `rest`, `graphql`);
+      each one past the first is served by a connector registered as `"{platform}.{api}"`.
+    - `new_store_api`: the API the hub gives a new store whose settings name none (Shopify:
+      `graphql`); `None` keeps the connector's default. A store saved without an API keeps the
+      connector's default, so choosing another one here never moves an existing store.
     """
 
     platform: str
@@ -135,6 +138,7 @@ class PlatformDescriptor:
     messages: Mapping[str, str] = field(default_factory=dict)
     advice: Mapping[str, Advice] = field(default_factory=dict)
     apis: tuple[str, ...] = ()
+    new_store_api: str | None = None
     host_suffixes: tuple[str, ...] = ()
     """Host names only this platform serves stores at (`.myshopify.com`): an address ending so
     belongs to this platform, whatever platform the merchant chose."""
@@ -145,6 +149,13 @@ class PlatformDescriptor:
             unknown = set(credential_set.fields) - names
             if unknown:
                 raise ValueError(f"{self.platform}: credential set names unknown {unknown}")
+        if self.new_store_api is not None and self.new_store_api not in self.apis:
+            raise ValueError(f"{self.platform}: new_store_api is not one of its apis")
+
+    @property
+    def default_api(self) -> str | None:
+        """The API a new store gets when its settings name none (`None`: one API only)."""
+        return self.new_store_api or (self.apis[0] if self.apis else None)
 
     # -- fields ---------------------------------------------------------------------------------
 

@@ -92,5 +92,7 @@ DESCRIPTOR = PlatformDescriptor(
         ),
     },
     apis=("rest", "graphql"),
+    # REST is legacy and returns at most 100 variants per product: new stores use GraphQL.
+    new_store_api="graphql",
     host_suffixes=(".myshopify.com", "admin.shopify.com"),
 )

@@ -77,11 +77,13 @@ def connector_config(settings: Mapping[str, Any]) -> ConnectorConfig:
 def seal_settings(
     config: ConnectorConfig, *, vault: Vault, tenant_id: uuid.UUID, store_id: uuid.UUID
 ) -> Sealed:
-    """Seal everything in `config` the store's columns do not show, bound to this store."""
+    """Seal everything in `config` the store's columns do not show, bound to this store. The
+    API (`api`, for a platform with several) is sealed even when it is the connector's default:
+    a store keeps the API it was saved with when that default changes."""
     secret = {
         key: _plain(value)
         for key, value in config
-        if key not in PUBLIC_FIELDS and key in config.model_fields_set
+        if key not in PUBLIC_FIELDS and (key in config.model_fields_set or key == "api")
     }
     plaintext = json.dumps(secret, separators=(",", ":")).encode()
     return vault.seal(plaintext, context=store_context(tenant_id, store_id))

@@ -200,8 +200,15 @@ class StoreCredentials(_ConnectionFields):
     store_url: str
 
     def connector_settings(self) -> dict[str, Any]:
-        """The flat mapping `connector_config` takes, without the fields left out."""
-        return _flat(self, {"name", "sync_interval_minutes"})
+        """The flat mapping `connector_config` takes, without the fields left out. Settings
+        that name no API get the one the platform gives new stores (its descriptor's
+        `default_api`), named explicitly so it is sealed with the store and never changes
+        with a connector's default."""
+        settings = _flat(self, {"name", "sync_interval_minutes"})
+        descriptor = _descriptor_of(self.platform, fold=True)
+        if "api" not in settings and descriptor is not None and descriptor.default_api:
+            settings["api"] = descriptor.default_api
+        return settings
 
 
 class StoreCreate(StoreCredentials):

@@ -114,6 +114,15 @@ class StoreService:
         """One store. `NotFound` for an unknown id and for another tenant's store alike."""
         return StoreRead.model_validate(await self.repository.get_or_raise(store_id))
 
+    async def api_of(self, store_id: uuid.UUID) -> str | None:
+        """The API the store is reached through (`"graphql"`, `"rest"`), `None` for a platform
+        with one API. A store saved before it named one uses the connector's default.
+        `VaultError` when its settings cannot be opened."""
+        store = await self.repository.get_or_raise(store_id)
+        config = connection.connector_config(connection.open_settings(store, vault=self._vault))
+        value = getattr(config, "api", None)
+        return value if isinstance(value, str) else None
+
     # -- testing without saving -----------------------------------------------------------------
 
     async def check(self, credentials: StoreCredentials) -> ConnectionCheck:

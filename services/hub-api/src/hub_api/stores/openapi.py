@@ -65,7 +65,10 @@ def _platform_schema(descriptor: PlatformDescriptor, kind: StoreBodyKind) -> Sch
     if descriptor.apis:
         properties["api"] = Schema(
             one_of=[Schema(type=OpenAPIType.STRING, enum=list(descriptor.apis)), _NULL],
-            description=f"The {descriptor.label} API to use (default {descriptor.apis[0]}).",
+            description=(
+                f"The {descriptor.label} API to use: a new store without one gets "
+                f"{descriptor.default_api}; a change without one keeps the store's."
+            ),
         )
     else:
         properties["api"] = Schema(one_of=[_NULL], description="This platform has one API.")
