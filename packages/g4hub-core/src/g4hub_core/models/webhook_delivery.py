@@ -31,7 +31,8 @@ class WebhookDelivery(Base):
     """The platform's own headers (`X-Shopify-*`, `X-WC-Webhook-*`), signature left out."""
     body: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    """`pending` | `processing` | `applied` | `unchanged` | `stale` | `ignored` | `failed`."""
+    """`pending` | `upserted` | `deleted` | `unchanged` (the hub held it already) | `stale`
+    (older than the row held) | `ignored` (a topic the hub does not act on) | `failed`."""
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,10 +34,6 @@ class WebhookEndpoint(Base):
     check failed) | `off` (none: no public URL, or not supported)."""
     status_reason: Mapped[str | None] = mapped_column(Text, default=None)
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    last_delivery_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    deliveries_received: Mapped[int] = mapped_column(Integer, default=0)
     deliveries_duplicate: Mapped[int] = mapped_column(Integer, default=0)
-    deliveries_stale: Mapped[int] = mapped_column(Integer, default=0)
-    products_upserted: Mapped[int] = mapped_column(Integer, default=0)
-    products_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    """Repeated deliveries refused (the other counts are read from `webhook_deliveries`)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

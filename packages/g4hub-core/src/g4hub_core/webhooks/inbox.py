@@ -47,6 +47,8 @@ Outcome = Literal["accepted", "duplicate", "ping", "unknown_endpoint", "bad_sign
 MAX_ATTEMPTS = 5
 """Tries to apply one delivery before it is marked failed (reconciliation covers it then)."""
 RETRY_AFTER = timedelta(seconds=30)
+BATCH = 50
+"""Deliveries applied per transaction: one commit for many (a commit is most of the cost)."""
 
 
 @attrs.frozen
@@ -127,9 +129,8 @@ class WebhookInbox:
                 ),
             )
             if not stored:
-                await repository.count(work.session, store.id, deliveries_duplicate=1)
+                await repository.count_duplicate(work.session, store.id)
                 return Received("duplicate")
-            await repository.count(work.session, store.id, at=now, deliveries_received=1)
         return Received("accepted", delivery_id)
 
     def _secret(
@@ -147,35 +148,51 @@ class WebhookInbox:
     # -- applying -----------------------------------------------------------------------------
 
     async def apply_next(self) -> bool:
-        """Apply the oldest pending delivery in one transaction; False when none waits. A
-        delivery that fails is retried later (`RETRY_AFTER`), at most `MAX_ATTEMPTS` times."""
+        """Apply the oldest pending deliveries (up to `BATCH`) in one transaction; False when
+        none waits. If one fails, each is applied alone, so the others land and the failure is
+        recorded: a delivery that fails is retried later (`RETRY_AFTER`), at most
+        `MAX_ATTEMPTS` times."""
         if self._serial is None:
             return await self._apply_next()
         async with self._serial:
             return await self._apply_next()
 
     async def _apply_next(self) -> bool:
-        failed: tuple[uuid.UUID, str] | None = None
+        ids: list[uuid.UUID] = []
         try:
             async with self._work(None) as work:
-                delivery = await repository.next_pending(
-                    work.session, retry_before=utcnow() - RETRY_AFTER
+                deliveries = await repository.next_pending(
+                    work.session, retry_before=utcnow() - RETRY_AFTER, limit=BATCH
                 )
-                if delivery is None:
+                if not deliveries:
                     return False
-                failed = (delivery.id, "")
-                await self._apply(work, delivery)
+                ids = [delivery.id for delivery in deliveries]
+                for delivery in deliveries:
+                    await self._apply(work, delivery)
             return True
+        except Exception:
+            if not ids:
+                raise
+            logger.info("a batch of %d webhook deliveries failed; applying one by one", len(ids))
+        for delivery_id in ids:
+            await self._apply_one(delivery_id)
+        return True
+
+    async def _apply_one(self, delivery_id: uuid.UUID) -> None:
+        try:
+            async with self._work(None) as work:
+                delivery = await work.session.get(WebhookDelivery, delivery_id)
+                if delivery is None or delivery.status != "pending":
+                    return
+                await self._apply(work, delivery)
+            return
         except (ConnectorError, ValueError, LookupError) as exc:
             reason = f"{type(exc).__name__}: {exc}"[:500]
         except Exception as exc:
             # A database error (a deadlock, a lost connection): the delivery stays pending.
             logger.warning("applying a webhook delivery failed; retrying", exc_info=True)
             reason = type(exc).__name__
-        if failed is None:
-            return False
-        await self._record_failure(failed[0], reason)
-        return True
+        await self._record_failure(delivery_id, reason)
 
     async def waiting(self) -> int:
         """Deliveries waiting to be applied now (some perhaps being applied elsewhere)."""
@@ -235,7 +252,6 @@ class WebhookInbox:
             )
         ).one_or_none()
         if await self._stale(work, store, event, held):
-            await repository.count(session, store.id, deliveries_stale=1)
             return "stale"
         if event.action == "delete":
             if held is None:
@@ -255,8 +271,7 @@ class WebhookInbox:
                 source="webhook",
             )  # fmt: skip
             await _adjust(session, store.id, -1)
-            await repository.count(session, store.id, products_deleted=1)
-            return "applied"
+            return "deleted"
         assert event.product is not None
         # Keep the row's mark of the sync that last saw it, or take the running sync's: a full
         # sync under way must not remove a product a webhook has just written.
@@ -283,8 +298,7 @@ class WebhookInbox:
             await _adjust(session, store.id, result.created)
         if result.unchanged:
             return "unchanged"
-        await repository.count(session, store.id, products_upserted=1)
-        return "applied"
+        return "upserted"
 
     async def _stale(self, work: UnitOfWork, store: Store, event: WebhookEvent, held: Any) -> bool:
         moment = event.occurred_at

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,8 @@ from g4hub_core.repository import TenantRepository
 
 __all__ = [
     "EndpointRepository",
-    "count",
+    "activity",
+    "count_duplicate",
     "endpoint_by_token",
     "next_pending",
     "running_sync_id",
@@ -48,25 +48,40 @@ async def endpoint_by_token(
     return (row[0], row[1]) if row is not None else None
 
 
-async def count(
-    session: AsyncSession, store_id: uuid.UUID, *, at: datetime | None = None, **deltas: int
-) -> None:
-    """Add to the store's endpoint's activity counts in one statement (concurrent deliveries
-    add up); `at`: also the time of the last delivery."""
-    values: dict[str, Any] = {
-        name: getattr(WebhookEndpoint, name) + delta for name, delta in deltas.items()
-    }
-    if at is not None:
-        values["last_delivery_at"] = at
+async def count_duplicate(session: AsyncSession, store_id: uuid.UUID) -> None:
+    """Count a repeated delivery (the only count kept as a number: every other one is read
+    from the stored deliveries, so applying them never waits on a shared counter row)."""
     await session.execute(
-        update(WebhookEndpoint).where(WebhookEndpoint.store_id == store_id).values(**values)
+        update(WebhookEndpoint)
+        .where(WebhookEndpoint.store_id == store_id)
+        .values(deliveries_duplicate=WebhookEndpoint.deliveries_duplicate + 1)
     )
 
 
-async def next_pending(session: AsyncSession, *, retry_before: datetime) -> WebhookDelivery | None:
-    """The oldest delivery waiting to be applied, locked for this transaction (on PostgreSQL,
-    skipping those another process holds). A failed attempt leaves it `pending` with its
-    `claimed_at` set: it waits until `retry_before` has passed that time."""
+async def activity(
+    session: AsyncSession, store_id: uuid.UUID
+) -> tuple[dict[str, int], datetime | None]:
+    """The store's deliveries by status, and when the last one arrived."""
+    rows = await session.execute(
+        select(WebhookDelivery.status, func.count(), func.max(WebhookDelivery.received_at))
+        .where(WebhookDelivery.store_id == store_id)
+        .group_by(WebhookDelivery.status)
+    )
+    counts: dict[str, int] = {}
+    last: datetime | None = None
+    for status, number, latest in rows:
+        counts[status] = int(number)
+        if latest is not None and (last is None or latest > last):
+            last = latest
+    return counts, last
+
+
+async def next_pending(
+    session: AsyncSession, *, retry_before: datetime, limit: int = 1
+) -> list[WebhookDelivery]:
+    """The oldest deliveries waiting to be applied (at most `limit`), locked for this
+    transaction (on PostgreSQL, skipping those another process holds). A failed attempt leaves
+    one `pending` with its `claimed_at` set: it waits until `retry_before` has passed that time."""
     statement = (
         select(WebhookDelivery)
         .where(
@@ -74,11 +89,11 @@ async def next_pending(session: AsyncSession, *, retry_before: datetime) -> Webh
             (WebhookDelivery.claimed_at.is_(None)) | (WebhookDelivery.claimed_at < retry_before),
         )
         .order_by(WebhookDelivery.received_at)
-        .limit(1)
+        .limit(limit)
     )
     if dialect_of(session).postgresql:
         statement = statement.with_for_update(skip_locked=True)
-    return (await session.scalars(statement)).one_or_none()
+    return list((await session.scalars(statement)).all())
 
 
 async def running_sync_id(session: AsyncSession, store_id: uuid.UUID) -> uuid.UUID | None:

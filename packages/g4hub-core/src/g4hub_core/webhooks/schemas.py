@@ -13,6 +13,11 @@ class WebhookActivity(BaseModel):
     deliveries_received: int = 0
     deliveries_duplicate: int = 0
     deliveries_stale: int = 0
+    """Older than what the hub held: dropped."""
+    deliveries_pending: int = 0
+    """Stored, not applied yet."""
+    deliveries_failed: int = 0
+    """Given up after repeated failures (reconciliation and the next sync cover them)."""
     products_upserted: int = 0
     products_deleted: int = 0
 

@@ -10,7 +10,7 @@ from g4hub_core.models import WebhookEndpoint
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.unit import UnitOfWork
 from g4hub_core.vault.vault import Vault
-from g4hub_core.webhooks.repository import EndpointRepository
+from g4hub_core.webhooks.repository import EndpointRepository, activity
 from g4hub_core.webhooks.schemas import WebhookActivity, WebhookStatusRead
 from g4hub_core.webhooks.secrets import new_token, seal_secret
 from g4hub_core.webhooks.subscriptions import NO_PUBLIC_URL
@@ -38,18 +38,21 @@ class WebhookService:
                 status="off", reason=reason, subscriptions=[], checked_at=None,
                 last_delivery_at=None, activity=WebhookActivity(),
             )  # fmt: skip
+        counts, last = await activity(self.unit.session, store_id)
         return WebhookStatusRead(
             status=endpoint.status,
             reason=endpoint.status_reason,
             subscriptions=[str(item.get("topic")) for item in endpoint.subscriptions],
             checked_at=endpoint.checked_at,
-            last_delivery_at=endpoint.last_delivery_at,
+            last_delivery_at=last,
             activity=WebhookActivity(
-                deliveries_received=endpoint.deliveries_received,
+                deliveries_received=sum(counts.values()),
                 deliveries_duplicate=endpoint.deliveries_duplicate,
-                deliveries_stale=endpoint.deliveries_stale,
-                products_upserted=endpoint.products_upserted,
-                products_deleted=endpoint.products_deleted,
+                deliveries_stale=counts.get("stale", 0),
+                deliveries_pending=counts.get("pending", 0),
+                deliveries_failed=counts.get("failed", 0),
+                products_upserted=counts.get("upserted", 0),
+                products_deleted=counts.get("deleted", 0),
             ),
         )
 
