@@ -59,7 +59,7 @@ async def main() -> None:
 
             deep = f"SKU-{args.products // 2:06d}"
             cases = {
-                "first page (50 SKUs)": {},
+                "first page (20 SKUs)": {},
                 "deep page (cursor)": {"cursor": deep},
                 "differs": {"differs": True},
                 "missing_in": {"missing_in": stores[7]},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from g4hub_core.errors import InvalidInput
@@ -35,7 +35,7 @@ class SkuService:
         self,
         *,
         cursor: str | None = None,
-        limit: int = 50,
+        limit: int = 20,
         q: str | None = None,
         store_id: uuid.UUID | None = None,
         missing_in: uuid.UUID | None = None,
@@ -64,8 +64,9 @@ class SkuService:
         )
         grouped: dict[str, list[SkuListing]] = defaultdict(list)
         for row in await self._skus.listings(skus):
+            # Typed columns from the database: built without validation (a page holds thousands).
             grouped[row.sku].append(
-                SkuListing(
+                SkuListing.model_construct(
                     store_id=row.store_id,
                     store_name=row.store_name,
                     platform_product_id=row.platform_product_id,
@@ -79,15 +80,15 @@ class SkuService:
         items = []
         for sku in skus:
             listings = grouped.get(sku, [])
-            held = [listing.store_id for listing in listings]
+            held = Counter(listing.store_id for listing in listings)
             items.append(
-                SkuRow(
+                SkuRow.model_construct(
                     sku=sku,
                     listings=listings,
                     differs=_disagree([item.price for item in listings])
                     or _disagree([item.stock_quantity for item in listings]),
                     missing_in=[store for store in stores if store not in held],
-                    duplicated_in=sorted({store for store in held if held.count(store) > 1}),
+                    duplicated_in=sorted(store for store, count in held.items() if count > 1),
                 )
             )
         return SkuPage(items=items, next_cursor=skus[-1] if len(skus) == limit else None)

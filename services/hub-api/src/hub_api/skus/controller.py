@@ -39,7 +39,7 @@ class SkuController(Controller):
             bool, QueryParameter(description="Only SKUs whose stores disagree on price or stock.")
         ] = False,
         cursor: Annotated[str | None, QueryParameter(max_length=300)] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=MAX_SKU_PAGE)] = 50,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_SKU_PAGE)] = 20,
     ) -> SkuPage:
         """SKUs in order, each with every store's product (price, stock) side by side, whether
         the stores disagree, the stores missing it and those holding it twice. `next_cursor`
