@@ -42,7 +42,7 @@ class ExpectedValues(BaseModel):
 
     price: Decimal | None = None
     sale_price: Decimal | None = None
-    # Bounded as the change's own quantity: past 64 bits the database would fail on it (a 500).
+    # Bounded like the change's own quantity, so the schema states its range (issue 12).
     stock_quantity: int | None = Field(default=None, ge=-1_000_000_000, le=1_000_000_000)
     manage_stock: bool | None = None
 
