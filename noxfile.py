@@ -83,6 +83,7 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_core.py", *session.posargs)
     session.run("python", "benchmarks/bench_workers.py", *session.posargs)
     session.run("python", "benchmarks/bench_load.py", *session.posargs)
+    session.run("python", "benchmarks/bench_webhooks.py", *session.posargs)
 
 
 @nox.session

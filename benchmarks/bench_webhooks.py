@@ -4,10 +4,9 @@ API (`GET /api/changes`, polled every 20 ms), on SQLite and on the machine's Pos
 
 Run with `nox -s bench` (or `python benchmarks/bench_webhooks.py [--quick]`). Prints p50/p95/max
 latency and the deliveries lost (changes not visible 60 s after the last was sent); asserts
-nothing. The app runs in-process
-(uvicorn on a loopback port in a thread of its own: one event loop serves the endpoint and
-applies deliveries, as one `g4hub serve` process does); the fake store runs on a loopback port
-for the subscriptions.
+nothing. The app runs in-process (uvicorn on a loopback port in a thread of its own: one event
+loop serves the endpoint and applies deliveries, as one `g4hub serve` process does); the fake
+store runs on a loopback port for the subscriptions.
 
 Target (issue 14): p95 < 2 s at 50 deliveries/s, 0 lost.
 """

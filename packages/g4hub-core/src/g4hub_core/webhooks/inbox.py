@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 import attrs
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, false, select, update
 
 from g4hub_connectors import ConnectorError
 from g4hub_connectors.webhooks import WebhookEvent, WebhookPlatform, webhook_platform
@@ -49,6 +49,8 @@ MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)
 BATCH = 50
 """Deliveries applied per transaction: one commit for many (a commit is most of the cost)."""
+SERIAL_BATCH = 10
+"""The same on SQLite, smaller: its one writer keeps arriving deliveries waiting meanwhile."""
 
 
 @attrs.frozen
@@ -85,6 +87,7 @@ class WebhookInbox:
         # SQLite has one writer: deliveries applied concurrently would only wait for each other,
         # or fail on a stale read snapshot. On PostgreSQL rows are shared out by SKIP LOCKED.
         self._serial = asyncio.Lock() if serial else None
+        self._batch = SERIAL_BATCH if serial else BATCH
 
     # -- receiving ----------------------------------------------------------------------------
 
@@ -109,6 +112,11 @@ class WebhookInbox:
                 event = hooks.parse(headers, body, currency=store.store_info.get("currency"))
             except ValueError:
                 return Received("invalid")
+            tenant_id, store_id = store.tenant_id, store.id
+        # A transaction of its own that writes first: on SQLite a read transaction that then
+        # writes fails at once if another writer committed meanwhile; one that starts by
+        # writing waits its turn (busy_timeout).
+        async with self._work(None) as work:
             delivery_id = uuid.uuid4()
             now = utcnow()
             stored = await dialect_of(work.session).insert_or_skip(
@@ -117,8 +125,8 @@ class WebhookInbox:
                 .insert(WebhookDelivery.__table__)
                 .values(
                     id=delivery_id,
-                    tenant_id=store.tenant_id,
-                    store_id=store.id,
+                    tenant_id=tenant_id,
+                    store_id=store_id,
                     event_key=event.key[:255],
                     topic=event.topic[:64],
                     headers=_kept_headers(headers),
@@ -129,7 +137,7 @@ class WebhookInbox:
                 ),
             )
             if not stored:
-                await repository.count_duplicate(work.session, store.id)
+                await repository.count_duplicate(work.session, store_id)
                 return Received("duplicate")
         return Received("accepted", delivery_id)
 
@@ -148,7 +156,7 @@ class WebhookInbox:
     # -- applying -----------------------------------------------------------------------------
 
     async def apply_next(self) -> bool:
-        """Apply the oldest pending deliveries (up to `BATCH`) in one transaction; False when
+        """Apply the oldest pending deliveries (a batch) in one transaction; False when
         none waits. If one fails, each is applied alone, so the others land and the failure is
         recorded: a delivery that fails is retried later (`RETRY_AFTER`), at most
         `MAX_ATTEMPTS` times."""
@@ -161,8 +169,9 @@ class WebhookInbox:
         ids: list[uuid.UUID] = []
         try:
             async with self._work(None) as work:
+                await self._write_first(work)
                 deliveries = await repository.next_pending(
-                    work.session, retry_before=utcnow() - RETRY_AFTER, limit=BATCH
+                    work.session, retry_before=utcnow() - RETRY_AFTER, limit=self._batch
                 )
                 if not deliveries:
                     return False
@@ -181,6 +190,7 @@ class WebhookInbox:
     async def _apply_one(self, delivery_id: uuid.UUID) -> None:
         try:
             async with self._work(None) as work:
+                await self._write_first(work)
                 delivery = await work.session.get(WebhookDelivery, delivery_id)
                 if delivery is None or delivery.status != "pending":
                     return
@@ -193,6 +203,18 @@ class WebhookInbox:
             logger.warning("applying a webhook delivery failed; retrying", exc_info=True)
             reason = type(exc).__name__
         await self._record_failure(delivery_id, reason)
+
+    async def _write_first(self, work: UnitOfWork) -> None:
+        # SQLite: take the write lock before reading (a write that matches nothing takes it,
+        # waiting for it as long as busy_timeout says), so the reads cannot go stale before
+        # the writes and fail them; PostgreSQL needs none (rows are locked as they are read).
+        if self._serial is not None:
+            await work.session.execute(
+                update(WebhookDelivery)
+                .where(false())
+                .values(status=WebhookDelivery.status)
+                .execution_options(synchronize_session=False)
+            )
 
     async def waiting(self) -> int:
         """Deliveries waiting to be applied now (some perhaps being applied elsewhere)."""
