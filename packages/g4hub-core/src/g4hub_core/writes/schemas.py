@@ -42,7 +42,7 @@ class ExpectedValues(BaseModel):
 
     price: Decimal | None = None
     sale_price: Decimal | None = None
-    # Bounded like the change's own quantity, so the schema states its range (issue 12).
+    # Bounded like the change's own quantity: the published schema bounds every integer.
     stock_quantity: int | None = Field(default=None, ge=-1_000_000_000, le=1_000_000_000)
     manage_stock: bool | None = None
 
