@@ -28,12 +28,14 @@ from g4hub_core.models import (
     Store,
     StoreProduct,
     SyncLog,
+    SyncRule,
     User,
     WebhookEndpoint,
     WriteAudit,
     WriteJob,
 )
 from g4hub_core.repository import TenantRepository
+from g4hub_core.rules import RuleCreate, RuleService
 from g4hub_core.skus import ConflictReport, SkuPage, SkuService
 from g4hub_core.stores.schemas import StoreUpdate
 from g4hub_core.stores.service import StoreService
@@ -63,6 +65,7 @@ REPOSITORY_MODULES = [
     "g4hub_core.changes.repository",
     "g4hub_core.writes.repository",
     "g4hub_core.writes.service",
+    "g4hub_core.rules.service",
 ]
 
 
@@ -130,9 +133,11 @@ async def world(hub: Hub) -> World:
             tenant_id=world.a, store_id=store.id, product_id="1", field="price", result="applied"
         )
         job = WriteJob(tenant_id=world.a, store_id=store.id, items=[], results=[])
-        unit.session.add_all([audit, job])
+        rule = SyncRule(tenant_id=world.a, name="r", source_store_id=store.id)
+        unit.session.add_all([audit, job, rule])
         await unit.session.flush()
         world.rows[WriteAudit], world.rows[WriteJob] = audit.id, job.id
+        world.rows[SyncRule] = rule.id
     return world
 
 
@@ -196,6 +201,14 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
         },
         AuditTrail: {
             "page": lambda u: u.audit.page(store_id=store),
+        },
+        RuleService: {
+            "create": lambda u: u.rules.create(
+                RuleCreate(name="r", source_store_id=store, target_store_ids=[uuid.uuid4()])
+            ),
+            "all": lambda u: u.rules.all(),
+            "dry_run": lambda u: u.rules.dry_run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "run": lambda u: u.rules.run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
         },
         SkuService: {
             "page": lambda u: u.skus.page(store_id=store),

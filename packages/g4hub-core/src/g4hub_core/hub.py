@@ -34,6 +34,7 @@ from g4hub_core.dashboard.service import DashboardService
 from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
+from g4hub_core.rules import RuleService
 from g4hub_core.settings import HubSettings
 from g4hub_core.skus import SkuService
 from g4hub_core.stores.service import StoreService
@@ -244,3 +245,7 @@ class Unit(UnitOfWork):
     @cached_property
     def skus(self) -> SkuService:
         return SkuService(self)
+
+    @cached_property
+    def rules(self) -> RuleService:
+        return RuleService(self, writes=self.writes)

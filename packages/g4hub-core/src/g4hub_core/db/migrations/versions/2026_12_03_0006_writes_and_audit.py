@@ -7,6 +7,7 @@ Create Date: 2026-12-03
 `write_audit`: one row per field of every write the hub makes at a store (kept after the store
 is removed). `write_jobs`: bulk changes, each row a job with its items' results.
 `ix_store_products_tenant_id_sku`: the cross-store SKU view reads a tenant's SKUs in order.
+`sync_rules`: inventory rules (a source store, target stores, a buffer, excluded SKUs).
 """
 
 from __future__ import annotations
@@ -79,9 +80,33 @@ def upgrade() -> None:
     )
     op.create_index("ix_write_jobs_status_created_at", "write_jobs", ["status", "created_at"])
     op.create_index("ix_store_products_tenant_id_sku", "store_products", ["tenant_id", "sku"])
+    op.create_table(
+        "sync_rules",
+        sa.Column("id", sa.Uuid(), primary_key=True),
+        sa.Column(
+            "tenant_id",
+            sa.Uuid(),
+            sa.ForeignKey("tenants.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column(
+            "source_store_id",
+            sa.Uuid(),
+            sa.ForeignKey("stores.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column("target_store_ids", JSON_DATA, nullable=False),
+        sa.Column("buffer", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("excluded_skus", JSON_DATA, nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("created_at", UTC_TIME, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sync_rules")
     op.drop_index("ix_store_products_tenant_id_sku", table_name="store_products")
     op.drop_table("write_jobs")
     op.drop_table("write_audit")

@@ -1,0 +1,124 @@
+"""Inventory rules: a stock change in the source store reaches the target minus its buffer; the
+dry run lists it and writes nothing; a sale at the target in between is a conflict, not an
+oversell; the audit trail names the rule."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+import g4hub_connectors as gc
+from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_core import Hub, HubSettings
+from g4hub_core.errors import InvalidInput
+from g4hub_core.rules import RuleCreate
+from tests.core.factories import insert_store, insert_tenant
+from tests.core.sync.helpers import rows, sync
+
+
+class Twins:
+    hub: Hub
+    tenant_id: uuid.UUID
+    source: uuid.UUID
+    target: uuid.UUID
+    source_store: FakeWooCommerceStore
+    target_store: FakeWooCommerceStore
+
+
+@pytest.fixture
+async def twins(settings: HubSettings) -> AsyncIterator[Twins]:
+    twins = Twins()
+    twins.source_store = FakeWooCommerceStore(products=10, url="https://source.example")
+    twins.target_store = FakeWooCommerceStore(products=10, url="https://target.example")
+    with twins.source_store.serve(), twins.target_store.serve():
+        async with Hub(settings) as hub:
+            twins.hub = hub
+            twins.tenant_id = await insert_tenant(hub)
+            twins.source = await insert_store(
+                hub, twins.tenant_id, twins.source_store.credentials(), name="Source"
+            )
+            twins.target = await insert_store(
+                hub, twins.tenant_id, twins.target_store.credentials(), name="Target"
+            )
+            for store_id in (twins.source, twins.target):
+                assert (await sync(hub, twins.tenant_id, store_id)).status == "succeeded"
+            yield twins
+
+
+async def _tracked(twins: Twins) -> tuple[str, str, int]:
+    """A SKU tracked in both stores: its product id there and the source's stock."""
+    variable = twins.source_store.variable_product_ids()
+    source = await rows(twins.hub, twins.source)
+    for product_id, row in sorted(source.items()):
+        if product_id not in variable and row.manage_stock and row.sku and row.stock_quantity:
+            return row.sku, product_id, row.stock_quantity
+    raise AssertionError("no tracked product")
+
+
+async def test_a_dry_run_lists_the_change_and_a_run_writes_it_minus_the_buffer(
+    twins: Twins,
+) -> None:
+    sku, product_id, _ = await _tracked(twins)
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=30))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(
+                name="Keep equal",
+                source_store_id=twins.source,
+                target_store_ids=[twins.target],
+                buffer=2,
+            )
+        )
+        plan = await unit.rules.dry_run(rule.id)
+    planned = [c for c in plan.changes if c.sku == sku]
+    assert [(c.store_id, c.new) for c in planned] == [(twins.target, 28)]
+    target_id = planned[0].product_id
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        assert (await shop.get_product(target_id)).stock_quantity == planned[0].old  # untouched
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        run = await unit.rules.run(rule.id)
+    ours = [r for r in run.results if r["sku"] == sku]
+    assert [r["status"] for r in ours] == ["applied"]
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        assert (await shop.get_product(target_id)).stock_quantity == 28
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        trail = await unit.audit.page(rule_id=rule.id, product_id=target_id)
+        again = await unit.rules.dry_run(rule.id)
+    assert [(e.result, e.new_value) for e in trail.items] == [("applied", "28")]
+    assert [c for c in again.changes if c.sku == sku] == []
+
+
+async def test_a_sale_at_the_target_in_between_is_a_conflict_not_an_oversell(
+    twins: Twins,
+) -> None:
+    sku, product_id, _ = await _tracked(twins)
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=1))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(name="r", source_store_id=twins.source, target_store_ids=[twins.target])
+        )
+        plan = await unit.rules.dry_run(rule.id)
+    change = next(c for c in plan.changes if c.sku == sku)
+    async with gc.create_connector(twins.target_store.credentials()) as shop:  # the last one sold
+        await shop.update_product(change.product_id, gc.ProductUpdate(stock_quantity=0))
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        run = await unit.rules.run(rule.id)
+    assert [r["status"] for r in run.results if r["sku"] == sku] == ["conflict"]
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        assert (await shop.get_product(change.product_id)).stock_quantity == 0
+
+
+async def test_the_source_cannot_be_a_target(twins: Twins) -> None:
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        with pytest.raises(InvalidInput):
+            await unit.rules.create(
+                RuleCreate(name="r", source_store_id=twins.source, target_store_ids=[twins.source])
+            )
