@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeShopifyStore
+from g4hub_connectors.testing import FakeShopifyGraphQLStore, FakeShopifyStore
 from g4hub_connectors.webhooks import webhook_platform
 
 HOOKS = webhook_platform("shopify")
@@ -68,3 +68,16 @@ async def test_deliveries_verify_and_parse() -> None:
     inventory = {**delivery.headers, "x-shopify-topic": "inventory_levels/update"}
     body = b'{"inventory_item_id": 1, "location_id": 2, "available": 3}'
     assert HOOKS.parse(inventory, body).action == "ignore"
+
+
+async def test_a_graphql_connector_subscribes_with_its_own_token() -> None:
+    assert HOOKS is not None
+    store = FakeShopifyGraphQLStore(products=3)
+    async with (
+        store.http_client() as client,
+        gc.create_connector(store.credentials(), http_client=client) as connector,
+    ):
+        made = await HOOKS.subscribe(connector, ADDRESS, "unused")
+        assert {s.id for s in await HOOKS.subscriptions(connector)} == {s.id for s in made}
+        assert await HOOKS.gone(connector, [store.product_ids()[0], "999999999"]) == {"999999999"}
+    assert len(store.webhooks.subscriptions) == 4

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from g4hub_connectors.errors import NotFoundError
+from g4hub_connectors.shopify.client import TOKEN_HEADER
 from g4hub_connectors.shopify.mapping import map_product
 from g4hub_connectors.shopify.payloads import product_adapter
 from g4hub_connectors.webhooks import (
@@ -59,11 +60,53 @@ def _subscription(data: Mapping[str, Any]) -> Subscription:
     )
 
 
-def _rest(connector: Any) -> Any:
-    client = getattr(connector, "client", None)
-    if not (hasattr(client, "call") and hasattr(client, "url")):
-        raise NotImplementedError("webhook subscriptions need the Shopify REST Admin API here")
-    return client
+class _Rest:
+    """REST Admin API calls with the connector's own token: its REST client's, or, for a
+    connector on the GraphQL Admin API, the same token on the REST paths of the same version
+    (`webhooks.json` serves apps of either kind)."""
+
+    def __init__(self, connector: Any) -> None:
+        client: Any = getattr(connector, "client", None)
+        self._client: Any = client
+        self._rest = hasattr(client, "call") and hasattr(client, "url")
+        if not self._rest and not (hasattr(client, "auth") and hasattr(client, "shop_config")):
+            raise NotImplementedError("this connector cannot reach the Shopify Admin API")
+
+    def url(self, path: str) -> str:
+        if self._rest:
+            return str(self._client.url(path))
+        config = self._client.shop_config
+        return f"{config.store_url}/admin/api/{config.api_version}/{path}"
+
+    async def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        idempotent: bool | None = None,
+    ) -> tuple[Any, Any]:
+        if self._rest:
+            result: tuple[Any, Any] = await self._client.call(
+                method, url, params=params, json_body=json_body, idempotent=idempotent
+            )
+            return result
+        token = await self._client.auth.token()
+        response = await self._client.send(
+            method, url, params=params, json_body=json_body,
+            headers={TOKEN_HEADER: token}, idempotent=idempotent,
+        )  # fmt: skip
+        return self._client.decode_json(response), response
+
+    async def list_products(self, *, page_info: str | None, fields: str) -> Any:
+        if not self._rest:
+            raise NotImplementedError("id listings go through the REST client")
+        return await self._client.list_products(page_info=page_info, fields=fields)
+
+
+def _rest(connector: Any) -> _Rest:
+    return _Rest(connector)
 
 
 class ShopifyWebhooks:
