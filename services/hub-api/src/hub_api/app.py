@@ -70,6 +70,7 @@ def create_app(
 
     from hub_api.changes import ChangeController
     from hub_api.dashboard.controller import DashboardController
+    from hub_api.rules import RuleController
     from hub_api.skus import SkuController
     from hub_api.sync.controller import SyncController
     from hub_api.web import static_files_router, template_config, web_router
@@ -90,6 +91,7 @@ def create_app(
             WriteJobController,
             AuditController,
             SkuController,
+            RuleController,
             web_router(),
             static_files_router(),
         ],

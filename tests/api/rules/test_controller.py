@@ -1,0 +1,79 @@
+"""Inventory rules over HTTP with two fake stores of one catalog: a dry run lists what a run
+then writes (the source's stock minus the buffer), and the audit trail names the rule; another
+tenant's store cannot be a rule's source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+import g4hub_connectors as gc
+from g4hub_connectors.testing import FakeWooCommerceStore
+from tests.api.stores.helpers import Account, add_store, sign_up
+from tests.api.sync.helpers import wait_for_sync
+
+
+@pytest.fixture
+def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
+    first, second = FakeWooCommerceStore(products=8), FakeWooCommerceStore(products=8)
+    with first.serve(), second.serve():
+        yield first, second
+
+
+async def _synced(client: AsyncTestClient[Any], account: Account, store: Any, name: str) -> str:
+    added = await add_store(client, account, store, name=name)
+    requested = await client.post(f"/api/stores/{added['id']}/sync", headers=account.headers)
+    assert (await wait_for_sync(client, account, requested.json()["id"]))["status"] == "succeeded"
+    return str(added["id"])
+
+
+async def test_a_rule_dry_run_then_run_keeps_the_target_at_the_source_minus_the_buffer(
+    client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
+) -> None:
+    account = await sign_up(client)
+    variable = twins[0].variable_product_ids()
+    product_id = next(pid for pid in twins[0].product_ids() if pid not in variable)
+    async with gc.create_connector(twins[0].credentials()) as shop:
+        await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=50))
+    source = await _synced(client, account, twins[0], "Source")
+    target = await _synced(client, account, twins[1], "Target")
+
+    created = await client.post(
+        "/api/rules",
+        json={
+            "name": "Mirror",
+            "source_store_id": source,
+            "target_store_ids": [target],
+            "buffer": 5,
+        },
+        headers=account.headers,
+    )
+    assert created.status_code == 201, created.text
+    rule_id = created.json()["id"]
+    plan = (await client.get(f"/api/rules/{rule_id}/dry-run", headers=account.headers)).json()
+    planned = [c for c in plan["changes"] if c["new"] == 45]
+    assert [c["store_id"] for c in planned] == [target]
+    async with gc.create_connector(twins[1].credentials()) as shop:
+        before = await shop.get_product(planned[0]["product_id"])
+    assert before.stock_quantity == planned[0]["old"]  # the dry run wrote nothing
+
+    ran = await client.post(f"/api/rules/{rule_id}/run", headers=account.headers)
+    assert ran.status_code == 200, ran.text
+    async with gc.create_connector(twins[1].credentials()) as shop:
+        assert (await shop.get_product(planned[0]["product_id"])).stock_quantity == 45
+    trail = await client.get("/api/audit", params={"rule_id": rule_id}, headers=account.headers)
+    assert "45" in [entry["new_value"] for entry in trail.json()["items"]]
+
+    intruder = await sign_up(client, tenant_name="Intruder")
+    taken = await client.post(
+        "/api/rules",
+        json={"name": "x", "source_store_id": source, "target_store_ids": [target]},
+        headers=intruder.headers,
+    )
+    assert taken.status_code == 404
+    hidden = await client.get(f"/api/rules/{rule_id}/dry-run", headers=intruder.headers)
+    assert hidden.status_code == 404
+    assert (await client.get("/api/rules", headers=intruder.headers)).json() == {"items": []}
