@@ -101,3 +101,15 @@ def test_the_fake_charges_connections_by_first() -> None:
     cost = requested_cost(document.operations[0].selections, document.fragments, {"n": 5})
     # shop 1; products 2 + 5 * (1 + variants (2 + 10 * (1 + inventoryItem 1)))
     assert cost == 1 + 2 + 5 * (1 + 2 + 10 * 2)
+
+
+@pytest.mark.parametrize("status", [402, 423])
+async def test_a_frozen_or_locked_shop_names_the_request_for_shopify_support(
+    clock: VirtualClock, status: int
+) -> None:
+    store = FakeShopifyGraphQLStore(products=2, clock=clock)
+    store.inject("status", status=status, times=None)
+    async with connect(store, clock) as connector:
+        result = await connector.test_connection()
+    assert (result.error_code, result.remedy) == ("store_unavailable", gc.Remedy.FIX_SETTINGS)
+    assert result.request_id  # Shopify's X-Request-Id, as the REST connector gives it

@@ -122,6 +122,7 @@ class PlatformDescriptor:
     - `new_store_api`: the API the hub gives a new store whose settings name none (Shopify:
       `graphql`); `None` keeps the connector's default. A store saved without an API keeps the
       connector's default, so choosing another one here never moves an existing store.
+    - `api_help`: per API, a label and a sentence for a form's choice between them.
     """
 
     platform: str
@@ -139,6 +140,7 @@ class PlatformDescriptor:
     advice: Mapping[str, Advice] = field(default_factory=dict)
     apis: tuple[str, ...] = ()
     new_store_api: str | None = None
+    api_help: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     host_suffixes: tuple[str, ...] = ()
     """Host names only this platform serves stores at (`.myshopify.com`): an address ending so
     belongs to this platform, whatever platform the merchant chose."""
@@ -156,6 +158,10 @@ class PlatformDescriptor:
     def default_api(self) -> str | None:
         """The API a new store gets when its settings name none (`None`: one API only)."""
         return self.new_store_api or (self.apis[0] if self.apis else None)
+
+    def api_label(self, api: str) -> str:
+        """How a form names `api` (its `api_help` label, else the name itself)."""
+        return self.api_help.get(api, (api, ""))[0]
 
     # -- fields ---------------------------------------------------------------------------------
 

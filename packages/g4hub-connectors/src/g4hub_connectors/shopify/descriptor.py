@@ -94,5 +94,16 @@ DESCRIPTOR = PlatformDescriptor(
     apis=("rest", "graphql"),
     # REST is legacy and returns at most 100 variants per product: new stores use GraphQL.
     new_store_api="graphql",
+    api_help={
+        "graphql": (
+            "GraphQL Admin API (recommended)",
+            "Every variant of every product, and bulk export for large catalogs.",
+        ),
+        "rest": (
+            "REST Admin API (legacy)",
+            "For stores already set up with it; Shopify returns at most 100 variants per "
+            "product through it.",
+        ),
+    },
     host_suffixes=(".myshopify.com", "admin.shopify.com"),
 )

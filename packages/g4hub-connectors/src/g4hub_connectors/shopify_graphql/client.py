@@ -102,6 +102,7 @@ class GraphQLClient(HTTPClient):
     """
 
     platform = "shopify"
+    request_id_header = "X-Request-Id"
     classify = {
         "invalid_client": AuthenticationError,
         "unauthorized_client": AuthenticationError,
@@ -169,12 +170,16 @@ class GraphQLClient(HTTPClient):
     def error_for(self, response: httpx.Response) -> ConnectorError:
         shown = redact_url(response.request.url)
         if response.status_code == 404 and response.request.url.path.endswith("/graphql.json"):
-            return missing_api_error(
+            error = missing_api_error(
                 response, shown, self.config.store_url, self.config.api_version
             )
-        if response.status_code in (402, 423):
-            return unavailable_error(response, shown)
-        return super().error_for(response)
+        elif response.status_code in (402, 423):
+            error = unavailable_error(response, shown)
+        else:
+            return super().error_for(response)
+        # Errors built here skip the base class, which names the request for Shopify's support.
+        error.request_id = self.request_id(response)
+        return error
 
     # -- sending ----------------------------------------------------------------------------------
 

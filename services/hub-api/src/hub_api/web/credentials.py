@@ -87,6 +87,13 @@ class CredentialInput:
         other = claimed_by_other(descriptor, self.store_url)
         if other is not None:
             self.errors["store_url"] = other
+        # The API chosen, when the platform has several; a form without the field leaves the
+        # choice to the core (a new store's default, a saved store's own).
+        self.api = form.text("api", max_length=50) or kept.get("api", "")
+        if self.api and self.api not in descriptor.apis:
+            offered = sorted(descriptor.apis, key=lambda a: a != descriptor.default_api)
+            choices = " or ".join(descriptor.api_label(a) for a in offered)
+            self.errors["api"] = f"Choose {choices}." if choices else "This platform has one API."
 
     def __repr__(self) -> str:
         return f"CredentialInput(platform={self.platform!r})"
@@ -98,11 +105,13 @@ class CredentialInput:
         given = {n: v for n, v in self.values.items() if v and (n in names or chosen is None)}
         if self.store_url:
             given["store_url"] = self.store_url
+        if self.api and self.api in self.descriptor.apis:
+            given["api"] = self.api
         return {"platform": self.platform, **given}
 
     def shown(self) -> dict[str, str]:
         """What the page may show again: the address and the fields that are not secret."""
-        shown = {"store_url": self.store_url}
+        shown = {"store_url": self.store_url, "api": self.api}
         for f in self.descriptor.fields:
             if not f.secret:
                 shown[f.name] = self.values.get(f.name, "")

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_connectors import get_descriptor
-from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit
+from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit, VaultError
 from g4hub_core.stores.schemas import StoreRead, StoreUpdate
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.errors import PageError
@@ -37,11 +37,13 @@ def _edit_page(
     request_id: str | None = None,
     field_errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
+    api: str | None = None,
 ) -> Template:
     return page(
         "store_edit.html",
         status_code=status,
         store=store,
+        api=api,
         name=name,
         store_url=store_url,
         schedule=schedule,
@@ -52,6 +54,15 @@ def _edit_page(
         request_id=request_id,
         field_errors=field_errors or {},
     )
+
+
+async def _current_api(unit: Unit, store: StoreRead) -> str | None:
+    """The API the store uses, or `None` when its credentials no longer open (the page still
+    lets the merchant give new ones) or its platform has one API."""
+    try:
+        return await unit.stores.api_of(store.id)
+    except VaultError:
+        return None
 
 
 class StoreEditController(Controller):
@@ -66,6 +77,7 @@ class StoreEditController(Controller):
             name=store.name,
             store_url=store.store_url,
             schedule=store.sync_interval_minutes,
+            api=await _current_api(unit, store),
         )
 
     @post("/edit")
@@ -77,6 +89,7 @@ class StoreEditController(Controller):
         name = form.text("name", max_length=500)
         descriptor = get_descriptor(store.platform)
         given = CredentialInput(descriptor, form, require_all=False)
+        api = await _current_api(unit, store)
         errors = {}
         try:
             # A form without the field (a script's) keeps the schedule as it is.
@@ -94,6 +107,7 @@ class StoreEditController(Controller):
                     schedule=schedule,
                     error=message,
                     values=given.shown(),
+                    api=api,
                     **kwargs,
                 )
             )
@@ -108,6 +122,9 @@ class StoreEditController(Controller):
         if errors:
             raise again("Some fields need your attention.", status=422, field_errors=errors)
         changes = {k: v for k, v in given.settings().items() if k != "platform"}
+        if "api" in changes and changes["api"] == api:
+            # The API the store already uses: not a change, so nothing to test again.
+            del changes["api"]
         try:
             await unit.stores.update(
                 store.id, StoreUpdate(name=name, sync_interval_minutes=schedule, **changes)
