@@ -62,6 +62,7 @@ def cases(owned: Owned) -> dict[tuple[str, str], Case]:
         ("GET", "/api/write-jobs/{job_id:uuid}"): (f"/api/write-jobs/{owned.log_id}", None),
         ("GET", "/api/rules/{rule_id:uuid}/dry-run"): (f"/api/rules/{owned.log_id}/dry-run", None),
         ("POST", "/api/rules/{rule_id:uuid}/run"): (f"/api/rules/{owned.log_id}/run", None),
+        ("PATCH", "/api/rules/{rule_id:uuid}"): (f"/api/rules/{owned.log_id}", {"enabled": True}),
     }
 
 

@@ -207,6 +207,7 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
                 RuleCreate(name="r", source_store_id=store, target_store_ids=[uuid.uuid4()])
             ),
             "all": lambda u: u.rules.all(),
+            "set_enabled": lambda u: u.rules.set_enabled(world.rows.get(SyncRule, log), True),  # type: ignore[arg-type]
             "dry_run": lambda u: u.rules.dry_run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
             "run": lambda u: u.rules.run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
         },

@@ -76,4 +76,8 @@ async def test_a_rule_dry_run_then_run_keeps_the_target_at_the_source_minus_the_
     assert taken.status_code == 404
     hidden = await client.get(f"/api/rules/{rule_id}/dry-run", headers=intruder.headers)
     assert hidden.status_code == 404
+    switched = await client.patch(
+        f"/api/rules/{rule_id}", json={"enabled": True}, headers=account.headers
+    )
+    assert (switched.status_code, switched.json()["enabled"]) == (200, True)
     assert (await client.get("/api/rules", headers=intruder.headers)).json() == {"items": []}

@@ -122,3 +122,27 @@ async def test_the_source_cannot_be_a_target(twins: Twins) -> None:
             await unit.rules.create(
                 RuleCreate(name="r", source_store_id=twins.source, target_store_ids=[twins.source])
             )
+
+
+async def test_an_enabled_rule_runs_when_a_sync_changes_the_source(twins: Twins) -> None:
+    await twins.hub.rules.stop()  # the test ticks itself
+    sku, product_id, _ = await _tracked(twins)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(name="auto", source_store_id=twins.source, target_store_ids=[twins.target])
+        )
+    assert await twins.hub.rules.tick() == 0  # switched off: nothing runs
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        await unit.rules.set_enabled(rule.id, True)
+    assert await twins.hub.rules.tick() == 1  # the initial syncs are changes of the source
+    assert await twins.hub.rules.tick() == 0  # nothing new since
+
+    async with gc.create_connector(twins.source_store.credentials()) as shop:  # a sale
+        await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=17))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    assert await twins.hub.rules.tick() == 1
+
+    target = [row for row in (await rows(twins.hub, twins.target)).values() if row.sku == sku]
+    assert [row.stock_quantity for row in target] == [17]
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        assert (await shop.get_product(target[0].platform_product_id)).stock_quantity == 17

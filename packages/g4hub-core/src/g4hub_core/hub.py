@@ -35,6 +35,7 @@ from g4hub_core.db.engine import create_engine
 from g4hub_core.db.migrate import upgrade
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.rules import RuleService
+from g4hub_core.rules.jobs import RuleRunner
 from g4hub_core.settings import HubSettings
 from g4hub_core.skus import SkuService
 from g4hub_core.stores.service import StoreService
@@ -108,6 +109,9 @@ class Hub:
             self.settings, work=self._work, vault=self.vault, http_client=self.http_client
         )
         self.writes = WriteRunner(self._work, self._write_service)
+        self.rules = RuleRunner(
+            self._work, lambda work: RuleService(work, writes=self._write_service(work))
+        )
 
     def __repr__(self) -> str:
         return f"Hub(database={self.engine.url.render_as_string(hide_password=True)!r})"
@@ -134,8 +138,10 @@ class Hub:
         await self._jobs.start()
         await self.webhooks.start()
         await self.writes.start()
+        await self.rules.start()
 
     async def close(self) -> None:
+        await self.rules.stop()
         await self.writes.stop()
         await self.webhooks.stop()
         await self._jobs.stop()

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Uuid
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g4hub_core.db.base import Base, JSONData, UTCDateTime, utcnow
@@ -27,4 +27,6 @@ class SyncRule(Base):
     buffer: Mapped[int] = mapped_column(Integer, default=0)
     excluded_skus: Mapped[list[Any]] = mapped_column(JSONData, default=list)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_change_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    """The last change of the source store (`product_changes.id`) the rule has acted on."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

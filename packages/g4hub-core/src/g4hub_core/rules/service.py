@@ -71,6 +71,14 @@ class RuleService:
         rows = (await self.unit.session.scalars(self._rules.statement())).all()
         return [RuleRead.model_validate(row) for row in rows]
 
+    async def set_enabled(self, rule_id: uuid.UUID, enabled: bool) -> RuleRead:
+        """Switch the rule on (it then runs whenever its source store changes: a sync, a
+        webhook or an edit through the hub) or off."""
+        rule = await self._rules.get_or_raise(rule_id)
+        rule.enabled = enabled
+        await self.unit.session.flush()
+        return RuleRead.model_validate(rule)
+
     async def dry_run(self, rule_id: uuid.UUID) -> RulePlan:
         """What the rule would change now; writes nothing."""
         rule = await self._rules.get_or_raise(rule_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from litestar import Controller, get, post
+from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -32,6 +32,12 @@ class RuleList(BaseModel):
     items: list[RuleRead]
 
 
+class RuleSwitch(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool
+
+
 class RuleController(Controller):
     path = "/api/rules"
     tags = ["rules"]
@@ -47,6 +53,14 @@ class RuleController(Controller):
     @get("/", summary="List the inventory rules")
     async def list_rules(self, unit: NamedDependency[Unit]) -> RuleList:
         return RuleList(items=await unit.rules.all())
+
+    @patch("/{rule_id:uuid}", summary="Switch a rule on or off")
+    async def switch(
+        self, unit: NamedDependency[Unit], rule_id: RuleId, data: JSONBody[RuleSwitch]
+    ) -> RuleRead:
+        """An enabled rule runs whenever its source store changes (a sync, a webhook, an edit
+        through the hub), within a few seconds."""
+        return await unit.rules.set_enabled(rule_id, data.enabled)
 
     @get("/{rule_id:uuid}/dry-run", summary="What a rule would change")
     async def dry_run(self, unit: NamedDependency[Unit], rule_id: RuleId) -> RulePlan:

@@ -101,6 +101,7 @@ def upgrade() -> None:
         sa.Column("buffer", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("excluded_skus", JSON_DATA, nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("last_change_id", sa.BigInteger(), nullable=False, server_default="0"),
         sa.Column("created_at", UTC_TIME, nullable=False),
     )
 
