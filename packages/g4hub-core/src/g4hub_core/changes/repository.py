@@ -19,10 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.db.base import utcnow
 from g4hub_core.db.dialects import dialect_of
-from g4hub_core.models import ProductChange
+from g4hub_core.models import ProductChange, StoreProduct
 from g4hub_core.repository import TenantRepository
 
-__all__ = ["ChangeEntry", "ChangeKind", "ChangeRepository", "record_changes"]
+__all__ = [
+    "ChangeEntry",
+    "ChangeKind",
+    "ChangeRepository",
+    "record_changes",
+    "record_store_deleted",
+]
 
 ChangeKind = Literal["created", "updated", "deleted"]
 
@@ -62,6 +68,25 @@ async def record_changes(
             }
             for entry in entries
         ],
+    )
+
+
+async def record_store_deleted(
+    session: AsyncSession, tenant_id: uuid.UUID, store_id: uuid.UUID
+) -> None:
+    """Before a store is deleted: a `deleted` change for each of its products, so programs
+    following the feed learn they are gone (changes keep no foreign key to their store)."""
+    held = await session.scalars(
+        select(StoreProduct.platform_product_id).where(
+            StoreProduct.tenant_id == tenant_id, StoreProduct.store_id == store_id
+        )
+    )
+    await record_changes(
+        session,
+        tenant_id,
+        store_id,
+        [ChangeEntry(product_id, "deleted") for product_id in held],
+        source="store_deleted",
     )
 
 

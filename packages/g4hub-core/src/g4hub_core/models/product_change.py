@@ -26,7 +26,9 @@ class ProductChange(Base):
 
     id: Mapped[int] = mapped_column(_ROW_ID, primary_key=True, autoincrement=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tenants.id", ondelete="CASCADE"))
-    store_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("stores.id", ondelete="CASCADE"))
+    store_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    """No foreign key: a deleted store's changes stay in the feed (its products' deletions
+    last, written by `stores.service` before the store goes)."""
     platform_product_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(8))
     """`created` | `updated` | `deleted`."""

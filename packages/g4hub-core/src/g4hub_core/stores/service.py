@@ -23,6 +23,7 @@ from g4hub_connectors import (
     create_connector,
     get_descriptor,
 )
+from g4hub_core.changes.repository import record_store_deleted
 from g4hub_core.db.base import utcnow
 from g4hub_core.db.engine import is_postgresql
 from g4hub_core.errors import Conflict, InvalidInput, StoreConnectionFailed, VaultError
@@ -227,6 +228,8 @@ class StoreService:
     async def delete(self, store_id: uuid.UUID) -> None:
         """Remove a store; the database removes its products and sync logs with it."""
         store = await self.repository.get_or_raise(store_id)
+        # The change feed outlives the store: its products' deletions are its last changes.
+        await record_store_deleted(self.unit.session, store.tenant_id, store.id)
         await self.repository.delete(store)
         await self.unit.session.flush()
         logger.info("store %s deleted", store_id)

@@ -90,7 +90,8 @@ def upgrade() -> None:
         "product_changes",
         sa.Column("id", ROW_ID, primary_key=True, autoincrement=True),
         _tenant_fk(),
-        _store_fk(),
+        # No foreign key: the feed keeps a deleted store's changes.
+        sa.Column("store_id", sa.Uuid(), nullable=False),
         sa.Column("platform_product_id", sa.String(100), nullable=False),
         sa.Column("kind", sa.String(8), nullable=False),
         sa.Column("source", sa.String(16), nullable=False),
