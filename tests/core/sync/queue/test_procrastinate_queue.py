@@ -218,3 +218,22 @@ async def test_scheduled_syncs_are_queued_when_due_and_not_before(
 async def _logs(hub: Hub, tenant_id: uuid.UUID, store_id: uuid.UUID) -> list[SyncLogRead]:
     async with hub.unit(tenant_id) as unit:
         return await unit.sync.history(store_id)
+
+
+async def test_no_longer_waiting_for_the_worker_to_stop_leaves_it_running(
+    make_queue_hub: HubFactory,
+) -> None:
+    store = FakeWooCommerceStore(products=20)
+    hub = await make_queue_hub(store)
+    queue = hub.jobs
+    assert isinstance(queue, ProcrastinateQueue)
+    waiting = asyncio.ensure_future(queue.wait_stopped())
+    await asyncio.sleep(0.1)
+    waiting.cancel()  # as `g4hub worker` does once a signal came first
+    await asyncio.gather(waiting, return_exceptions=True)
+
+    tenant_id, store_id = await add_store(hub, store)
+    async with hub.unit(tenant_id) as unit:
+        log = await unit.sync.request(store_id)
+    done = await watch(hub, tenant_id, log.id, finished)
+    assert done.status == "succeeded"  # the worker still takes jobs

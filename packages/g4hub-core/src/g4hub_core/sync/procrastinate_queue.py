@@ -267,7 +267,10 @@ class ProcrastinateQueue:
         if self._running is None:
             await asyncio.Event().wait()
         else:
-            await asyncio.gather(self._running, return_exceptions=True)
+            # `wait`, not `gather`: cancelling this waiter (the caller stops waiting) must not
+            # cancel the worker, or `stop` would cancel its graceful shutdown a second time and
+            # close the app under the jobs still handing themselves back.
+            await asyncio.wait({self._running})
 
     async def enqueue(self, job: SyncJob) -> None:
         """Defer the job. A store that already has a job waiting keeps that one; a failure to
