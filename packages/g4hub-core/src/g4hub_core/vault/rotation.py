@@ -29,6 +29,7 @@ class Hub(Protocol):
 
     def unit(self) -> UnitOfWork: ...
 
+
 __all__ = ["RotationReport", "rotate_credentials"]
 
 

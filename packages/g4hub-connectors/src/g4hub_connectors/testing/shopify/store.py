@@ -345,7 +345,7 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         return dict(request.query)
 
     def _rendered(self, index: int, fields: str | None) -> dict[str, Any]:
-        product = render_product(self.catalog.state(index))
+        product = render_product(self.catalog.state(index), self.url)
         if fields:
             wanted = {f.strip() for f in fields.split(",")}
             product = {k: v for k, v in product.items() if k in wanted}
