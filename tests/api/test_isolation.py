@@ -63,6 +63,12 @@ def cases(owned: Owned) -> dict[tuple[str, str], Case]:
         ("GET", "/api/rules/{rule_id:uuid}/dry-run"): (f"/api/rules/{owned.log_id}/dry-run", None),
         ("POST", "/api/rules/{rule_id:uuid}/run"): (f"/api/rules/{owned.log_id}/run", None),
         ("PATCH", "/api/rules/{rule_id:uuid}"): (f"/api/rules/{owned.log_id}", {"enabled": True}),
+        ("GET", "/api/stores/{store_id:uuid}/webhooks"): (f"{store}/webhooks", None),
+        ("POST", "/api/stores/{store_id:uuid}/webhooks"): (f"{store}/webhooks", None),
+        ("PUT", "/api/stores/{store_id:uuid}/webhooks/secret"): (
+            f"{store}/webhooks/secret",
+            {"secret": "shpss_taken_over_secret"},
+        ),
     }
 
 
@@ -73,6 +79,7 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
     edit = {"name": "Taken over", "store_url": woo_url, "consumer_key": "ck_" + "1" * 40}
     return {
         ("GET", path): (store, None),
+        ("GET", path + "/product"): (f"{store}/product?id={owned.product_id}", None),
         ("GET", path + "/sync-status"): (f"{store}/sync-status", None),
         ("POST", path + "/test"): (f"{store}/test", {}),
         ("POST", path + "/sync"): (f"{store}/sync", {}),
@@ -90,8 +97,10 @@ QUERY_CASES = [
     "/api/catalog/skus?missing_in={store_id}",
 ]
 
-# Path parameters that are not ids: the API's schema pages and our static files.
-NOT_IDS = ("/schema", "/static/")
+# Path parameters that are not tenant ids: the API's schema pages, our static files, and the
+# public webhook endpoints (an unguessable endpoint token and a signature instead of a session;
+# tests/api/webhooks covers that a token or signature of another store is refused).
+NOT_IDS = ("/schema", "/static/", "/webhooks/")
 
 
 def routes_with_ids(client: AsyncTestClient[Any]) -> set[tuple[str, str]]:

@@ -171,6 +171,7 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
             "delete": lambda u: u.stores.delete(store),
             "test": lambda u: u.stores.test(store),
             "open_connector": lambda u: u.stores.open_connector(store),
+            "api_of": lambda u: u.stores.api_of(store),
         },
         CatalogService: {
             "list_products": lambda u: u.catalog.list_products(store),

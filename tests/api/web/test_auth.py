@@ -14,7 +14,8 @@ from tests.api.web.helpers import WebUser, alert_text, field_value, post_form, s
 
 # Pages anyone may open (signing out needs no session either); every other web route does.
 PUBLIC = {"/", "/login", "/register", "/logout"}
-NOT_WEB = ("/api/", "/schema", "/static/", "/health")
+# Webhook deliveries authenticate by signature, not session (tests/api/webhooks).
+NOT_WEB = ("/api/", "/schema", "/static/", "/health", "/webhooks/")
 
 
 def web_routes(client: AsyncTestClient[Any]) -> set[tuple[str, str]]:
