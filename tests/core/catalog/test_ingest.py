@@ -150,6 +150,25 @@ async def test_only_changed_products_are_rewritten(shelf: Shelf, hub: Hub) -> No
         assert {after[str(1000 + base + i)].seen_by_sync_id for i in (0, 1, 2, 3, 4, 7)} == {second}
 
 
+async def test_two_writes_in_one_transaction_both_land(shelf: Shelf, hub: Hub) -> None:
+    # An edit or a webhook batch may write twice before its commit; on PostgreSQL the COPY
+    # staging table must not carry the first write's rows into the second.
+    for offset, method in enumerate(methods(hub)):
+        base = 500 + offset * 100
+        async with hub.unit(shelf.tenant_id) as unit:
+            writer = shelf.writer(unit)
+            for round_ in range(2):
+                batch = IngestBatch.prepare(
+                    [product(base + i, price=Decimal(f"{round_ + 1}.00")) for i in range(3)],
+                    tenant_id=shelf.tenant_id,
+                    store_id=shelf.store_id,
+                    sync_id=uuid.uuid4(),
+                )
+                await writer.write(batch, method=method)
+        rows = await shelf.rows()
+        assert {rows[str(1000 + base + i)].price for i in range(3)} == {Decimal("2.00")}, method
+
+
 async def test_a_batch_with_the_same_product_twice_keeps_the_last(shelf: Shelf) -> None:
     # PostgreSQL refuses to upsert one key twice in a statement: the batch is de-duplicated.
     batch = [product(1), product(2), product(1, name="Renamed"), product(3)]

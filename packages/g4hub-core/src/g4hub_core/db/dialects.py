@@ -134,6 +134,9 @@ class SQLDialect:
             staged = Table(staging, MetaData(), *(Column(c.name, c.type) for c in table.columns))
             selected = select(*(staged.c[name] for name in columns))
             await connection.execute(conflict(self.insert(table).from_select(columns, selected)))
+            # ON COMMIT empties it only at the commit: a second upsert in the same transaction
+            # would meet these rows again ("ON CONFLICT cannot affect row a second time").
+            await connection.execute(text(f"TRUNCATE {staging}"))
             return
         # RETURNING makes SQLAlchemy send the rows as multi-row VALUES statements
         # ("insertmanyvalues", compiled once and cached); without it, an upsert goes to the
