@@ -165,8 +165,11 @@ async def test_keys_rotate_reseals_credentials_under_the_new_key(data_dir: Path)
         (["serve", "--port", "0"], {"jwt_secret": "short"}, "G4HUB_JWT_SECRET"),
         (
             ["worker"],
-            # Nothing listens on port 1: the database is unreachable.
-            {"database_url": "postgresql://hub:hunter2-secret@127.0.0.1:1/hub"},
+            # Nothing listens on port 1: the database is unreachable (and not waited for).
+            {
+                "database_url": "postgresql://hub:hunter2-secret@127.0.0.1:1/hub",
+                "database_wait_seconds": "0",
+            },
             "Connection refused",
         ),
     ],

@@ -87,8 +87,7 @@ async def wait_for_database(
                 await connection.execute(text("SELECT 1"))
             return
         except (OSError, SQLAlchemyError) as exc:
-            # The class only: a driver's message may quote the connection string.
-            reason = type(exc).__name__
+            reason = _reason(exc, engine)
             left = deadline - clock()
             if left <= 0:
                 raise CliError(
@@ -99,6 +98,17 @@ async def wait_for_database(
             say(f"g4hub: the database does not answer ({reason}); retrying in {wait:.1f} s")
             await sleep(wait)
             delay = min(delay * 2, max_delay)
+
+
+def _reason(exc: BaseException, engine: AsyncEngine) -> str:
+    """The driver's own first line ("... port 5432 failed: Connection refused"): what a person
+    acts on. Drivers may quote the connection string, so its password is cut out."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = lines[0] if lines else type(exc).__name__
+    password = engine.url.password
+    if password:
+        reason = reason.replace(str(password), "***")
+    return reason
 
 
 @contextlib.contextmanager
