@@ -3,7 +3,6 @@ connector, so pacing, bulk operations and token expiry run without real waiting.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -11,27 +10,8 @@ import pytest
 from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.shopify_graphql import ShopifyGraphQLConnector
 from g4hub_connectors.testing import FakeShopifyGraphQLStore
-
-FAST_RETRY = {"max_attempts": 3, "initial_delay": 0.001, "max_delay": 0.01}
-
-
-class VirtualClock:
-    """Monotonic time that moves only when someone sleeps on it (or a test advances it)."""
-
-    def __init__(self, start: float = 1_000.0) -> None:
-        self.now = start
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-    async def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
+from tests.connectors.shopify.conftest import FAST_RETRY
+from tests.connectors.shopify.conftest import FakeClock as VirtualClock
 
 
 @pytest.fixture
