@@ -94,6 +94,25 @@ async def test_broken_json_is_a_clear_error(body: bytes, says: str) -> None:
         client.decode_json(response)
 
 
+async def test_the_merchants_message_names_the_address_without_signing_parameters() -> None:
+    # OAuth 1.0a signs every plain-HTTP request in its query: a nonce, a timestamp and a
+    # signature are noise to a merchant (the log line keeps them, masked).
+    client = make_client(
+        httpx.MockTransport(
+            lambda r: httpx.Response(200, content=b"{'id'", headers={"content-type": "text/json"})
+        )
+    )
+    url = "https://shop.example/wp-json/wc/v3/products?per_page=1&oauth_nonce=123&oauth_signature=x"
+    response = await client.send("GET", url)
+    with pytest.raises(UnexpectedResponseError) as caught:
+        client.decode_json(response)
+    assert "from https://shop.example/wp-json/wc/v3/products was unreadable" in (
+        caught.value.user_message
+    )
+    assert "oauth_nonce" not in caught.value.user_message
+    assert "oauth_nonce=123" in str(caught.value)
+
+
 async def test_redirects_are_reported_not_followed() -> None:
     client = make_client(
         httpx.MockTransport(

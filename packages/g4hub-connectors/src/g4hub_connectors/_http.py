@@ -59,6 +59,12 @@ _SECRET_PARAMS = frozenset(
 )
 
 
+def address_of(url: str | httpx.URL) -> str:
+    """The URL without its query: what a merchant needs to know of a request (the query holds
+    paging and signing parameters that only make a message long)."""
+    return urlunsplit(urlsplit(str(url))._replace(query="", fragment=""))
+
+
 def redact_url(url: str | httpx.URL) -> str:
     """The URL with credential-bearing query parameters masked."""
     parts = urlsplit(str(url))
@@ -348,6 +354,7 @@ class HTTPClient(ABC):
     def decode_json(self, response: httpx.Response) -> Any:
         """The body as JSON, or an `UnexpectedResponseError` that says what came back instead."""
         shown = redact_url(response.request.url)
+        address = address_of(response.request.url)
         body = response.content
         ctype = response.headers.get("content-type", "")
         looks_html = "html" in ctype or body.lstrip()[:1] == b"<"
@@ -362,7 +369,7 @@ class HTTPClient(ABC):
                 status_code=response.status_code,
                 request_id=self.request_id(response),
                 user_message=(
-                    f"Your {platform_label(self.platform)} store's answer from {shown} was "
+                    f"Your {platform_label(self.platform)} store's answer from {address} was "
                     f"unreadable: {what}. A plugin printing into API answers, or a connection "
                     "cut short, usually causes this; try again, and check the store's error log."
                 ),
@@ -374,7 +381,7 @@ class HTTPClient(ABC):
             status_code=response.status_code,
             request_id=self.request_id(response),
             user_message=(
-                f"Your {platform_label(self.platform)} store answered {shown} with {what} "
+                f"Your {platform_label(self.platform)} store answered {address} with {what} "
                 "instead of API data. A firewall, security plugin, maintenance mode or a wrong "
                 "address may be in the way."
             ),
