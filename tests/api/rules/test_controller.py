@@ -12,8 +12,8 @@ from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
-from tests.api.stores.helpers import Account, add_store, sign_up
-from tests.api.sync.helpers import wait_for_sync
+from tests.api.stores.helpers import sign_up
+from tests.api.sync.helpers import add_synced_store
 
 
 @pytest.fixture
@@ -21,13 +21,6 @@ def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
     first, second = FakeWooCommerceStore(products=8), FakeWooCommerceStore(products=8)
     with first.serve(), second.serve():
         yield first, second
-
-
-async def _synced(client: AsyncTestClient[Any], account: Account, store: Any, name: str) -> str:
-    added = await add_store(client, account, store, name=name)
-    requested = await client.post(f"/api/stores/{added['id']}/sync", headers=account.headers)
-    assert (await wait_for_sync(client, account, requested.json()["id"]))["status"] == "succeeded"
-    return str(added["id"])
 
 
 async def test_a_rule_dry_run_then_run_keeps_the_target_at_the_source_minus_the_buffer(
@@ -38,8 +31,8 @@ async def test_a_rule_dry_run_then_run_keeps_the_target_at_the_source_minus_the_
     product_id = next(pid for pid in twins[0].product_ids() if pid not in variable)
     async with gc.create_connector(twins[0].credentials()) as shop:
         await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=50))
-    source = await _synced(client, account, twins[0], "Source")
-    target = await _synced(client, account, twins[1], "Target")
+    source = await add_synced_store(client, account, twins[0], "Source")
+    target = await add_synced_store(client, account, twins[1], "Target")
 
     created = await client.post(
         "/api/rules",

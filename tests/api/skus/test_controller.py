@@ -10,8 +10,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from g4hub_connectors.testing import FakeWooCommerceStore
-from tests.api.stores.helpers import Account, add_store, sign_up
-from tests.api.sync.helpers import wait_for_sync
+from tests.api.stores.helpers import sign_up
+from tests.api.sync.helpers import add_synced_store
 
 
 @pytest.fixture
@@ -21,19 +21,12 @@ def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
         yield first, second
 
 
-async def _synced(client: AsyncTestClient[Any], account: Account, store: Any, name: str) -> str:
-    added = await add_store(client, account, store, name=name)
-    requested = await client.post(f"/api/stores/{added['id']}/sync", headers=account.headers)
-    assert (await wait_for_sync(client, account, requested.json()["id"]))["status"] == "succeeded"
-    return str(added["id"])
-
-
 async def test_skus_side_by_side_and_an_edit_makes_one_differ(
     client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
 ) -> None:
     account = await sign_up(client)
-    first = await _synced(client, account, twins[0], "First")
-    second = await _synced(client, account, twins[1], "Second")
+    first = await add_synced_store(client, account, twins[0], "First")
+    second = await add_synced_store(client, account, twins[1], "Second")
 
     page = (await client.get("/api/catalog/skus", headers=account.headers)).json()
     assert page["items"], page

@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 
 from g4hub_core import Hub
 from g4hub_core.models import SyncLog
-from tests.api.stores.helpers import Account
+from tests.api.stores.helpers import Account, add_store
 
 __all__ = ["insert_running_sync", "wait_for_sync"]
 
@@ -53,3 +53,13 @@ async def insert_running_sync(
             )
         )
     return log_id
+
+
+async def add_synced_store(
+    client: AsyncTestClient[Any], account: Account, store: Any, name: str
+) -> str:
+    """Add `store` for `account` and wait for its first sync to succeed; the store's id."""
+    added = await add_store(client, account, store, name=name)
+    requested = await client.post(f"/api/stores/{added['id']}/sync", headers=account.headers)
+    assert (await wait_for_sync(client, account, requested.json()["id"]))["status"] == "succeeded"
+    return str(added["id"])
