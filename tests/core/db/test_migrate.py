@@ -27,7 +27,7 @@ QUEUE_TABLES = {
     "procrastinate_periodic_defers",
     "procrastinate_workers",
 }
-HEAD = "0006"
+HEAD = "0007"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

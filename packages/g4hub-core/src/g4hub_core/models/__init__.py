@@ -5,7 +5,7 @@ from g4hub_core.models.product_change import ProductChange
 from g4hub_core.models.store import Store
 from g4hub_core.models.store_product import StoreProduct
 from g4hub_core.models.sync_log import SyncLog
-from g4hub_core.models.sync_rule import SyncRule
+from g4hub_core.models.sync_rule import SyncRule, SyncRuleRun
 from g4hub_core.models.tenant import Tenant
 from g4hub_core.models.user import User
 from g4hub_core.models.webhook_delivery import WebhookDelivery
@@ -19,6 +19,7 @@ __all__ = [
     "StoreProduct",
     "SyncLog",
     "SyncRule",
+    "SyncRuleRun",
     "Tenant",
     "User",
     "WebhookDelivery",
