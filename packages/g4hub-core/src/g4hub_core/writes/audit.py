@@ -54,16 +54,25 @@ class AuditTrail:
         product_id: str | None = None,
         rule_id: uuid.UUID | None = None,
         job_id: uuid.UUID | None = None,
+        field: str | None = None,
+        result: str | None = None,
+        actor: str | None = None,
+        by_rule: bool | None = None,
         cursor: str | None = None,
         limit: int = 100,
     ) -> AuditPage:
         """Entries matching every filter given, newest first, after `cursor` (the previous
-        page's `next_cursor`; a cursor this trail did not give out is `InvalidInput`)."""
+        page's `next_cursor`; a cursor this trail did not give out is `InvalidInput`).
+        `field`, `result`, `actor` match exactly; `by_rule`: written by a rule, or not."""
         rows = await self._audit.list(
             store_id=store_id,
             product_id=product_id,
             rule_id=rule_id,
             job_id=job_id,
+            field=field,
+            result=result,
+            actor=actor,
+            by_rule=by_rule,
             after=_decode(cursor),
             limit=limit,
         )
@@ -80,6 +89,10 @@ class AuditTrail:
         store_id: uuid.UUID | None = None,
         product_id: str | None = None,
         rule_id: uuid.UUID | None = None,
+        field: str | None = None,
+        result: str | None = None,
+        actor: str | None = None,
+        by_rule: bool | None = None,
     ) -> AsyncIterator[str]:
         """Every matching entry as CSV text (a header row, then `CSV_COLUMNS`), in chunks."""
         buffer = io.StringIO()
@@ -91,6 +104,10 @@ class AuditTrail:
                 store_id=store_id,
                 product_id=product_id,
                 rule_id=rule_id,
+                field=field,
+                result=result,
+                actor=actor,
+                by_rule=by_rule,
                 cursor=cursor,
                 limit=_CSV_BATCH,
             )

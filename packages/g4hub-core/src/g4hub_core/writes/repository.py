@@ -25,12 +25,27 @@ class AuditRepository(TenantRepository[WriteAudit]):
         product_id: str | None = None,
         rule_id: uuid.UUID | None = None,
         job_id: uuid.UUID | None = None,
+        field: str | None = None,
+        result: str | None = None,
+        actor: str | None = None,
+        by_rule: bool | None = None,
         after: tuple[datetime, uuid.UUID] | None = None,
         limit: int = 100,
     ) -> Sequence[WriteAudit]:
         """Newest first (then by id), after the entry keyed `after` (its `created_at` and `id`),
-        filtered by whichever of the other arguments are given."""
+        filtered by whichever of the other arguments are given (`by_rule`: made by a rule, or
+        not)."""
         statement = self.statement()
+        if field is not None:
+            statement = statement.where(WriteAudit.field == field)
+        if result is not None:
+            statement = statement.where(WriteAudit.result == result)
+        if actor is not None:
+            statement = statement.where(WriteAudit.actor == actor)
+        if by_rule is not None:
+            statement = statement.where(
+                WriteAudit.rule_id.is_not(None) if by_rule else WriteAudit.rule_id.is_(None)
+            )
         if store_id is not None:
             statement = statement.where(WriteAudit.store_id == store_id)
         if product_id is not None:
