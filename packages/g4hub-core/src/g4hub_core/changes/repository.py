@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Literal
 
 import attrs
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.db.base import utcnow
@@ -116,6 +116,31 @@ class ChangeRepository(TenantRepository[ProductChange]):
             .limit(1)
         )
         return (await self.session.scalars(statement)).one_or_none()
+
+    async def latest_of(
+        self, store_id: uuid.UUID, platform_product_ids: Sequence[str]
+    ) -> dict[str, ProductChange]:
+        """Each product's last change (as `latest`, for many products in one statement per
+        chunk of ids), by platform product id; products never changed are absent."""
+        found: dict[str, ProductChange] = {}
+        if not platform_product_ids:
+            return found
+        sql = dialect_of(self.session)
+        for condition in sql.key_in(ProductChange.platform_product_id, platform_product_ids):
+            newest = (
+                select(func.max(ProductChange.id))
+                .where(
+                    ProductChange.tenant_id == self.tenant_id,
+                    ProductChange.store_id == store_id,
+                    condition,
+                )
+                .group_by(ProductChange.platform_product_id)
+            )
+            for change in await self.session.scalars(
+                self.statement().where(ProductChange.id.in_(newest))
+            ):
+                found[change.platform_product_id] = change
+        return found
 
     async def last_id(self) -> int:
         found = await self.session.scalar(

@@ -1,13 +1,15 @@
 """The webhook inbox: receiving deliveries (verify, store, answer) and applying them to the
-catalog, one delivery per transaction.
+catalog, many deliveries per transaction.
 
     outcome = await inbox.receive("shopify", token, headers, body)    # the public endpoint
-    while await inbox.apply_next(): ...                                 # the processor
+    while await inbox.apply_next(): ...                                 # the processor (batches)
 
 Receiving checks the signature over the raw body before anything is written: a delivery with a
 bad signature leaves no trace. A verified one is stored (unique per store and event key, so a
 repeat is refused by the database) and answered at once; applying it happens after, through the
-same write path a sync uses (`catalog.ingest.CatalogWriter`), with its change in the feed.
+same write path a sync uses (`catalog.ingest.CatalogWriter`), with its change in the feed: a
+batch of deliveries is settled in memory (repeats of one product: the newest wins) and written
+with one upsert per store, so the cost of a delivery shrinks as more of them wait.
 
 Stale deliveries are dropped: a product older than the row held (by the store's modification
 time), and an update of a product deleted later than that update (the deletion's change is the
@@ -32,7 +34,7 @@ from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch
 from g4hub_core.changes.repository import ChangeEntry, ChangeRepository, record_changes
 from g4hub_core.db.base import utcnow
 from g4hub_core.db.dialects import dialect_of
-from g4hub_core.models import Store, StoreProduct, WebhookDelivery, WebhookEndpoint
+from g4hub_core.models import ProductChange, Store, StoreProduct, WebhookDelivery, WebhookEndpoint
 from g4hub_core.stores.connection import open_settings
 from g4hub_core.unit import UnitFactory, UnitOfWork
 from g4hub_core.vault.vault import Vault
@@ -47,9 +49,9 @@ Outcome = Literal["accepted", "duplicate", "ping", "unknown_endpoint", "bad_sign
 MAX_ATTEMPTS = 5
 """Tries to apply one delivery before it is marked failed (reconciliation covers it then)."""
 RETRY_AFTER = timedelta(seconds=30)
-BATCH = 50
-"""Deliveries applied per transaction: one commit for many (a commit is most of the cost)."""
-SERIAL_BATCH = 10
+BATCH = 100
+"""Deliveries applied per transaction at most: a fixed number of statements for all of them."""
+SERIAL_BATCH = 50
 """The same on SQLite, smaller: its one writer keeps arriving deliveries waiting meanwhile."""
 
 
@@ -71,10 +73,6 @@ def _kept_headers(headers: Mapping[str, str]) -> dict[str, str]:
         and "signature" not in key.lower()
         and "hmac" not in key.lower()
     }
-
-
-def _product_lock(store_id: uuid.UUID, product_id: str) -> uuid.UUID:
-    return uuid.uuid5(store_id, product_id)
 
 
 class WebhookInbox:
@@ -176,11 +174,13 @@ class WebhookInbox:
                 if not deliveries:
                     return False
                 ids = [delivery.id for delivery in deliveries]
-                for delivery in deliveries:
-                    await self._apply(work, delivery)
+                await self._apply_batch(work, deliveries)
             return True
         except Exception:
-            if not ids:
+            if not ids or len(ids) == 1:
+                if ids:
+                    await self._apply_one(ids[0])
+                    return True
                 raise
             logger.info("a batch of %d webhook deliveries failed; applying one by one", len(ids))
         for delivery_id in ids:
@@ -194,7 +194,7 @@ class WebhookInbox:
                 delivery = await work.session.get(WebhookDelivery, delivery_id)
                 if delivery is None or delivery.status != "pending":
                     return
-                await self._apply(work, delivery)
+                await self._apply_batch(work, [delivery])
             return
         except (ConnectorError, ValueError, LookupError) as exc:
             reason = f"{type(exc).__name__}: {exc}"[:500]
@@ -233,110 +233,233 @@ class WebhookInbox:
                 delivery.status = "failed"
                 delivery.processed_at = utcnow()
 
-    async def _apply(self, work: UnitOfWork, delivery: WebhookDelivery) -> None:
+    async def _apply_batch(self, work: UnitOfWork, deliveries: list[WebhookDelivery]) -> None:
+        """Apply `deliveries` in the unit's transaction with a fixed number of statements per
+        store, whatever their number: repeats of one product are settled in memory (the newest
+        wins, the others are stale), then each store's deletions are one DELETE and its
+        upserts one `CatalogWriter` write (the path a sync's page takes), with their changes in
+        the feed, and each delivery's outcome is recorded with the others of that outcome."""
         session = work.session
-        # The claim is the transaction's first write: a second process that read the same row
-        # changes nothing (it waits, then finds it no longer pending, or fails before applying).
-        claimed = await session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == "pending")
-            .values(claimed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(claimed, "rowcount", 0):
-            return
-        store = await session.get(Store, delivery.store_id)
-        hooks = webhook_platform(store.platform) if store is not None else None
-        if store is None or hooks is None:
-            delivery.status = "ignored"
-            delivery.processed_at = utcnow()
-            return
-        event = hooks.parse(
-            delivery.headers, delivery.body.encode(), currency=store.store_info.get("currency")
-        )
-        delivery.attempts += 1
-        delivery.status = await self._apply_event(work, store, event)
-        delivery.processed_at = utcnow()
-        delivery.error = None
-
-    async def _apply_event(self, work: UnitOfWork, store: Store, event: WebhookEvent) -> str:
-        session = work.session
-        if event.action not in ("upsert", "delete") or not event.product_id:
-            return "ignored"
-        lock = _product_lock(store.id, event.product_id)
-        await dialect_of(session).lock(session, "product", lock)
-        held = (
-            await session.execute(
-                select(StoreProduct.source_updated_at, StoreProduct.seen_by_sync_id).where(
-                    StoreProduct.store_id == store.id,
-                    StoreProduct.platform_product_id == event.product_id,
+        # The claim is the transaction's first write: a second process that read the same rows
+        # changes nothing (it waits, then finds them no longer pending, or fails before
+        # applying). On PostgreSQL the rows are locked already (`next_pending`).
+        claimed = set(
+            (
+                await session.execute(
+                    update(WebhookDelivery)
+                    .where(
+                        WebhookDelivery.id.in_([delivery.id for delivery in deliveries]),
+                        WebhookDelivery.status == "pending",
+                    )
+                    .values(claimed_at=utcnow())
+                    .returning(WebhookDelivery.id)
+                    .execution_options(synchronize_session=False)
                 )
+            ).scalars()
+        )
+        mine = [delivery for delivery in deliveries if delivery.id in claimed]
+        if not mine:
+            return
+        stores = {
+            store.id: store
+            for store in await session.scalars(
+                select(Store).where(Store.id.in_({delivery.store_id for delivery in mine}))
             )
-        ).one_or_none()
-        if await self._stale(work, store, event, held):
-            return "stale"
-        if event.action == "delete":
-            if held is None:
-                return "unchanged"
+        }
+        outcomes: dict[uuid.UUID, str] = {}
+        by_store: dict[uuid.UUID, list[tuple[WebhookDelivery, WebhookEvent]]] = {}
+        for delivery in mine:
+            store = stores.get(delivery.store_id)
+            hooks = webhook_platform(store.platform) if store is not None else None
+            if store is None or hooks is None:
+                outcomes[delivery.id] = "ignored"
+                continue
+            event = hooks.parse(
+                delivery.headers,
+                delivery.body.encode(),
+                currency=store.store_info.get("currency"),
+            )
+            if event.action not in ("upsert", "delete") or not event.product_id:
+                outcomes[delivery.id] = "ignored"
+                continue
+            by_store.setdefault(store.id, []).append((delivery, event))
+        for store_id in sorted(by_store):  # one order of the stores' locks in every process
+            outcomes.update(await self._apply_store(work, stores[store_id], by_store[store_id]))
+        by_outcome: dict[str, list[uuid.UUID]] = {}
+        for delivery_id, outcome in outcomes.items():
+            by_outcome.setdefault(outcome, []).append(delivery_id)
+        now = utcnow()
+        for outcome, ids in sorted(by_outcome.items()):
             await session.execute(
-                delete(StoreProduct).where(
+                update(WebhookDelivery)
+                .where(WebhookDelivery.id.in_(ids))
+                .values(
+                    status=outcome,
+                    attempts=WebhookDelivery.attempts + 1,
+                    processed_at=now,
+                    error=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _apply_store(
+        self,
+        work: UnitOfWork,
+        store: Store,
+        events: list[tuple[WebhookDelivery, WebhookEvent]],
+    ) -> dict[uuid.UUID, str]:
+        """One store's part of a batch (its deliveries in the order received); returns each
+        delivery's outcome."""
+        session = work.session
+        sql = dialect_of(session)
+        # Two processes applying deliveries of one store take turns (on PostgreSQL; SQLite has
+        # one writer): each reads what the other wrote before it decides what is stale.
+        await sql.lock(session, "webhooks", store.id)
+        outcomes: dict[uuid.UUID, str] = {}
+        newest: dict[str, tuple[WebhookDelivery, WebhookEvent]] = {}
+        for delivery, event in events:
+            assert event.product_id is not None
+            kept = newest.get(event.product_id)
+            if kept is not None and _older(event, kept[1]):
+                outcomes[delivery.id] = "stale"
+                continue
+            if kept is not None:
+                outcomes[kept[0].id] = "stale"  # a newer delivery of the product came after
+            newest[event.product_id] = (delivery, event)
+
+        held: dict[str, Any] = {}
+        for condition in sql.key_in(StoreProduct.platform_product_id, list(newest)):
+            found = await session.execute(
+                select(
+                    StoreProduct.platform_product_id,
+                    StoreProduct.source_updated_at,
+                    StoreProduct.seen_by_sync_id,
+                    StoreProduct.content_hash,
+                ).where(
                     StoreProduct.tenant_id == store.tenant_id,
                     StoreProduct.store_id == store.id,
-                    StoreProduct.platform_product_id == event.product_id,
+                    condition,
                 )
             )
-            # The tombstone's time: an update no newer than what the hub last held is stale.
-            moments = [m for m in (event.occurred_at, held.source_updated_at) if m is not None]
-            await record_changes(
-                session, store.tenant_id, store.id,
-                [ChangeEntry(event.product_id, "deleted", max(moments) if moments else None)],
-                source="webhook",
-            )  # fmt: skip
-            await _adjust(session, store.id, -1)
-            return "deleted"
-        assert event.product is not None
-        # Keep the row's mark of the sync that last saw it, or take the running sync's: a full
-        # sync under way must not remove a product a webhook has just written.
-        sync_id = (held.seen_by_sync_id if held is not None else None) or (
-            await repository.running_sync_id(session, store.id)
+            held.update((row.platform_product_id, row) for row in found)
+        # A product the hub does not hold may have been deleted after the delivery's change:
+        # its last change (the deletion) is the tombstone.
+        tombstones = await ChangeRepository(session, store.tenant_id).latest_of(
+            store.id,
+            [pid for pid, (_, event) in newest.items() if pid not in held and event.occurred_at],
         )
+
+        deleted: list[ChangeEntry] = []
+        upserts: list[tuple[uuid.UUID, WebhookEvent]] = []
+        for product_id, (delivery, event) in newest.items():
+            row = held.get(product_id)
+            if _stale(event, row, tombstones.get(product_id)):
+                outcomes[delivery.id] = "stale"
+            elif event.action == "delete":
+                if row is None:
+                    outcomes[delivery.id] = "unchanged"
+                    continue
+                outcomes[delivery.id] = "deleted"
+                # The tombstone's time: an update no newer than what the hub last held is stale.
+                moments = [m for m in (event.occurred_at, row.source_updated_at) if m is not None]
+                deleted.append(
+                    ChangeEntry(product_id, "deleted", max(moments) if moments else None)
+                )
+            else:
+                upserts.append((delivery.id, event))
+
+        delta = 0
+        if deleted:
+            ids = [entry.platform_product_id for entry in deleted]
+            for condition in sql.key_in(StoreProduct.platform_product_id, ids):
+                await session.execute(
+                    delete(StoreProduct).where(
+                        StoreProduct.tenant_id == store.tenant_id,
+                        StoreProduct.store_id == store.id,
+                        condition,
+                    )
+                )
+            await record_changes(session, store.tenant_id, store.id, deleted, source="webhook")
+            delta -= len(deleted)
+        if upserts:
+            delta += await self._upsert(work, store, upserts, held, outcomes)
+        if delta:
+            await _adjust(session, store.id, delta)
+        return outcomes
+
+    async def _upsert(
+        self,
+        work: UnitOfWork,
+        store: Store,
+        upserts: list[tuple[uuid.UUID, WebhookEvent]],
+        held: dict[str, Any],
+        outcomes: dict[uuid.UUID, str],
+    ) -> int:
+        """Write the products of `upserts` in one `CatalogWriter` batch (those whose content
+        the hub holds already are only counted); returns how many were new."""
+        session = work.session
+        running: uuid.UUID | None = None
+        if any(event.product_id not in held for _, event in upserts):
+            running = await repository.running_sync_id(session, store.id)
         batch = IngestBatch.prepare(
-            [event.product],
+            [event.product for _, event in upserts if event.product is not None],
             tenant_id=store.tenant_id,
             store_id=store.id,
-            sync_id=sync_id or uuid.uuid4(),
+            sync_id=running or uuid.uuid4(),
         )
-        row = batch.rows[event.product_id]
-        # The delivery's own time may be finer than the product's (Shopify's updated_at has whole
-        # seconds, X-Shopify-Triggered-At milliseconds): the finer one orders what comes next.
-        if event.occurred_at is not None and (
-            row["source_updated_at"] is None or event.occurred_at > row["source_updated_at"]
-        ):
-            row["source_updated_at"] = event.occurred_at
+        for delivery_id, event in upserts:
+            assert event.product_id is not None
+            row = batch.rows.get(event.product_id)
+            previous = held.get(event.product_id)
+            if row is None:
+                outcomes[delivery_id] = "ignored"
+                continue
+            if previous is not None and previous.content_hash == row["content_hash"]:
+                outcomes[delivery_id] = "unchanged"
+                del batch.rows[event.product_id]
+                continue
+            outcomes[delivery_id] = "upserted"
+            # Keep the row's mark of the sync that last saw it, or take the running sync's: a
+            # full sync under way must not remove a product a webhook has just written.
+            if previous is not None and previous.seen_by_sync_id is not None:
+                row["seen_by_sync_id"] = previous.seen_by_sync_id
+            # The delivery's own time may be finer than the product's (Shopify's updated_at
+            # has whole seconds, X-Shopify-Triggered-At milliseconds): the finer one orders
+            # what comes next.
+            if event.occurred_at is not None and (
+                row["source_updated_at"] is None or event.occurred_at > row["source_updated_at"]
+            ):
+                row["source_updated_at"] = event.occurred_at
+        if not batch.rows:
+            return 0
         result = await CatalogWriter(session, store.tenant_id).write(
             batch, method="values", source="webhook"
         )
-        if result.created:
-            await _adjust(session, store.id, result.created)
-        if result.unchanged:
-            return "unchanged"
-        return "upserted"
+        return result.created
 
-    async def _stale(self, work: UnitOfWork, store: Store, event: WebhookEvent, held: Any) -> bool:
-        moment = event.occurred_at
-        if moment is None:
-            return False
-        if held is not None:
-            return held.source_updated_at is not None and moment < held.source_updated_at
-        last = await ChangeRepository(work.session, store.tenant_id).latest(
-            store.id, event.product_id or ""
-        )
-        return (
-            last is not None
-            and last.kind == "deleted"
-            and last.source_updated_at is not None
-            and moment <= last.source_updated_at
-        )
+
+def _older(event: WebhookEvent, than: WebhookEvent) -> bool:
+    """`event` changed the product before `than` did (unknown times: the later received wins)."""
+    return (
+        event.occurred_at is not None
+        and than.occurred_at is not None
+        and event.occurred_at < than.occurred_at
+    )
+
+
+def _stale(event: WebhookEvent, held: Any, tombstone: ProductChange | None) -> bool:
+    """Older than the row the hub holds, or than the product's deletion when it holds none."""
+    moment = event.occurred_at
+    if moment is None:
+        return False
+    if held is not None:
+        return held.source_updated_at is not None and bool(moment < held.source_updated_at)
+    return (
+        tombstone is not None
+        and tombstone.kind == "deleted"
+        and tombstone.source_updated_at is not None
+        and moment <= tombstone.source_updated_at
+    )
 
 
 async def _adjust(session: Any, store_id: uuid.UUID, delta: int) -> None:
