@@ -6,6 +6,7 @@
     await sql.upsert(session, table, rows, key=..., update=..., where=...)
     if await sql.insert_or_skip(session, statement): ...
     await sql.lock(session, "tenant", tenant_id)
+    sql.variant_count("store_products"); sql.variants(StoreProduct.data); sql.field(value, "sku")
 
 Nothing else in the sync and catalog paths asks which database it is on.
 """
@@ -18,14 +19,18 @@ from typing import Any, Literal
 
 import attrs
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Column,
     ColumnElement,
     Executable,
     MetaData,
+    Numeric,
     String,
     Table,
     bindparam,
     func,
+    literal_column,
     select,
     text,
 )
@@ -34,7 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-__all__ = ["SQLDialect", "UpsertMethod", "dialect_of"]
+__all__ = ["VARIANT_COUNT", "SQLDialect", "UpsertMethod", "dialect_of"]
 
 UpsertMethod = Literal["auto", "values", "copy"]
 
@@ -162,6 +167,38 @@ class SQLDialect:
             return False
         return True
 
+    def variant_count(self, table: str) -> ColumnElement[int]:
+        """How many variants the normalized product in `table.data` lists (0 when it has no
+        list). Rendered as literal SQL, the same text as the partial indexes of migration 0008
+        (`VARIANT_COUNT`), so the planners can use them."""
+        return literal_column(VARIANT_COUNT[self.name].replace("data", f"{table}.data"), BigInteger)
+
+    def variants(self, data: Any) -> Any:
+        """The variants of the normalized product in the JSON column `data`, one row each, as
+        a table-valued function with a `value` column (give it to `field`); join it to the
+        product's table."""
+        if self.postgresql:
+            return func.jsonb_array_elements(data.op("->")(literal_column("'variants'")))
+        return func.json_each(data, literal_column("'$.variants'"))
+
+    def field(self, value: Any, name: str, kind: str = "text") -> ColumnElement[Any]:
+        """Field `name` (a plain identifier) of the JSON object `value`: "text", "number" (a
+        decimal), "integer" or "boolean"."""
+        if not name.isidentifier():
+            raise ValueError(f"not a field name: {name!r}")
+        if self.postgresql:
+            found: ColumnElement[Any] = value.op("->>")(literal_column(f"'{name}'"))
+            types: dict[str, Any] = {
+                "number": Numeric(),
+                "integer": BigInteger(),
+                "boolean": Boolean(),
+            }
+            return found if kind == "text" else found.cast(types[kind])
+        extracted: ColumnElement[Any] = func.json_extract(value, literal_column(f"'$.{name}'"))
+        if kind == "boolean":
+            return extracted.cast(Boolean)
+        return extracted
+
     async def lock(self, session: AsyncSession, scope: str, key: uuid.UUID) -> None:
         """Hold a lock on `(scope, key)` until the transaction ends, so two transactions that
         read-then-write the same thing run one after the other. SQLite needs none: it has one
@@ -172,6 +209,13 @@ class SQLDialect:
                 {"name": f"g4hub:{scope}:{key}"},
             )
 
+
+VARIANT_COUNT = {
+    "postgresql": "coalesce(jsonb_array_length(data -> 'variants'), 0)",
+    "sqlite": "coalesce(json_array_length(data, '$.variants'), 0)",
+}
+"""The number of variants of a `store_products` row, as SQL on each database (migration 0008's
+partial indexes and `SQLDialect.variant_count`)."""
 
 _DIALECTS: dict[str, SQLDialect] = {
     "postgresql": SQLDialect("postgresql"),
