@@ -27,7 +27,7 @@ QUEUE_TABLES = {
     "procrastinate_periodic_defers",
     "procrastinate_workers",
 }
-HEAD = "0007"
+HEAD = "0008"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -106,3 +106,80 @@ async def test_another_tenants_skus_and_stores_are_invisible(hub: Hub) -> None:
         assert (await unit.skus.conflicts()).skus == 0
         with pytest.raises(NotFound):
             await unit.skus.page(store_id=a)
+
+
+def _variant(vid: str, sku: str | None, price: str, stock: int) -> dict[str, object]:
+    return {
+        "id": vid,
+        "sku": sku,
+        "price": price,
+        "stock_quantity": stock,
+        "manage_stock": True,
+        "title": f"Size {vid}",
+    }
+
+
+async def _variant_stores(hub: Hub) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """Store A sells a shirt of three variants (SKUs on the variants, the product's own SKU
+    being its first variant's, as Shopify gives it); store B sells each size as a product."""
+    tenant_id = await insert_tenant(hub)
+    stores = [
+        await insert_store(
+            hub, tenant_id, {**CREDENTIALS, "store_url": f"https://{name}.example"}, name=name
+        )
+        for name in ("A", "B")
+    ]
+    a, b = stores
+    shirt = _product(a, "10", "SHIRT-S", "20.00", 3)
+    shirt.data = {
+        "variants": [
+            _variant("101", "SHIRT-S", "20.00", 3),
+            _variant("102", "SHIRT-M", "20.00", 5),
+            _variant("103", None, "20.00", 1),
+        ]
+    }
+    single = _product(a, "11", "MUG", "9.50", 4)  # one variant: keyed by the product's SKU
+    single.data = {"variants": [_variant("111", "MUG", "9.50", 4)]}
+    async with hub.unit(tenant_id) as unit:
+        for row in [
+            shirt,
+            single,
+            _product(b, "1", "SHIRT-S", "20", 3),
+            _product(b, "2", "SHIRT-M", "20.00", 6),  # stock disagrees with A's variant
+            _product(b, "3", "MUG", "9.50", 4),
+        ]:
+            row.tenant_id = tenant_id
+            unit.session.add(row)
+    return tenant_id, stores
+
+
+async def test_a_product_with_variants_is_listed_by_each_variants_sku(hub: Hub) -> None:
+    tenant_id, (a, b) = await _variant_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        page = await unit.skus.page()
+        differing = await unit.skus.page(differs=True)
+        missing = await unit.skus.page(missing_in=a)
+        searched = await unit.skus.page(q="shirt-m")
+        report = await unit.skus.conflicts()
+    assert [row.sku for row in page.items] == ["MUG", "SHIRT-M", "SHIRT-S"]
+    mug, medium, small = page.items
+    assert [(x.store_id, x.variant_id) for x in mug.listings] == [(a, None), (b, None)]
+    assert [
+        (x.store_id, x.platform_product_id, x.variant_id, x.variant_title, x.stock_quantity)
+        for x in medium.listings
+    ] == [(a, "10", "102", "Size 102", 5), (b, "2", None, None, 6)]
+    assert medium.listings[0].price == Decimal("20.00")
+    assert medium.listings[0].manage_stock is True
+    assert (medium.differs, small.differs, small.duplicated_in) == (True, False, [])
+    assert [row.sku for row in differing.items] == ["SHIRT-M"]
+    assert missing.items == []
+    assert [row.sku for row in searched.items] == ["SHIRT-M"]
+    # The variant without a SKU is counted; the product's own SKU (its first variant's) is not
+    # a listing of its own, so SHIRT-S is not a duplicate in A.
+    assert (
+        report.skus,
+        report.duplicate_skus,
+        report.products_without_sku,
+        report.differing_skus,
+    ) == (3, 0, 1, 1)
+    assert [(s.store_id, s.count) for s in report.without_sku_by_store] == [(a, 1)]

@@ -14,11 +14,13 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from g4hub_core.db.base import Base, JSONData, Money, UTCDateTime, utcnow
+from g4hub_core.db.dialects import VARIANT_COUNT
 from g4hub_core.folding import search_text
 
 
@@ -42,8 +44,23 @@ class StoreProduct(Base):
         UniqueConstraint("store_id", "platform_product_id"),
         Index("ix_store_products_store_id_name", "store_id", "name"),
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
-        # The cross-store SKU view walks a tenant's SKUs in order (migration 0006).
-        Index("ix_store_products_tenant_id_sku", "tenant_id", "sku"),
+        # The cross-store SKU view walks a tenant's SKUs in order: products' own SKUs from the
+        # first, products with variants from the second (migration 0008, `skus.repository`).
+        Index(
+            "ix_store_products_sku_listing",
+            "tenant_id",
+            "sku",
+            postgresql_include=["store_id", "price", "stock_quantity"],
+            postgresql_where=text(f"{VARIANT_COUNT['postgresql']} < 2"),
+            sqlite_where=text(f"{VARIANT_COUNT['sqlite']} < 2"),
+        ),
+        Index(
+            "ix_store_products_variants",
+            "tenant_id",
+            "store_id",
+            postgresql_where=text(f"{VARIANT_COUNT['postgresql']} >= 2"),
+            sqlite_where=text(f"{VARIANT_COUNT['sqlite']} >= 2"),
+        ),
         # Counting a search's matches from the index alone: read from the table, each folded
         # text sits behind the row's kilobytes of JSON (SQLite).
         Index("ix_store_products_store_id_search", "store_id", "tenant_id", "search_text"),

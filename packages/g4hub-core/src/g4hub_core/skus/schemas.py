@@ -12,7 +12,9 @@ __all__ = ["ConflictReport", "SkuListing", "SkuPage", "SkuRow", "SkuSample"]
 
 
 class SkuListing(BaseModel):
-    """One store's product carrying the SKU."""
+    """One store's product, or variant of a product, carrying the SKU. `variant_id` (and its
+    `variant_title`) when the SKU is a variant's: a product listing several variants is listed
+    once per variant, by each variant's SKU, price and stock; `None` for a product's own SKU."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -23,12 +25,14 @@ class SkuListing(BaseModel):
     price: Decimal | None
     stock_quantity: int | None
     manage_stock: bool
+    variant_id: str | None = None
+    variant_title: str | None = None
 
 
 class SkuRow(BaseModel):
     """A SKU across the tenant's stores. `differs`: the stores holding it disagree on price or
     stock. `missing_in`: the tenant's stores without it. `duplicated_in`: stores holding it on
-    more than one product."""
+    more than one product or variant."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -58,9 +62,9 @@ class SkuSample(BaseModel):
 
 class ConflictReport(BaseModel):
     """Counts over the whole catalog: SKUs (distinct), SKUs held more than once in one store
-    (`duplicate_skus`, counted per store and SKU), products without a SKU, SKUs whose stores
-    disagree on price or stock; with up to 20 examples of duplicates and per-store counts of
-    products without a SKU."""
+    (`duplicate_skus`, counted per store and SKU), products (or their variants) without a SKU,
+    SKUs whose stores disagree on price or stock; with up to 20 examples of duplicates and
+    per-store counts of products without a SKU."""
 
     model_config = ConfigDict(frozen=True)
 

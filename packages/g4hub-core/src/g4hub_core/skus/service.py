@@ -71,9 +71,11 @@ class SkuService:
                     store_name=row.store_name,
                     platform_product_id=row.platform_product_id,
                     name=row.name,
-                    price=row.price,
-                    stock_quantity=row.stock_quantity,
-                    manage_stock=row.manage_stock,
+                    price=row.price,  # Money: the product's column type
+                    stock_quantity=None if row.stock_quantity is None else int(row.stock_quantity),
+                    manage_stock=bool(row.manage_stock),
+                    variant_id=row.variant_id,
+                    variant_title=row.variant_title,
                 )
             )
         stores = await self._skus.store_ids()
