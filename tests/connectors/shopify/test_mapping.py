@@ -14,12 +14,8 @@ from hypothesis import strategies as st
 
 from g4hub_connectors.models import Product
 from g4hub_connectors.shopify.mapping import map_product, map_products, map_store_info
-from g4hub_connectors.shopify.payloads import (
-    ShopPayload,
-    money,
-    product_adapter,
-    product_list_adapter,
-)
+from g4hub_connectors.shopify.payloads import ShopPayload, product_adapter, product_list_adapter
+from g4hub_connectors.shopify.prices import money
 
 BIG = 2**53 + 1  # the first integer a float cannot hold
 

@@ -9,7 +9,7 @@ import pytest
 
 import g4hub_connectors as gc
 from g4hub_connectors.shopify.payloads import VariantPayload
-from g4hub_connectors.shopify.writes import price_fields, unapplied_prices
+from g4hub_connectors.shopify.prices import price_fields, unapplied_prices
 from g4hub_connectors.testing import FakeShopifyStore
 from g4hub_connectors.testing.shopify._catalog import (
     PRIMARY_LOCATION,

@@ -31,7 +31,8 @@ from g4hub_connectors.shopify.payloads import (
     id_text,
     tracked,
 )
-from g4hub_connectors.shopify.writes import price_fields, tracking_applied, unapplied_prices
+from g4hub_connectors.shopify.prices import price_fields, unapplied_prices
+from g4hub_connectors.shopify.writes import tracking_applied
 
 __all__ = ["ShopifyConnector", "decode_cursor", "encode_cursor"]
 
@@ -331,9 +332,6 @@ class ShopifyConnector(BaseConnector[ShopifyConfig]):
                 platform=self.platform,
             )
         return location
-
-    # The GraphQL connector expresses price changes the same way (`writes.price_fields`).
-    _price_fields = staticmethod(price_fields)
 
     @staticmethod
     def _target_variant(payload: ProductPayload, variant_id: str | None) -> VariantPayload:

@@ -8,7 +8,6 @@ that merges or drops. `Product.raw` keeps Shopify's JSON untouched.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -19,12 +18,12 @@ from g4hub_connectors.shopify.payloads import (
     ShopPayload,
     VariantPayload,
     id_text,
-    money,
     text,
     tracked,
 )
+from g4hub_connectors.shopify.prices import money, split_price
 
-__all__ = ["map_product", "map_products", "map_store_info", "map_variant", "split_price"]
+__all__ = ["map_product", "map_products", "map_store_info", "map_variant"]
 
 PLATFORM = "shopify"
 _PRODUCT_LIST: TypeAdapter[list[Product]] = TypeAdapter(list[Product])
@@ -33,20 +32,6 @@ _STATUSES: dict[str, ProductStatus] = {
     "draft": "draft",
     "archived": "archived",
 }
-
-
-def split_price(
-    price: Decimal | None, compare_at: Decimal | None
-) -> tuple[Decimal | None, Decimal | None]:
-    """`(regular_price, sale_price)` of a variant.
-
-    Shopify shows a sale as `price` below `compare_at_price`; a compare-at price at or below the
-    price is not shown to buyers, so it is not a sale.
-    """
-    if price is not None and compare_at is not None and compare_at > price:
-        return compare_at, price
-    # compare_at_price at or below price is dropped: Shopify itself ignores it.
-    return price, None
 
 
 def _variant_fields(variant: VariantPayload) -> dict[str, Any]:

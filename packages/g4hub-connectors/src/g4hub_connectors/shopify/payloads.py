@@ -10,7 +10,6 @@ keeps them exact from there on) and prices into `Decimal`s, `""` into `None`.
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Literal, Required
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -26,7 +25,6 @@ __all__ = [
     "TokenPayload",
     "VariantPayload",
     "id_text",
-    "money",
     "product_adapter",
     "product_list_adapter",
     "text",
@@ -54,18 +52,6 @@ def text(value: str | None) -> str | None:
     if not value or value.isspace():
         return None
     return value
-
-
-def money(value: RawMoney) -> Decimal | None:
-    """A price as a `Decimal`; `""`, null and anything that is not a number become `None`."""
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        # Decimal takes surrounding spaces; str() keeps a float's binary digits out.
-        amount = Decimal(value if isinstance(value, str) else str(value))
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
 
 
 class _Payload(BaseModel):

@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from g4hub_connectors.models import Product, ProductStatus, StockStatus, StoreInfo
-from g4hub_connectors.shopify.mapping import split_price
-from g4hub_connectors.shopify.payloads import VariantPayload, money, text
+from g4hub_connectors.shopify.payloads import VariantPayload, text
+from g4hub_connectors.shopify.prices import money, split_price
 from g4hub_connectors.shopify_graphql.payloads import (
     ProductNode,
     ShopInfoPayload,

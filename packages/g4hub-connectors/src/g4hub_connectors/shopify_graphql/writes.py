@@ -9,7 +9,7 @@ from typing import Any
 
 from g4hub_connectors.errors import InvalidRequestError, NotFoundError, WriteNotAppliedError
 from g4hub_connectors.models import Product
-from g4hub_connectors.shopify.connector import ShopifyConnector
+from g4hub_connectors.shopify.prices import price_fields
 from g4hub_connectors.shopify_graphql.client import GraphQLClient
 from g4hub_connectors.shopify_graphql.mapping import rest_variant
 from g4hub_connectors.shopify_graphql.payloads import (
@@ -55,7 +55,7 @@ def target_variant(node: dict[str, Any], variant_id: str | None) -> VariantNode:
 def variant_input(variant: VariantNode, changes: dict[str, Any]) -> dict[str, Any] | None:
     """The `ProductVariantsBulkInput` for `changes`, by the REST connector's price rules (a sale:
     `price` is the sale price, `compareAtPrice` the regular one); `None` when nothing changes."""
-    prices = ShopifyConnector._price_fields(rest_variant(variant), changes)
+    prices = price_fields(rest_variant(variant), changes)
     fields: dict[str, Any] = {"id": variant["id"]}
     if "price" in prices:
         fields["price"] = prices["price"]
