@@ -5,7 +5,16 @@ A job is a row before it is work: accepting one stores it and wakes the runner (
 the runner also polls for queued rows, so a job accepted by another process sharing the
 database runs too. A job is claimed in its own transaction (on PostgreSQL with `SKIP LOCKED`, so
 processes share the work); each item is written in its own transaction (its row refresh and
-audit entries commit with it), and progress is saved every few items.
+audit entries commit with it), and progress is saved every few items or seconds, which is the
+job's heartbeat (`heartbeat_at`).
+
+Recovery: a job `running` without a heartbeat for `stalled_after` seconds (its worker was
+killed) is claimed again and resumes after its last saved result. An item written after that
+save but before the kill has its audit entries (they commit with the write): its result is
+rebuilt from them, and it is not written again. An item cut off between the store's answer and
+that commit is written again expecting the values it asked for the first time (its `expected`),
+so the store refuses it as a conflict rather than writing it twice (an item without `expected`
+sets the same absolute values again).
 """
 
 from __future__ import annotations
@@ -13,15 +22,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from g4hub_core.db.base import utcnow
 from g4hub_core.errors import CoreError
-from g4hub_core.models import WriteJob
+from g4hub_core.models import WriteAudit, WriteJob
 from g4hub_core.unit import UnitFactory, UnitOfWork
 from g4hub_core.writes.schemas import BulkItem, ProductChange, WriteJobRead
 from g4hub_core.writes.service import WriteService
@@ -32,6 +43,9 @@ logger = logging.getLogger("g4hub_core.writes")
 
 _SAVE_EVERY = 20
 """Items between progress saves: a job's results are one JSON document, rewritten each save."""
+_SAVE_SECONDS = 5.0
+"""And at least this often, so a slow job's heartbeat stays fresh."""
+RECOVERED = "Written before the worker running the job stopped (from the audit trail)."
 
 
 def job_read(job: WriteJob) -> WriteJobRead:
@@ -66,7 +80,8 @@ def _failure(item: BulkItem, exc: CoreError) -> dict[str, Any]:
 
 class WriteRunner:
     """Runs queued bulk jobs: `workers` tasks, woken by `notify` or every `poll_interval`
-    seconds. `service` builds the write service of a tenant's unit."""
+    seconds, and resumes jobs whose worker stopped saving progress `stalled_after` seconds ago.
+    `service` builds the write service of a tenant's unit."""
 
     def __init__(
         self,
@@ -75,7 +90,9 @@ class WriteRunner:
         *,
         poll_interval: float = 2.0,
         workers: int = 1,
+        stalled_after: float = 120.0,
     ) -> None:
+        self._stalled_after = stalled_after
         self._work = work
         self._service = service
         self._poll_interval = poll_interval
@@ -108,12 +125,20 @@ class WriteRunner:
         return ran
 
     async def run_next(self) -> bool:
-        """Claim the oldest queued job and run it to its end; `False` when none is queued."""
+        """Claim the oldest queued (or stalled) job and run it to its end; `False` when none
+        is."""
+        now = utcnow()
+        stalled = now - timedelta(seconds=self._stalled_after)
         async with self._work(None) as work:
             job = (
                 await work.session.scalars(
                     select(WriteJob)
-                    .where(WriteJob.status == "queued")
+                    .where(
+                        or_(
+                            WriteJob.status == "queued",
+                            and_(WriteJob.status == "running", WriteJob.heartbeat_at < stalled),
+                        )
+                    )
                     .order_by(WriteJob.created_at)
                     .limit(1)
                     .with_for_update(skip_locked=True)
@@ -121,11 +146,47 @@ class WriteRunner:
             ).one_or_none()
             if job is None:
                 return False
+            resumed = job.status == "running"
+            if resumed:
+                logger.warning("write job %s stalled; resuming after item %d", job.id, job.done)
             job.status = "running"
-            job.started_at = utcnow()
+            job.started_at = job.started_at or now
+            job.heartbeat_at = now
             claimed = (job.id, job.tenant_id, job.store_id, job.actor, list(job.items))
-        await self._run(*claimed)
+            done = list(job.results) if resumed else []
+        await self._run(*claimed, done=done, resumed=resumed)
         return True
+
+    async def _recovered(
+        self, tenant_id: uuid.UUID, job_id: uuid.UUID, item: BulkItem
+    ) -> dict[str, Any] | None:
+        """The result of an item of a resumed job as its audit entries tell it, or `None`
+        when it left none (it was not written)."""
+        async with self._work(tenant_id) as work:
+            entries = (
+                await work.session.scalars(
+                    select(WriteAudit)
+                    .where(
+                        WriteAudit.tenant_id == tenant_id,
+                        WriteAudit.job_id == job_id,
+                        WriteAudit.product_id == item.product_id,
+                        WriteAudit.variant_id.is_(None)
+                        if item.variant_id is None
+                        else WriteAudit.variant_id == item.variant_id,
+                    )
+                    .order_by(WriteAudit.created_at, WriteAudit.id)
+                )
+            ).all()
+        if not entries:
+            return None
+        return {
+            "product_id": item.product_id,
+            "variant_id": item.variant_id,
+            "status": entries[0].result,
+            "error_code": entries[0].error_code,
+            "message": RECOVERED,
+            "fields": {e.field: {"old": e.old_value, "new": e.new_value} for e in entries},
+        }
 
     async def _run(
         self,
@@ -134,24 +195,28 @@ class WriteRunner:
         store_id: uuid.UUID,
         actor: str | None,
         items: Sequence[dict[str, Any]],
+        *,
+        done: Sequence[dict[str, Any]] = (),
+        resumed: bool = False,
     ) -> None:
-        results: list[dict[str, Any]] = []
+        results: list[dict[str, Any]] = list(done)
+        # A resumed job's items past its last save may have been written: the audit trail says
+        # which (only up to the next save: later items were surely not).
+        unsure = len(results) + _SAVE_EVERY if resumed else 0
+        saved_at = time.monotonic()
         try:
-            for index, raw in enumerate(items):
-                item = BulkItem.model_validate(raw)
-                change = ProductChange.model_validate(
-                    item.model_dump(exclude={"product_id"}, exclude_unset=True)
+            for index in range(len(results), len(items)):
+                item = BulkItem.model_validate(items[index])
+                recovered = (
+                    await self._recovered(tenant_id, job_id, item) if index < unsure else None
                 )
-                try:
-                    async with self._work(tenant_id) as work:
-                        outcome = await self._service(work).update(
-                            store_id, item.product_id, change, actor=actor, job_id=job_id
-                        )
-                    results.append(outcome.model_dump(mode="json", exclude={"product"}))
-                except CoreError as exc:
-                    results.append(_failure(item, exc))
-                if (index + 1) % _SAVE_EVERY == 0:
+                if recovered is not None:
+                    results.append(recovered)
+                else:
+                    results.append(await self._write(tenant_id, store_id, job_id, actor, item))
+                if (index + 1) % _SAVE_EVERY == 0 or time.monotonic() - saved_at > _SAVE_SECONDS:
                     await self._save(tenant_id, job_id, results, None)
+                    saved_at = time.monotonic()
             await self._save(tenant_id, job_id, results, "succeeded")
         except asyncio.CancelledError:
             await self._save(
@@ -163,6 +228,26 @@ class WriteRunner:
             await self._save(
                 tenant_id, job_id, results, "failed", message="The job stopped on an error."
             )
+
+    async def _write(
+        self,
+        tenant_id: uuid.UUID,
+        store_id: uuid.UUID,
+        job_id: uuid.UUID,
+        actor: str | None,
+        item: BulkItem,
+    ) -> dict[str, Any]:
+        change = ProductChange.model_validate(
+            item.model_dump(exclude={"product_id"}, exclude_unset=True)
+        )
+        try:
+            async with self._work(tenant_id) as work:
+                outcome = await self._service(work).update(
+                    store_id, item.product_id, change, actor=actor, job_id=job_id
+                )
+        except CoreError as exc:
+            return _failure(item, exc)
+        return outcome.model_dump(mode="json", exclude={"product"})
 
     async def _save(
         self,
@@ -179,6 +264,7 @@ class WriteRunner:
                 return
             job.results = list(results)
             job.done = len(results)
+            job.heartbeat_at = utcnow()
             if status is not None:
                 job.status = status
                 job.finished_at = utcnow()

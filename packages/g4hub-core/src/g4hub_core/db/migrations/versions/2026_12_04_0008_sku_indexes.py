@@ -1,4 +1,4 @@
-"""The SKU view's indexes: listings by SKU, products with variants.
+"""The SKU view's indexes: listings by SKU, products with variants; bulk jobs' heartbeat.
 
 Revision ID: 0008
 Revises: 0007
@@ -10,6 +10,8 @@ variant's SKU otherwise (`skus.repository`). `ix_store_products_sku_listing` rep
 store, price and stock, so a page of SKUs is read from the index alone.
 `ix_store_products_variants` finds a tenant's products with variants without reading every
 product's JSON. The condition is `db.dialects.VARIANT_COUNT`, spelled the same in the queries.
+`write_jobs.heartbeat_at`: when its runner last saved progress; a running job long without one
+is resumed by another runner (`writes.jobs`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ _COUNT = {
 
 
 def upgrade() -> None:
+    op.add_column("write_jobs", sa.Column("heartbeat_at", sa.DateTime(timezone=True)))
     count = _COUNT[op.get_bind().dialect.name]
     op.create_index(
         "ix_store_products_sku_listing",
@@ -53,3 +56,5 @@ def downgrade() -> None:
     op.create_index("ix_store_products_tenant_id_sku", "store_products", ["tenant_id", "sku"])
     op.drop_index("ix_store_products_variants", table_name="store_products")
     op.drop_index("ix_store_products_sku_listing", table_name="store_products")
+    with op.batch_alter_table("write_jobs") as batch:
+        batch.drop_column("heartbeat_at")
