@@ -135,3 +135,27 @@ async def test_sqlite_counts_matches_from_an_index_without_reading_rows(hub: Hub
             for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
         )
     assert "COVERING INDEX ix_store_products_store_id_search" in plan
+
+
+async def test_sqlite_picks_a_search_pages_matches_from_the_index_before_reading_rows(
+    hub: Hub,
+) -> None:
+    """A rare word must not read every row of the store: on SQLite each folded text sits behind
+    its row's JSON, so walking the name index and testing rows read the whole table."""
+    if hub.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL answers from the trigram index")
+    tenant_id, store_id = await shop(hub, ACCENTED)
+    async with hub.unit(tenant_id) as unit:
+        repository = ProductRepository(unit.session, tenant_id)
+        statement = repository.page_statement(store_id, offset=0, limit=50, query="zolty")
+        compiled = statement.compile(
+            dialect=hub.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+        connection = await unit.session.connection()
+        plan = " ".join(
+            str(row[-1])
+            for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+        )
+        found = await repository.page(store_id, offset=0, limit=2, query="cafe")
+    assert "COVERING INDEX ix_store_products_store_id_search" in plan
+    assert [row.name for row in found] == ["CAFÉ NOIR", "Café Crème"]  # by name, bytewise
