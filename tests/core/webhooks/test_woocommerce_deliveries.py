@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_core import Hub
 from g4hub_core.models import WebhookDelivery
+from g4hub_core.stores.schemas import StoreUpdate
 from tests.core.sync.helpers import HubFactory, add_store, rows, store_row, sync
 from tests.core.webhooks.helpers import PUBLIC_URL, delivery_client
 
@@ -96,7 +97,7 @@ async def test_deliveries_keep_the_hub_equal_to_the_store(make_hub: HubFactory) 
 
 
 async def test_the_watchdog_turns_a_disabled_webhook_back_on(make_hub: HubFactory) -> None:
-    store, hub, _, store_id = await _ready(make_hub, products=10)
+    store, hub, tenant_id, store_id = await _ready(make_hub, products=10)
     product = _simple(store)[0]
     store.webhooks.outbox.clear()
     for n in range(5):
@@ -109,6 +110,19 @@ async def test_the_watchdog_turns_a_disabled_webhook_back_on(make_hub: HubFactor
     assert await hub.webhooks.check_all() == {"live": 1}
     assert updated.status == "active"
     assert len(store.webhooks.hooks) == 4  # re-enabled, not duplicated
+    # The store's page, its API answer and the overview say what happened, and stay saying it
+    # at the next check that finds nothing to repair.
+    assert await hub.webhooks.check_all() == {"live": 1}
+    async with hub.unit(tenant_id) as unit:
+        status = await unit.webhooks.status(store_id)
+        read = (await unit.dashboard.with_health([await unit.stores.get(store_id)]))[0]
+        listed = (await unit.dashboard.overview()).stores[0]
+    assert status.status == "live"
+    assert status.reason is not None
+    assert "had disabled 1 webhook(s) after failed deliveries: re-enabled at" in status.reason
+    assert read.realtime is not None
+    assert (read.realtime.status, read.realtime.reason) == ("live", status.reason)
+    assert listed.realtime == read.realtime
 
     # What the store changed meanwhile arrives with the next delivery (or the next sync).
     store.webhooks.edit(product, name="After the outage")
@@ -131,3 +145,12 @@ async def test_without_a_public_url_the_hub_says_so_and_subscribes_nothing(
     assert status.status == "off"
     assert status.reason is not None
     assert "G4HUB_PUBLIC_URL" in status.reason
+    async with hub.unit(tenant_id) as unit:
+        await unit.stores.update(store_id, StoreUpdate(sync_interval_minutes=15))
+    async with hub.unit(tenant_id) as unit:
+        listed = (await unit.dashboard.overview()).stores[0].realtime
+    assert listed is not None
+    assert listed.status == "off"
+    assert listed.reason is not None
+    assert "G4HUB_PUBLIC_URL" in listed.reason
+    assert "a sync every 15 min" in listed.reason

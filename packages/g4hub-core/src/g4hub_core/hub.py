@@ -226,7 +226,7 @@ class Unit(UnitOfWork):
 
     @cached_property
     def dashboard(self) -> DashboardService:
-        return DashboardService(self)
+        return DashboardService(self, public_url=self._hub.settings.public_url)
 
     @cached_property
     def webhooks(self) -> WebhookService:

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from g4hub_core.dashboard.health import HealthState, StoreHealth
+from g4hub_core.dashboard.realtime import RealtimeStatus
 from g4hub_core.sync.schemas import sync_progress
 
 __all__ = ["Activity", "Indicator", "Overview", "StoreStatus", "TrendPoint"]
@@ -41,6 +42,8 @@ class StoreStatus(BaseModel):
     sync_interval_minutes: int | None = None
     """Minutes between scheduled syncs; `None`: no schedule."""
     next_sync_at: datetime | None = None
+    realtime: RealtimeStatus | None = None
+    """Real-time updates (webhooks): live, degraded or off, with the reason."""
 
 
 class Activity(BaseModel):

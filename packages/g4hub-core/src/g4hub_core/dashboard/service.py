@@ -7,12 +7,14 @@ from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import RowMapping
+from sqlalchemy import RowMapping, select
 
 from g4hub_core.dashboard.health import StoreHealth, store_health
+from g4hub_core.dashboard.realtime import RealtimeStatus, realtime_status
 from g4hub_core.dashboard.repository import ActivityRepository, StoreStatusRepository
 from g4hub_core.dashboard.schemas import Activity, Indicator, Overview, StoreStatus, TrendPoint
 from g4hub_core.errors import InvalidInput
+from g4hub_core.models import WebhookEndpoint
 from g4hub_core.unit import UnitOfWork
 
 if TYPE_CHECKING:
@@ -43,7 +45,9 @@ class DashboardService:
     """Read-only views over the tenant's stores and syncs. Two queries per overview (stores with
     their sync state; the activity feed), one per feed, whatever the tenant's size."""
 
-    def __init__(self, unit: UnitOfWork) -> None:
+    def __init__(self, unit: UnitOfWork, *, public_url: str | None = None) -> None:
+        self._unit = unit
+        self._public_url = public_url
         self._stores = StoreStatusRepository(unit.session, unit.tenant_id)
         self._activity = ActivityRepository(unit.session, unit.tenant_id)
 
@@ -52,6 +56,11 @@ class DashboardService:
         sync, each store's status, and the `recent` newest syncs (0 to 100)."""
         _check_limit("recent", recent, minimum=0)
         stores = [_store_status(row) for row in await self._stores.statuses()]
+        endpoints = await self._endpoints()
+        stores = [
+            store.model_copy(update={"realtime": self._realtime(endpoints, store)})
+            for store in stores
+        ]
         by_status = Counter(store.connection_status for store in stores)
         synced_at = [store.last_sync_at for store in stores if store.last_sync_at is not None]
         activity = await self.recent_activity(limit=recent) if recent else []
@@ -85,8 +94,45 @@ class DashboardService:
         """`stores` with their `health` filled in, in one query for all of them."""
         if not stores:
             return []
-        verdicts = await self.health(stores[0].id if len(stores) == 1 else None)
-        return [store.model_copy(update={"health": verdicts.get(store.id)}) for store in stores]
+        one = stores[0].id if len(stores) == 1 else None
+        verdicts = await self.health(one)
+        endpoints = await self._endpoints(one)
+        return [
+            store.model_copy(
+                update={
+                    "health": verdicts.get(store.id),
+                    "realtime": self._realtime(endpoints, store),
+                }
+            )
+            for store in stores
+        ]
+
+    async def _endpoints(
+        self, store_id: uuid.UUID | None = None
+    ) -> dict[uuid.UUID, tuple[str, str | None, datetime | None]]:
+        """Each store's webhook endpoint status, reason and last check (the real-time status
+        as the subscriptions last left it), by store id; one query."""
+        statement = select(
+            WebhookEndpoint.store_id,
+            WebhookEndpoint.status,
+            WebhookEndpoint.status_reason,
+            WebhookEndpoint.checked_at,
+        ).where(WebhookEndpoint.tenant_id == self._unit.tenant_id)
+        if store_id is not None:
+            statement = statement.where(WebhookEndpoint.store_id == store_id)
+        rows = await self._unit.session.execute(statement)
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def _realtime(
+        self,
+        endpoints: dict[uuid.UUID, tuple[str, str | None, datetime | None]],
+        store: StoreRead | StoreStatus,
+    ) -> RealtimeStatus:
+        return realtime_status(
+            endpoints.get(store.id),
+            public_url=self._public_url,
+            sync_interval_minutes=store.sync_interval_minutes,
+        )
 
     async def trend(self, *, limit: int = 30) -> list[TrendPoint]:
         """The tenant's `limit` newest finished syncs (1 to 100), oldest first: the products

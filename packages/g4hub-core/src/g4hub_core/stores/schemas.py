@@ -27,6 +27,7 @@ from g4hub_connectors import (
     find_descriptor,
 )
 from g4hub_core.dashboard.health import StoreHealth
+from g4hub_core.dashboard.realtime import RealtimeStatus
 
 __all__ = [
     "ConnectionCheck",
@@ -283,6 +284,9 @@ class StoreRead(BaseModel):
     health: StoreHealth | None = None
     """The store's one verdict (`dashboard.health`): filled by `DashboardService.with_health`
     where the API lists or reads stores; `None` where it was not asked for."""
+    realtime: RealtimeStatus | None = None
+    """Real-time updates (webhooks): `live`, `degraded` or `off`, with the reason (e.g. no
+    public address, and how often the store is synced instead). Filled with `health`."""
 
 
 class ConnectionCheckError(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from functools import cached_property
 
+from g4hub_core.dashboard.realtime import realtime_status
 from g4hub_core.errors import InvalidInput
 from g4hub_core.models import WebhookEndpoint
 from g4hub_core.stores.repository import StoreRepository
@@ -13,7 +14,6 @@ from g4hub_core.vault.vault import Vault
 from g4hub_core.webhooks.repository import EndpointRepository, activity
 from g4hub_core.webhooks.schemas import WebhookActivity, WebhookStatusRead
 from g4hub_core.webhooks.secrets import new_token, seal_secret
-from g4hub_core.webhooks.subscriptions import NO_PUBLIC_URL
 
 __all__ = ["WebhookService"]
 
@@ -30,18 +30,22 @@ class WebhookService:
 
     async def status(self, store_id: uuid.UUID) -> WebhookStatusRead:
         """The store's real-time status (`NotFound` for a store the tenant does not have)."""
-        await StoreRepository(self.unit.session, self.unit.tenant_id).get_or_raise(store_id)
+        store = await StoreRepository(self.unit.session, self.unit.tenant_id).get_or_raise(store_id)
         endpoint = await self.endpoints.for_store(store_id)
+        realtime = realtime_status(
+            (endpoint.status, endpoint.status_reason, endpoint.checked_at) if endpoint else None,
+            public_url=self._public_url,
+            sync_interval_minutes=store.sync_interval_minutes,
+        )
         if endpoint is None:
-            reason = None if self._public_url else NO_PUBLIC_URL
             return WebhookStatusRead(
-                status="off", reason=reason, subscriptions=[], checked_at=None,
-                last_delivery_at=None, activity=WebhookActivity(),
+                status=realtime.status, reason=realtime.reason, subscriptions=[],
+                checked_at=None, last_delivery_at=None, activity=WebhookActivity(),
             )  # fmt: skip
         counts, last = await activity(self.unit.session, store_id)
         return WebhookStatusRead(
-            status=endpoint.status,
-            reason=endpoint.status_reason,
+            status=realtime.status,
+            reason=realtime.reason,
             subscriptions=[str(item.get("topic")) for item in endpoint.subscriptions],
             checked_at=endpoint.checked_at,
             last_delivery_at=last,

@@ -49,6 +49,23 @@ def _as_json(subscriptions: list[Subscription]) -> list[dict[str, Any]]:
     return [{"id": s.id, "topic": s.topic, "address": s.address} for s in subscriptions]
 
 
+def _repaired(disabled: list[Subscription], removed: list[str]) -> str | None:
+    """The note on a live store whose webhooks the hub had to repair, or `None`."""
+    at = utcnow().strftime("%Y-%m-%d %H:%M UTC")
+    notes = []
+    if disabled:
+        notes.append(
+            f"the store had disabled {len(disabled)} webhook(s) after failed deliveries: "
+            f"re-enabled at {at}"
+        )
+    if removed:
+        notes.append(f"the store had removed {len(removed)} webhook(s): made again at {at}")
+    if not notes:
+        return None
+    text = "; ".join(notes)
+    return text[0].upper() + text[1:] + "."
+
+
 class Subscriptions:
     def __init__(
         self,
@@ -155,12 +172,14 @@ class Subscriptions:
                 reason = NO_SIGNING_KEY
             await self._save(tenant_id, store_id, status="off", reason=reason)
             return "off"
+        known = {str(item.get("topic")) for item in endpoint.subscriptions}
         try:
             async with connector:
                 present = [s for s in await hooks.subscriptions(connector) if s.address == address]
                 missing = [t for t in hooks.topics if t not in {s.topic for s in present}]
                 made = await hooks.subscribe(connector, address, secret, missing) if missing else []
-                for stale in (s for s in present if not s.active):
+                disabled = [s for s in present if not s.active]
+                for stale in disabled:
                     made.append(await hooks.reactivate(connector, stale, secret))
                 kept = [s for s in present if s.active]
         except NotImplementedError:
@@ -170,7 +189,11 @@ class Subscriptions:
             logger.warning("store %s: subscribing to webhooks failed (%s)", store_id, exc.code)
             await self._save(tenant_id, store_id, status="degraded", reason=exc.user_message)
             return "degraded"
-        await self._save(tenant_id, store_id, status="live", reason=None, subscriptions=kept + made)
+        # What the hub repaired stays said while the store is live (until the next repair).
+        note = _repaired(disabled, [t for t in missing if t in known])
+        if note is None and endpoint.status == "live":
+            note = endpoint.status_reason
+        await self._save(tenant_id, store_id, status="live", reason=note, subscriptions=kept + made)
         logger.info("store %s: webhooks live (%d subscriptions)", store_id, len(kept + made))
         return "live"
 
