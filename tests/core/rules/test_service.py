@@ -4,47 +4,13 @@ oversell; the audit trail names the rule."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-
 import pytest
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeWooCommerceStore
-from g4hub_core import Hub, HubSettings
 from g4hub_core.errors import InvalidInput
 from g4hub_core.rules import RuleCreate
-from tests.core.factories import insert_store, insert_tenant
+from tests.core.rules.conftest import Twins
 from tests.core.sync.helpers import rows, sync
-
-
-class Twins:
-    hub: Hub
-    tenant_id: uuid.UUID
-    source: uuid.UUID
-    target: uuid.UUID
-    source_store: FakeWooCommerceStore
-    target_store: FakeWooCommerceStore
-
-
-@pytest.fixture
-async def twins(settings: HubSettings) -> AsyncIterator[Twins]:
-    twins = Twins()
-    twins.source_store = FakeWooCommerceStore(products=10, url="https://source.example")
-    twins.target_store = FakeWooCommerceStore(products=10, url="https://target.example")
-    with twins.source_store.serve(), twins.target_store.serve():
-        async with Hub(settings) as hub:
-            twins.hub = hub
-            twins.tenant_id = await insert_tenant(hub)
-            twins.source = await insert_store(
-                hub, twins.tenant_id, twins.source_store.credentials(), name="Source"
-            )
-            twins.target = await insert_store(
-                hub, twins.tenant_id, twins.target_store.credentials(), name="Target"
-            )
-            for store_id in (twins.source, twins.target):
-                assert (await sync(hub, twins.tenant_id, store_id)).status == "succeeded"
-            yield twins
 
 
 async def _tracked(twins: Twins) -> tuple[str, str, int]:

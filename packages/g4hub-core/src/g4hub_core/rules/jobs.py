@@ -41,7 +41,7 @@ class RuleRunner:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="inventory rules")
+        self._task = asyncio.create_task(self._loop(), name="rules")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
@@ -76,12 +76,12 @@ class RuleRunner:
     async def _run(self, rule_id: uuid.UUID, tenant_id: uuid.UUID, change_id: int) -> None:
         try:
             async with self._work(tenant_id) as work:
-                await self._service(work).run(rule_id)
+                await self._service(work).run(rule_id, trigger="change")
                 rule = await work.session.get(SyncRule, rule_id)
                 if rule is not None:
                     rule.last_change_id = change_id
         except Exception:
-            logger.warning("inventory rule %s failed; retrying later", rule_id, exc_info=True)
+            logger.warning("rule %s failed; retrying later", rule_id, exc_info=True)
 
     async def _loop(self) -> None:
         while True:
@@ -89,4 +89,4 @@ class RuleRunner:
             try:
                 await self.tick()
             except Exception:
-                logger.warning("running inventory rules failed; retrying", exc_info=True)
+                logger.warning("running rules failed; retrying", exc_info=True)

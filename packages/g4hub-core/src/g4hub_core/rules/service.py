@@ -1,30 +1,49 @@
-"""`RuleService`: inventory rules, their dry run, and running them through the write path.
+"""`RuleService`: inventory and price rules, their dry run, and running them through the write
+path.
 
-A plan is computed from the hub's rows: for every SKU of the source store (not excluded), each
-target product with that SKU should hold `max(source stock - buffer, 0)`. A run writes each
-planned change with `WriteService.update`, expecting the target's stock as planned (a sale in
-between is a conflict, never overwritten) and naming the rule in the audit trail.
+A plan is computed from the hub's rows, per SKU of the source store (not excluded):
+
+- inventory: each target product with that SKU should hold `max(source stock - buffer, 0)`;
+- price: each target product with that SKU should hold the source's price (and/or sale price),
+  adjusted and rounded (`g4hub_core.rules.pricing`); a source not on sale ends the target's
+  sale. Products of several variants are left out (a price per variant is not planned).
+
+A run writes each target product's planned fields with one `WriteService.update`, expecting the
+target's values as planned (a sale or an edit in between is a conflict, never overwritten),
+naming the rule in the audit trail, and is recorded (`rule_runs`) with its counts.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from g4hub_connectors import Product
 from g4hub_core.errors import InvalidInput, NotFound
-from g4hub_core.models import StoreProduct, SyncRule
+from g4hub_core.models import StoreProduct, SyncRule, SyncRuleRun
 from g4hub_core.repository import TenantRepository
-from g4hub_core.rules.schemas import PlannedChange, RuleCreate, RulePlan, RuleRead, RuleRun
+from g4hub_core.rules.pricing import Adjustment, Rounding, adjusted_price
+from g4hub_core.rules.schemas import (
+    PlannedChange,
+    RuleCreate,
+    RulePlan,
+    RuleRead,
+    RuleRun,
+    RuleRunRead,
+)
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.unit import UnitOfWork
 from g4hub_core.writes.schemas import ExpectedValues, ProductChange
-from g4hub_core.writes.service import WriteService
+from g4hub_core.writes.service import WriteService, target_values
 
 __all__ = ["MAX_RUN_CHANGES", "RuleRepository", "RuleService"]
 
 MAX_RUN_CHANGES = 1_000
+PRICE_FIELDS = ("price", "sale_price")
 
 
 class RuleRepository(TenantRepository[SyncRule]):
@@ -32,13 +51,25 @@ class RuleRepository(TenantRepository[SyncRule]):
     noun = "rule"
 
 
+class RuleRunRepository(TenantRepository[SyncRuleRun]):
+    model = SyncRuleRun
+    noun = "rule run"
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return a.compare(b) == 0
+    return bool(a == b)
+
+
 class RuleService:
-    """The tenant's inventory rules. Never commits: the unit does."""
+    """The tenant's rules. Never commits: the unit does."""
 
     def __init__(self, unit: UnitOfWork, *, writes: WriteService) -> None:
         self.unit = unit
         self._writes = writes
         self._rules = RuleRepository(unit.session, unit.tenant_id)
+        self._runs = RuleRunRepository(unit.session, unit.tenant_id)
         self._stores = StoreRepository(unit.session, unit.tenant_id)
 
     async def create(self, data: RuleCreate) -> RuleRead:
@@ -56,20 +87,43 @@ class RuleService:
             SyncRule(
                 id=uuid.uuid4(),
                 name=data.name,
-                kind="inventory",
+                kind=data.kind,
                 source_store_id=data.source_store_id,
-                target_store_ids=[str(store) for store in data.target_store_ids],
+                target_store_ids=[str(store) for store in dict.fromkeys(data.target_store_ids)],
                 buffer=data.buffer,
                 excluded_skus=list(data.excluded_skus),
                 enabled=data.enabled,
+                price_adjustment_type=data.price_adjustment_type,
+                price_adjustment=data.price_adjustment,
+                price_rounding=data.price_rounding,
+                sync_price=data.sync_price,
+                sync_sale_price=data.sync_sale_price,
             )
         )
         await self.unit.session.flush()
         return RuleRead.model_validate(rule)
 
     async def all(self) -> list[RuleRead]:
-        rows = (await self.unit.session.scalars(self._rules.statement())).all()
+        rows = (
+            await self.unit.session.scalars(
+                self._rules.statement().order_by(SyncRule.created_at, SyncRule.id)
+            )
+        ).all()
         return [RuleRead.model_validate(row) for row in rows]
+
+    async def get(self, rule_id: uuid.UUID) -> RuleRead:
+        return RuleRead.model_validate(await self._rules.get_or_raise(rule_id))
+
+    async def delete(self, rule_id: uuid.UUID) -> None:
+        """Remove the rule and its runs (its audit entries stay: the trail outlives it)."""
+        rule = await self._rules.get_or_raise(rule_id)
+        await self.unit.session.execute(
+            delete(SyncRuleRun).where(
+                SyncRuleRun.tenant_id == self.unit.tenant_id, SyncRuleRun.rule_id == rule.id
+            )
+        )
+        await self._rules.delete(rule)
+        await self.unit.session.flush()
 
     async def set_enabled(self, rule_id: uuid.UUID, enabled: bool) -> RuleRead:
         """Switch the rule on (it then runs whenever its source store changes: a sync, a
@@ -84,23 +138,46 @@ class RuleService:
         rule = await self._rules.get_or_raise(rule_id)
         return RulePlan(rule_id=rule.id, changes=await self._plan(rule))
 
-    async def run(self, rule_id: uuid.UUID, *, actor: str | None = None) -> RuleRun:
-        """Write the plan (at most `MAX_RUN_CHANGES` changes), each through the write path."""
+    async def runs(self, rule_id: uuid.UUID, *, limit: int = 20) -> list[RuleRunRead]:
+        """The rule's latest runs, newest first."""
         rule = await self._rules.get_or_raise(rule_id)
+        rows = (
+            await self.unit.session.scalars(
+                self._runs.statement()
+                .where(SyncRuleRun.rule_id == rule.id)
+                .order_by(SyncRuleRun.created_at.desc(), SyncRuleRun.id)
+                .limit(limit)
+            )
+        ).all()
+        return [RuleRunRead.model_validate(row) for row in rows]
+
+    async def run(
+        self, rule_id: uuid.UUID, *, actor: str | None = None, trigger: str = "manual"
+    ) -> RuleRun:
+        """Write the plan (at most `MAX_RUN_CHANGES` products), each product's fields through
+        the write path in one change, and record the run (a run on a change at the source that
+        had nothing to do is not recorded)."""
+        rule = await self._rules.get_or_raise(rule_id)
+        per_product: dict[tuple[uuid.UUID, str], list[PlannedChange]] = defaultdict(list)
+        for change in await self._plan(rule):
+            key = (change.store_id, change.product_id)
+            if key in per_product or len(per_product) < MAX_RUN_CHANGES:
+                per_product[key].append(change)
         results: list[dict[str, object]] = []
-        for change in (await self._plan(rule))[:MAX_RUN_CHANGES]:
+        for (store_id, product_id), changes in per_product.items():
             entry: dict[str, object] = {
-                "sku": change.sku,
-                "store_id": str(change.store_id),
-                "product_id": change.product_id,
+                "sku": changes[0].sku,
+                "store_id": str(store_id),
+                "product_id": product_id,
+                "fields": {c.field: {"old": _text(c.old), "new": _text(c.new)} for c in changes},
             }
             try:
                 outcome = await self._writes.update(
-                    change.store_id,
-                    change.product_id,
+                    store_id,
+                    product_id,
                     ProductChange(
-                        stock_quantity=change.new,
-                        expected=ExpectedValues(stock_quantity=change.old),
+                        **{c.field: c.new for c in changes},
+                        expected=ExpectedValues(**{c.field: c.old for c in changes}),
                     ),
                     actor=actor,
                     rule_id=rule.id,
@@ -109,9 +186,27 @@ class RuleService:
                 results.append({**entry, "status": "failed", "error_code": exc.code})
                 continue
             results.append({**entry, "status": outcome.status, "error_code": outcome.error_code})
+        if results or trigger == "manual":
+            counts = Counter(str(result["status"]) for result in results)
+            self._runs.add(
+                SyncRuleRun(
+                    id=uuid.uuid4(),
+                    rule_id=rule.id,
+                    trigger=trigger,
+                    actor=actor,
+                    counts={"changes": len(results), **counts},
+                    results=results,
+                )
+            )
+            await self.unit.session.flush()
         return RuleRun(rule_id=rule.id, results=results)
 
     async def _plan(self, rule: SyncRule) -> list[PlannedChange]:
+        if rule.kind == "price":
+            return await self._price_plan(rule)
+        return await self._inventory_plan(rule)
+
+    async def _inventory_plan(self, rule: SyncRule) -> list[PlannedChange]:
         excluded = set(rule.excluded_skus)
         mine = StoreProduct.tenant_id == self.unit.tenant_id
         source: dict[str, int] = {}
@@ -154,3 +249,78 @@ class RuleService:
                     )
                 )
         return [change for sku in sorted(per_sku) for change in per_sku[sku]]
+
+    async def _price_rows(
+        self, store_ids: list[uuid.UUID]
+    ) -> list[tuple[uuid.UUID, str, str, dict[str, Any]]]:
+        """(store, product id, SKU, its writable values) of the stores' single-variant products
+        with a SKU, in SKU, store and product order."""
+        found = await self.unit.session.execute(
+            select(
+                StoreProduct.store_id,
+                StoreProduct.platform_product_id,
+                StoreProduct.sku,
+                StoreProduct.data,
+            )
+            .where(
+                StoreProduct.tenant_id == self.unit.tenant_id,
+                StoreProduct.store_id.in_(store_ids),
+                StoreProduct.sku.is_not(None),
+            )
+            .order_by(StoreProduct.sku, StoreProduct.store_id, StoreProduct.platform_product_id)
+        )
+        rows: list[tuple[uuid.UUID, str, str, dict[str, Any]]] = []
+        for store_id, product_id, sku, data in found:
+            if not sku:
+                continue
+            try:
+                values = target_values(Product.model_validate(data), None)
+            except InvalidInput:  # several variants: no single price to keep
+                continue
+            rows.append((store_id, product_id, sku, values))
+        return rows
+
+    async def _price_plan(self, rule: SyncRule) -> list[PlannedChange]:
+        excluded = set(rule.excluded_skus)
+        source: dict[str, dict[str, Any]] = {}
+        for _, _, sku, values in await self._price_rows([rule.source_store_id]):
+            if sku not in excluded:
+                source.setdefault(sku, values)  # a duplicate SKU: the first product's price
+        fields = [
+            name
+            for name, on in (("price", rule.sync_price), ("sale_price", rule.sync_sale_price))
+            if on
+        ]
+        kind = cast(Adjustment, rule.price_adjustment_type)
+        rounding = cast(Rounding, rule.price_rounding)
+        targets = [uuid.UUID(str(store)) for store in rule.target_store_ids]
+        planned: list[PlannedChange] = []
+        for store_id, product_id, sku, values in await self._price_rows(targets):
+            if sku not in source:
+                continue
+            for name in fields:
+                given = source[sku][name]
+                if given is None and name == "price":
+                    continue  # a source without a price sets nothing
+                new = (
+                    None
+                    if given is None
+                    else adjusted_price(Decimal(given), kind, rule.price_adjustment, rounding)
+                )
+                old = values[name]
+                if not _same(old, new):
+                    planned.append(
+                        PlannedChange(
+                            sku=sku,
+                            store_id=store_id,
+                            product_id=product_id,
+                            field=name,
+                            old=old,
+                            new=new,
+                        )
+                    )
+        return planned
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
