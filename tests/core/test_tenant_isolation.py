@@ -29,6 +29,7 @@ from g4hub_core.models import (
     StoreProduct,
     SyncLog,
     SyncRule,
+    SyncRuleRun,
     User,
     WebhookEndpoint,
     WriteAudit,
@@ -138,6 +139,10 @@ async def world(hub: Hub) -> World:
         await unit.session.flush()
         world.rows[WriteAudit], world.rows[WriteJob] = audit.id, job.id
         world.rows[SyncRule] = rule.id
+        run = SyncRuleRun(tenant_id=world.a, rule_id=rule.id, trigger="manual")
+        unit.session.add(run)
+        await unit.session.flush()
+        world.rows[SyncRuleRun] = run.id
     return world
 
 
@@ -211,6 +216,9 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
             "set_enabled": lambda u: u.rules.set_enabled(world.rows.get(SyncRule, log), True),  # type: ignore[arg-type]
             "dry_run": lambda u: u.rules.dry_run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
             "run": lambda u: u.rules.run(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "get": lambda u: u.rules.get(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "delete": lambda u: u.rules.delete(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "runs": lambda u: u.rules.runs(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
         },
         SkuService: {
             "page": lambda u: u.skus.page(store_id=store),
