@@ -14,6 +14,7 @@ import g4hub_connectors as gc
 from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.errors import StoreUnavailableError
 from g4hub_connectors.shopify import ShopifyConnector
+from g4hub_connectors.shopify.versions import SUPPORTED_API_VERSIONS
 from g4hub_connectors.testing import FakeShopifyStore
 from g4hub_connectors.testing.shopify._catalog import product_id
 
@@ -219,10 +220,12 @@ async def test_an_old_version_falls_forward_with_a_warning(
         info = await connector.get_store_info()
     oldest = store.versions.stable[0]
     assert result.success
+    # The same warning as the GraphQL client's, naming the versions the SDK supports.
     assert result.warnings == [
         f"API version: requested 2023-10, the store answered with {oldest}: the requested version "
         "is no longer supported, so Shopify serves the oldest version it still supports. "
-        f"Set this store's API version to {oldest} or newer."
+        f"Set this store's API version to {oldest} or newer "
+        f"(supported: {', '.join(SUPPORTED_API_VERSIONS)})."
     ]
     assert info.api_version == oldest
     reasons = [r for r in caplog.records if "deprecation" in r.getMessage()]

@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from g4hub_connectors import DEFAULT_SHOPIFY_API_VERSION
+from g4hub_connectors.shopify.versions import SUPPORTED_API_VERSIONS
 from g4hub_connectors.testing import FakeShopifyStore, SeedProduct
 from g4hub_connectors.testing.shopify import _catalog as catalog_module
-from g4hub_connectors.testing.shopify._rules import quarterly_versions
 
 from .conftest import FakeClock
 
@@ -259,7 +259,7 @@ async def test_scopes_are_enforced_per_endpoint() -> None:
 
 
 async def test_versions_served_fall_forward_or_404(admin: Admin, store: FakeShopifyStore) -> None:
-    assert store.versions.stable == tuple(quarterly_versions(V))
+    assert store.versions.stable == SUPPORTED_API_VERSIONS
     assert store.versions.stable[-1] == V
     current = await admin.get("shop.json")
     assert current.headers["X-Shopify-API-Version"] == V

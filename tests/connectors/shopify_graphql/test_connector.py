@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 import g4hub_connectors as gc
+from g4hub_connectors.shopify.versions import SUPPORTED_API_VERSIONS
 from g4hub_connectors.shopify_graphql import ShopifyGraphQLConnector
 from g4hub_connectors.shopify_graphql.connector import MAX_PAGE_SIZE
 from g4hub_connectors.testing import FakeShopifyGraphQLStore, FakeShopifyStore
@@ -123,4 +124,4 @@ async def test_an_older_version_warns_that_shopify_answered_another(clock: Virtu
         result = await connector.test_connection()
     assert result.success
     assert result.warnings
-    assert "answered with 2025-10" in result.warnings[0]
+    assert f"answered with {SUPPORTED_API_VERSIONS[0]}" in result.warnings[0]

@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 from pydantic import TypeAdapter
 
-from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
 from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.errors import (
     AuthenticationError,
@@ -27,15 +26,9 @@ from g4hub_connectors.shopify.auth import (
     ClientCredentialsToken,
     StaticToken,
     TokenGrant,
-    TokenProvider,
 )
-from g4hub_connectors.shopify.errors import (
-    error_fields,
-    is_always_there,
-    missing_api_error,
-    parse_error_body,
-    unavailable_error,
-)
+from g4hub_connectors.shopify.errors import error_fields, is_always_there
+from g4hub_connectors.shopify.http import ShopifyHTTPClient, is_admin_api
 from g4hub_connectors.shopify.pacing import LeakyBucketPacer, Slot, parse_call_limit
 from g4hub_connectors.shopify.payloads import (
     InventoryItemPayload,
@@ -53,9 +46,6 @@ __all__ = ["MAX_PAGE_SIZE", "ProductBatch", "ShopifyClient"]
 
 logger = logging.getLogger("g4hub_connectors.shopify")
 
-TOKEN_HEADER = "X-Shopify-Access-Token"  # noqa: S105 (a header name, not a secret)
-VERSION_HEADER = "X-Shopify-API-Version"
-DEPRECATION_HEADER = "X-Shopify-API-Deprecated-Reason"
 CALL_LIMIT_HEADER = "X-Shopify-Shop-Api-Call-Limit"
 MAX_PAGE_SIZE = 250
 _SLOT = "g4hub.shopify.slot"
@@ -78,21 +68,12 @@ class ProductBatch:
     next_page_info: str | None
 
 
-def _is_admin_api(url: httpx.URL) -> bool:
-    return "/admin/api/" in url.path
-
-
-class ShopifyClient(HTTPClient):
+class ShopifyClient(ShopifyHTTPClient):
     """One Shopify store over the REST Admin API, at `config.api_version`.
 
     `clock` and `sleep` drive the pacer and the token cache (injectable for tests); `leak_rate`
     fixes the bucket's leak rate instead of deriving it from the bucket size.
     """
-
-    platform = "shopify"
-    # OAuth errors from the token endpoint carry a code; REST errors carry none.
-    classify = {"invalid_client": AuthenticationError, "unauthorized_client": AuthenticationError}
-    request_id_header = "X-Request-Id"
 
     def __init__(
         self,
@@ -104,45 +85,26 @@ class ShopifyClient(HTTPClient):
         leak_rate: float | None = None,
     ) -> None:
         super().__init__(config, http_client)
-        self.shop_config = config
         self.pacer = LeakyBucketPacer(leak_rate=leak_rate, clock=clock, sleep=sleep)
-        self.auth: TokenProvider
         if config.access_token is not None:
             self.auth = StaticToken(config.access_token.get_secret_value())
         else:
             self.auth = ClientCredentialsToken(self._grant, clock=clock)
-        self.served_version: str | None = None
-        self._warnings: dict[str, None] = {}
-        self._reasons_logged: set[str] = set()
 
     def url(self, path: str) -> str:
         return f"{self.config.store_url}/admin/api/{self.config.api_version}/{path}"
 
-    def warnings(self) -> list[str]:
-        return list(self._warnings)
-
     # -- hooks ------------------------------------------------------------------------------------
 
     async def before_send(self, request: httpx.Request) -> None:
-        if _is_admin_api(request.url):
+        if is_admin_api(request.url):
             request.extensions[_SLOT] = await self.pacer.acquire()
 
     def after_response(self, response: httpx.Response) -> None:
         request = response.request
-        if not _is_admin_api(request.url):
+        if not is_admin_api(request.url):
             return
-        served = response.headers.get(VERSION_HEADER)
-        if served:
-            self._note_version(served)
-        reason = response.headers.get(DEPRECATION_HEADER)
-        if reason and reason not in self._reasons_logged:
-            self._reasons_logged.add(reason)
-            logger.warning(
-                "Shopify reports a deprecation for %s (API version %s): %s",
-                redact_url(request.url.copy_with(query=None)),
-                served or self.config.api_version,
-                reason,
-            )
+        self.note_answer(response)
         limit = parse_call_limit(response.headers.get(CALL_LIMIT_HEADER))
         slot = request.extensions.get(_SLOT)
         if limit is not None and isinstance(slot, Slot):
@@ -150,37 +112,13 @@ class ShopifyClient(HTTPClient):
         elif response.status_code == 429:
             self.pacer.throttled()
 
-    def _note_version(self, served: str) -> None:
-        self.served_version = served
-        requested = self.config.api_version
-        if served == requested:
-            return
-        message = (
-            f"API version: requested {requested}, the store answered with {served}: the "
-            "requested version is no longer supported, so Shopify serves the oldest version it "
-            f"still supports. Set this store's API version to {served} or newer."
-        )
-        if message not in self._warnings:
-            self._warnings[message] = None
-            logger.warning("%s (%s)", message, self.config.store_url)
-
     # -- errors -----------------------------------------------------------------------------------
 
-    def parse_error(self, response: httpx.Response) -> ErrorBody:
-        return parse_error_body(response)
+    def always_answers(self, url: httpx.URL) -> bool:
+        return is_always_there(url)
 
     def error_for(self, response: httpx.Response) -> ConnectorError:
-        status = response.status_code
-        shown = redact_url(response.request.url)
-        if status == 404 and is_always_there(response.request.url):
-            error: ConnectorError = missing_api_error(
-                response, shown, self.config.store_url, self.config.api_version
-            )
-        elif status in (402, 423):
-            error = unavailable_error(response, shown)
-        else:
-            error = super().error_for(response)
-        error.request_id = self.request_id(response)
+        error = super().error_for(response)
         if isinstance(error, InvalidRequestError):
             error.fields = error_fields(response)
         return error
@@ -209,24 +147,9 @@ class ShopifyClient(HTTPClient):
         idempotent: bool | None = None,
     ) -> tuple[Any, httpx.Response]:
         """One authorized request; its decoded JSON body and the response."""
-        for attempt in (1, 2):
-            token = await self.auth.token()
-            try:
-                response = await self.send(
-                    method,
-                    url,
-                    params=params,
-                    json_body=json_body,
-                    headers={TOKEN_HEADER: token},
-                    idempotent=idempotent,
-                )
-                break
-            except AuthenticationError:
-                if attempt == 2 or not self.auth.refreshable:
-                    raise
-                # A 401 means the request did nothing, so even a POST may go again, once,
-                # with a fresh token.
-                self.auth.invalidate(token)
+        response = await self.authorized(
+            method, url, params=params, json_body=json_body, idempotent=idempotent
+        )
         return self.decode_json(response), response
 
     async def _grant(self) -> TokenGrant:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from g4hub_connectors.errors import NotFoundError
-from g4hub_connectors.shopify.client import TOKEN_HEADER
+from g4hub_connectors.shopify.http import TOKEN_HEADER
 from g4hub_connectors.shopify.mapping import map_product
 from g4hub_connectors.shopify.payloads import product_adapter
 from g4hub_connectors.webhooks import (

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from pydantic import TypeAdapter
 
-from g4hub_connectors._http import ErrorBody, HTTPClient, redact_url
+from g4hub_connectors._http import redact_url
 from g4hub_connectors.config import ShopifyConfig
 from g4hub_connectors.errors import (
     AuthenticationError,
@@ -36,10 +36,8 @@ from g4hub_connectors.shopify.auth import (
     ExpiringOfflineToken,
     StaticToken,
     TokenGrant,
-    TokenProvider,
 )
-from g4hub_connectors.shopify.errors import missing_api_error, parse_error_body, unavailable_error
-from g4hub_connectors.shopify.versions import note_served_version
+from g4hub_connectors.shopify.http import TOKEN_HEADER, ShopifyHTTPClient, is_admin_api
 from g4hub_connectors.shopify_graphql.pacing import CostPacer, ThrottleStatus
 from g4hub_connectors.shopify_graphql.payloads import GraphQLError, GraphQLResponse, UserError
 
@@ -47,9 +45,6 @@ __all__ = ["GraphQLClient", "load_query"]
 
 logger = logging.getLogger("g4hub_connectors.shopify_graphql")
 
-TOKEN_HEADER = "X-Shopify-Access-Token"  # noqa: S105 (a header name, not a secret)
-VERSION_HEADER = "X-Shopify-API-Version"
-DEPRECATION_HEADER = "X-Shopify-API-Deprecated-Reason"
 THROTTLE_ATTEMPTS = 6
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """A bulk JSONL line longer than this is not a product: the download stops there."""
@@ -83,17 +78,13 @@ def load_query(name: str) -> str:
     return text
 
 
-def _endpoint_path(url: httpx.URL) -> bool:
-    return "/admin/api/" in url.path
-
-
 def _scopes(error: GraphQLError) -> tuple[str, ...]:
     # `requiredAccess` is the structured place Shopify names the scope; the message is not read.
     required = error.extensions.get("requiredAccess")
     return tuple(dict.fromkeys(_SCOPE.findall(required))) if isinstance(required, str) else ()
 
 
-class GraphQLClient(HTTPClient):
+class GraphQLClient(ShopifyHTTPClient):
     """One Shopify store over the GraphQL Admin API, at `config.api_version`.
 
     `clock` and `sleep` drive the cost pacer, the throttling waits and the token cache (injectable
@@ -101,8 +92,6 @@ class GraphQLClient(HTTPClient):
     expiring offline token (the rotated refresh token is in it).
     """
 
-    platform = "shopify"
-    request_id_header = "X-Request-Id"
     classify = {
         "invalid_client": AuthenticationError,
         "unauthorized_client": AuthenticationError,
@@ -120,10 +109,8 @@ class GraphQLClient(HTTPClient):
         on_token_refresh: Callable[[TokenGrant], None] | None = None,
     ) -> None:
         super().__init__(config, http_client)
-        self.shop_config = config
         self._sleep = sleep
         self.pacer = CostPacer(clock=clock, sleep=sleep)
-        self.auth: TokenProvider
         if config.refresh_token is not None:
             self.auth = ExpiringOfflineToken(
                 refresh_token=config.refresh_token.get_secret_value(),
@@ -138,70 +125,26 @@ class GraphQLClient(HTTPClient):
             self.auth = StaticToken(config.access_token.get_secret_value())
         else:
             self.auth = ClientCredentialsToken(self._client_credentials_grant, clock=clock)
-        self.served_version: str | None = None
-        self._warnings: dict[str, None] = {}
-        self._reasons_logged: set[str] = set()
         self._costs: dict[tuple[Any, ...], float] = {}
         self.endpoint = f"{config.store_url}/admin/api/{config.api_version}/graphql.json"
-
-    def warnings(self) -> list[str]:
-        return list(self._warnings)
 
     # -- hooks ------------------------------------------------------------------------------------
 
     def after_response(self, response: httpx.Response) -> None:
-        if not _endpoint_path(response.request.url):
-            return
-        served = response.headers.get(VERSION_HEADER)
-        if served:
-            self.served_version = served
-            warning = note_served_version(self.config.api_version, served)
-            if warning is not None and warning not in self._warnings:
-                self._warnings[warning] = None
-                logger.warning("%s (%s)", warning, self.config.store_url)
-        reason = response.headers.get(DEPRECATION_HEADER)
-        if reason and reason not in self._reasons_logged:
-            self._reasons_logged.add(reason)
-            logger.warning("Shopify reports a deprecation (API version %s): %s", served, reason)
+        if is_admin_api(response.request.url):
+            self.note_answer(response)
 
-    def parse_error(self, response: httpx.Response) -> ErrorBody:
-        return parse_error_body(response)
-
-    def error_for(self, response: httpx.Response) -> ConnectorError:
-        shown = redact_url(response.request.url)
-        if response.status_code == 404 and response.request.url.path.endswith("/graphql.json"):
-            error = missing_api_error(
-                response, shown, self.config.store_url, self.config.api_version
-            )
-        elif response.status_code in (402, 423):
-            error = unavailable_error(response, shown)
-        else:
-            return super().error_for(response)
-        # Errors built here skip the base class, which names the request for Shopify's support.
-        error.request_id = self.request_id(response)
-        return error
+    def always_answers(self, url: httpx.URL) -> bool:
+        return url.path.endswith("/graphql.json")
 
     # -- sending ----------------------------------------------------------------------------------
 
     async def _post(
         self, body: Mapping[str, Any], *, idempotent: bool
     ) -> tuple[Any, httpx.Response]:
-        for attempt in (1, 2):
-            token = await self.auth.token()
-            try:
-                response = await self.send(
-                    "POST",
-                    self.endpoint,
-                    json_body=body,
-                    headers={TOKEN_HEADER: token},
-                    idempotent=idempotent,
-                )
-                break
-            except AuthenticationError:
-                if attempt == 2 or not self.auth.refreshable:
-                    raise
-                # A 401 means nothing ran, so even a mutation may go again with a fresh token.
-                self.auth.invalidate(token)
+        response = await self.authorized(
+            "POST", self.endpoint, json_body=body, idempotent=idempotent
+        )
         return self.decode_json(response), response
 
     async def execute(

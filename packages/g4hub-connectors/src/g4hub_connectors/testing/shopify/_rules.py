@@ -30,19 +30,6 @@ PLANS: dict[str, tuple[str, str, int, float]] = {
 PLAN_ALIASES = {"basic": "standard", "shopify": "standard", "unlimited": "advanced"}
 
 
-def quarterly_versions(newest: str, count: int = 5) -> list[str]:
-    """`count` quarterly versions ending at `newest`, oldest first."""
-    year, month = int(newest[:4]), int(newest[5:7])
-    versions = []
-    for _ in range(count):
-        versions.append(f"{year:04d}-{month:02d}")
-        month -= 3
-        if month < 1:
-            month += 12
-            year -= 1
-    return versions[::-1]
-
-
 def next_quarter(version: str) -> str:
     year, month = int(version[:4]), int(version[5:7]) + 3
     if month > 12:

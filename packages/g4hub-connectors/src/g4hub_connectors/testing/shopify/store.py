@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from g4hub_connectors.config import DEFAULT_SHOPIFY_API_VERSION
+from g4hub_connectors.shopify.versions import SUPPORTED_API_VERSIONS
 from g4hub_connectors.testing._asgi import FakeStore, Request, Response
 from g4hub_connectors.testing.shopify._catalog import (
     Catalog,
@@ -54,7 +55,6 @@ from g4hub_connectors.testing.shopify._rules import (
     decode_page_info,
     encode_page_info,
     parse_limit,
-    quarterly_versions,
 )
 from g4hub_connectors.testing.shopify._webhooks import ShopifyWebhooksFake
 from g4hub_connectors.testing.shopify._writes import WritesMixin, locations_json, shop_json
@@ -88,8 +88,8 @@ class FakeShopifyStore(WritesMixin, FakeStore):
       (40 at 2/s, the most common plan) to test pacing, with a fake `clock` to avoid real waits.
     - `scopes`: what the tokens are granted (default: products, inventory, locations, read and
       write). Without `read_products`, reads of products answer Shopify's 403.
-    - `api_versions`: the stable versions served, oldest first (default: the five quarters up to
-      `DEFAULT_SHOPIFY_API_VERSION`).
+    - `api_versions`: the stable versions served, oldest first (default: the versions Shopify
+      supports now, the SDK's `SUPPORTED_API_VERSIONS`).
     - `token_ttl`: seconds a client-credentials token lives (Shopify: about a day).
     - `clock`: the bucket's and the tokens' time source (default `time.monotonic`).
     """
@@ -118,7 +118,7 @@ class FakeShopifyStore(WritesMixin, FakeStore):
         self.catalog = Catalog(products, seed)
         self.seed = seed
         self.scopes = frozenset(DEFAULT_SCOPES if scopes is None else scopes)
-        stable = tuple(api_versions or quarterly_versions(DEFAULT_SHOPIFY_API_VERSION))
+        stable = tuple(api_versions or SUPPORTED_API_VERSIONS)
         self.versions = Versions(stable)
         self.token_ttl = token_ttl
         self.clock = clock
