@@ -1,4 +1,4 @@
-"""`/api/rules`: inventory rules, their dry run and runs."""
+"""`/api/rules`: inventory and price rules, their dry run and runs."""
 
 from hub_api.rules.controller import RuleController
 
