@@ -63,6 +63,9 @@ def cases(owned: Owned) -> dict[tuple[str, str], Case]:
         ("GET", "/api/rules/{rule_id:uuid}/dry-run"): (f"/api/rules/{owned.log_id}/dry-run", None),
         ("POST", "/api/rules/{rule_id:uuid}/run"): (f"/api/rules/{owned.log_id}/run", None),
         ("PATCH", "/api/rules/{rule_id:uuid}"): (f"/api/rules/{owned.log_id}", {"enabled": True}),
+        ("GET", "/api/rules/{rule_id:uuid}"): (f"/api/rules/{owned.log_id}", None),
+        ("DELETE", "/api/rules/{rule_id:uuid}"): (f"/api/rules/{owned.log_id}", None),
+        ("GET", "/api/rules/{rule_id:uuid}/runs"): (f"/api/rules/{owned.log_id}/runs", None),
         ("GET", "/api/stores/{store_id:uuid}/webhooks"): (f"{store}/webhooks", None),
         ("POST", "/api/stores/{store_id:uuid}/webhooks"): (f"{store}/webhooks", None),
         ("PUT", "/api/stores/{store_id:uuid}/webhooks/secret"): (
@@ -83,6 +86,7 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
         ("GET", path + "/sync-status"): (f"{store}/sync-status", None),
         ("POST", path + "/test"): (f"{store}/test", {}),
         ("POST", path + "/sync"): (f"{store}/sync", {}),
+        ("POST", path + "/webhooks/subscribe"): (f"{store}/webhooks/subscribe", {}),
         ("GET", path + "/edit"): (f"{store}/edit", None),
         ("POST", path + "/edit"): (f"{store}/edit", edit),
         ("GET", path + "/delete"): (f"{store}/delete", None),
