@@ -59,6 +59,7 @@ NOTICES = {
     "store_added": "The store is connected.",
     "sync_queued": "A sync has started.",
     "tested": "The connection was tested.",
+    "subscribed": "The store's webhook subscriptions were checked: its real-time status is shown.",
     "password_changed": "Your password is changed.",
     "business_renamed": "Your business name is saved.",
     "deleted": "The store was deleted.",

@@ -13,7 +13,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_connectors.admin_links import product_admin_url
-from g4hub_core import InvalidInput, NotFound, Unit
+from g4hub_core import Hub, InvalidInput, NotFound, Unit
 from hub_api.web.catalog import (
     HISTORY_PER_PAGE,
     PAGE_SIZES,
@@ -132,6 +132,17 @@ class StoresController(Controller):
         sid = parse_store_id(store_id)
         await unit.stores.test(sid)
         return Redirect(f"/stores/{sid}?notice=tested", status_code=HTTP_303_SEE_OTHER)
+
+    @post("/{store_id:str}/webhooks/subscribe")
+    async def subscribe(
+        self, unit: NamedDependency[Unit], hub: NamedDependency[Hub], store_id: FromPath[str]
+    ) -> Redirect:
+        """Subscribe to the store's changes again (what the store disabled or removed is
+        re-enabled or made again); the page then shows the real-time status reached."""
+        sid = parse_store_id(store_id)
+        await unit.stores.get(sid)
+        await hub.webhooks.subscribe(unit.tenant_id, sid)
+        return Redirect(f"/stores/{sid}?notice=subscribed", status_code=HTTP_303_SEE_OTHER)
 
     @post("/{store_id:str}/sync")
     async def sync(

@@ -17,6 +17,7 @@ credentials in plain text after step 2's form is posted.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pydantic
@@ -292,6 +293,9 @@ class WizardController(Controller):
             raise again(exc.message, status=409 if isinstance(exc, Conflict) else 422) from None
         if sync == "now":
             await unit.sync.request(store.id, trigger="initial")
+        # Real-time updates (webhooks) at once, as the API does, once the store's row is committed.
+        hub: Hub = request.app.state.hub
+        unit.after_commit(partial(hub.webhooks.adopt, viewer.tenant_id, store.id))
         return Redirect(
             f"/stores/{store.id}?notice=store_added",
             status_code=HTTP_303_SEE_OTHER,
