@@ -1,10 +1,15 @@
-"""Suite-wide guards. Tests talk only to loopback: any other connection or DNS lookup fails."""
+"""Suite-wide guards and shared fixtures. Tests talk only to loopback: any other connection or DNS
+lookup fails. `sqlite_template` is a SQLite database migrated once per session (per xdist
+worker), copied where a test's hub keeps its database."""
 
 from __future__ import annotations
 
 import ipaddress
+import shutil
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -69,3 +74,50 @@ def _loopback_only() -> Iterator[None]:
     mp.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     yield
     mp.undo()
+
+
+# -- migrated databases ----------------------------------------------------------------------------
+
+
+def migrate_database(url: str) -> None:
+    """Bring the database at `url` to the newest schema. Runs its own event loop in a thread, so
+    it works from any fixture (even while Playwright's sync API holds the main thread's loop)."""
+    import asyncio
+
+    from g4hub_core.db import create_engine, upgrade
+
+    async def run() -> None:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per session (per xdist worker); tests copy it instead of
+    running every migration again (`place_migrated_sqlite`)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    migrate_database(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+def place_migrated_sqlite(database_url: str, template: Path) -> bool:
+    """If `database_url` is a SQLite file that does not exist yet, copy the migrated template
+    there and answer True; otherwise (another database, or a file already there) False, and the
+    caller migrates as before."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return False
+    target = Path(url.database)
+    if target.exists():
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, target)
+    return True

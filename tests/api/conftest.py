@@ -1,5 +1,6 @@
 """Fixtures for the service's tests: the real app on a migrated SQLite database in a temporary
-folder, driven over HTTP in-process (`AsyncTestClient`, lifespan running)."""
+folder (a copy of the session's `sqlite_template`), driven over HTTP in-process
+(`AsyncTestClient`, lifespan running)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from g4hub_core import Hub, HubSettings
 from g4hub_core.vault import generate_key
 from hub_api.app import create_app
 from hub_api.settings import ApiSettings
+from tests.conftest import place_migrated_sqlite
 
 PASSWORD = "plum-orchard-42"
 
@@ -35,11 +37,14 @@ def api_settings() -> ApiSettings:
 
 @pytest.fixture
 async def client(
-    hub_settings: HubSettings, api_settings: ApiSettings
+    hub_settings: HubSettings, api_settings: ApiSettings, sqlite_template: Path
 ) -> AsyncIterator[AsyncTestClient[Any]]:
-    migrating = Hub(hub_settings)
-    await migrating.upgrade()
-    await migrating.engine.dispose()
+    # A copy of the session's migrated SQLite file where the hub's will be (the migrations take
+    # longer than the copy); a database elsewhere is migrated here.
+    if not place_migrated_sqlite(hub_settings.resolved_database_url, sqlite_template):
+        migrating = Hub(hub_settings)
+        await migrating.upgrade()
+        await migrating.engine.dispose()
     app = create_app(hub_settings, api_settings)
     async with AsyncTestClient(app=app) as test_client:
         yield test_client

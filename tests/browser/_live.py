@@ -83,10 +83,12 @@ class _Recorder:
 
 class LiveHub:
     """The app served on a loopback port. `start()` returns once it answers; `stop()` shuts it
-    down (the app's lifespan closes the hub). `url` is its base URL, `responses` what it sent."""
+    down (the app's lifespan closes the hub). `url` is its base URL, `responses` what it sent.
+    `migrate=False` when the database is already at the newest schema (a copy of a migrated one)."""
 
-    def __init__(self, settings: HubSettings, api: ApiSettings) -> None:
+    def __init__(self, settings: HubSettings, api: ApiSettings, *, migrate: bool = True) -> None:
         self.settings = settings
+        self._migrate = migrate
         self._recorder = _Recorder(cast(Asgi, create_app(settings, api)))
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -135,7 +137,8 @@ class LiveHub:
             raise
 
     async def _main(self) -> None:
-        migrating = Hub(self.settings)
-        await migrating.upgrade()
-        await migrating.engine.dispose()
+        if self._migrate:
+            migrating = Hub(self.settings)
+            await migrating.upgrade()
+            await migrating.engine.dispose()
         await self._server.serve(sockets=[self._sock])

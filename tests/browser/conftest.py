@@ -34,6 +34,7 @@ from tests.browser._browser import (
 )
 from tests.browser._live import LiveHub
 from tests.browser.flows import PASSWORD
+from tests.conftest import place_migrated_sqlite
 
 _CALL_REPORT = pytest.StashKey[pytest.TestReport]()
 
@@ -57,6 +58,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if shots:
         terminalreporter.write_sep("-", "browser screenshots")
         terminalreporter.write_line(f"{len(shots)} screenshots in {SCREENSHOTS}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (`nox -s tests` runs `--dist loadgroup`), every browser test goes to one
+    worker, in a row: one Chromium for them all, and the browser tests' CPU-hungry pages never
+    compete with each other on a small machine."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="package")
@@ -83,7 +94,9 @@ def hub_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-def live_hub(tmp_path: Path, secrets: set[str], hub_overrides: dict[str, Any]) -> Iterator[LiveHub]:
+def live_hub(
+    tmp_path: Path, secrets: set[str], hub_overrides: dict[str, Any], sqlite_template: Path
+) -> Iterator[LiveHub]:
     settings = HubSettings(
         data_dir=tmp_path / "hub",
         database_url=f"sqlite:///{tmp_path / 'hub.db'}",
@@ -92,7 +105,9 @@ def live_hub(tmp_path: Path, secrets: set[str], hub_overrides: dict[str, Any]) -
         **hub_overrides,
     )
     api = ApiSettings(jwt_secret="browser-test-jwt-secret-" + "x" * 32, log_json=False)
-    hub = LiveHub(settings, api)
+    # A copy of the session's migrated database, unless a test module chose another database.
+    migrated = place_migrated_sqlite(settings.resolved_database_url, sqlite_template)
+    hub = LiveHub(settings, api, migrate=not migrated)
     hub.start()
     try:
         yield hub
