@@ -18,6 +18,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
 from hub_api.web.auth import WebAuthController
+from hub_api.web.automation import AutomationController
 from hub_api.web.errors import web_exception_handlers
 from hub_api.web.overview import OverviewController
 from hub_api.web.rendering import template_config
@@ -42,6 +43,7 @@ def web_router() -> Router:
         route_handlers=[
             WebAuthController,
             OverviewController,
+            AutomationController,
             StoresController,
             WizardController,
             StoreEditController,

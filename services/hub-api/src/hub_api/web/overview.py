@@ -1,5 +1,5 @@
-"""`/overview` (the tenant's numbers, stores, recent syncs and their trend), and `/automation`
-(each store's schedule)."""
+"""`/overview`: the tenant's numbers, stores, recent syncs and their trend. (`/automation` is
+`web/automation.py`.)"""
 
 from __future__ import annotations
 
@@ -23,8 +23,3 @@ class OverviewController(Controller):
             overview=await unit.dashboard.overview(recent=10),
             trend=await unit.dashboard.trend(limit=30),
         )
-
-    @get("/automation")
-    async def automation(self, unit: NamedDependency[Unit]) -> Template:
-        overview = await unit.dashboard.overview(recent=0)
-        return page("automation.html", stores=overview.stores)
