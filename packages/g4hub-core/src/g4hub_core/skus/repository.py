@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Select,
     String,
     and_,
     case,
@@ -53,15 +52,20 @@ def listing_entries(
     detail: bool = False,
     where: Callable[[Any], ColumnElement[bool]] | None = None,
     store_ids: Sequence[uuid.UUID] | None = None,
+    products: bool = True,
+    variants: bool = True,
 ) -> Any:
     """The tenant's listings as a subquery: `sku` ('' or `None` for none), `store_id`, `price`
     (a number), `stock`; with `detail`, also `product_id`, `variant_id` (`None` for a product's
     own SKU), `name`, `variant_title`, `manage_stock`. `where(sku)` builds a condition on a
-    branch's SKU column, applied to both; `store_ids` keeps those stores'."""
+    branch's SKU column, applied to both; `store_ids` keeps those stores'. `products=False`
+    leaves out products' own SKUs, `variants=False` the variants'."""
     count = sql.variant_count(StoreProduct.__tablename__)
     elements = sql.variants(StoreProduct.data).table_valued("value").alias("variant")
     value = elements.c.value
-    variant_sku = sql.field(value, "sku")
+    # The column types of the two branches are the same (varchar, not ->>'s text), so
+    # PostgreSQL flattens the UNION ALL and merges the branches in SKU order.
+    variant_sku = cast(sql.field(value, "sku"), String)
     price: Any = StoreProduct.price
     variant_price: Any = sql.field(value, "price", "number")
     if not sql.postgresql:
@@ -108,6 +112,10 @@ def listing_entries(
     if where is not None:
         first = first.where(where(StoreProduct.sku))
         second = second.where(where(variant_sku))
+    if not products:
+        return second.subquery("listing")
+    if not variants:
+        return first.subquery("listing")
     return union_all(first, second).subquery("listing")
 
 
@@ -119,18 +127,14 @@ class SkuRepository:
         self.tenant_id = tenant_id
         self._sql = dialect_of(session)
 
-    def _entries(
-        self,
+    @staticmethod
+    def _conditions(
         *,
-        detail: bool = False,
         has_sku: bool | None = True,
         after: str | None = None,
         q: str | None = None,
         skus: Sequence[str] | None = None,
-    ) -> Any:
-        """The listings, each branch filtered on its SKU column the same way (so PostgreSQL
-        walks the first branch's index in order)."""
-
+    ) -> Callable[[Any], ColumnElement[bool]]:
         def conditions(column: Any) -> ColumnElement[bool]:
             found: list[ColumnElement[bool]] = []
             if has_sku is True:
@@ -145,6 +149,19 @@ class SkuRepository:
                 found.append(column.in_(list(skus)))
             return and_(true(), *found)
 
+        return conditions
+
+    def _entries(
+        self,
+        *,
+        detail: bool = False,
+        has_sku: bool | None = True,
+        after: str | None = None,
+        q: str | None = None,
+        skus: Sequence[str] | None = None,
+    ) -> Any:
+        """The listings, each branch filtered on its SKU column the same way."""
+        conditions = self._conditions(has_sku=has_sku, after=after, q=q, skus=skus)
         return listing_entries(self._sql, self.tenant_id, detail=detail, where=conditions)
 
     @staticmethod
@@ -166,20 +183,108 @@ class SkuRepository:
     ) -> list[str]:
         """SKUs after `after`, in order, matching the filters: containing `q` (any case),
         held by `store_id`, not held by `missing_in` (but by another store), stores disagreeing
-        on price or stock."""
-        entries = self._entries(after=after, q=q)
-        having: list[ColumnElement[bool]] = []
-        if store_id is not None:
-            having.append(func.sum(case((entries.c.store_id == store_id, 1), else_=0)) > 0)
-        if missing_in is not None:
-            having.append(func.sum(case((entries.c.store_id == missing_in, 1), else_=0)) == 0)
-        if differs:
-            having.append(self._differs(entries))
-        statement: Select[Any] = select(entries.c.sku).group_by(entries.c.sku)
-        if having:
-            statement = statement.having(and_(*having))
-        statement = statement.order_by(entries.c.sku).limit(limit)
-        return [sku for sku in (await self.session.scalars(statement)).all() if sku is not None]
+        on price or stock.
+
+        Two walks merged here rather than one `GROUP BY` over the union, which PostgreSQL's
+        planner cannot estimate (it hashes the whole catalog): the variants' listings after
+        `after` (one read of the tenant's products with variants), and the products' own SKUs
+        along their index, a chunk of SKUs at a time with each SKU's figures, until a page of
+        SKUs passes the filters."""
+        variants = {
+            group.sku: group
+            for group in await self._groups(after, None, q, store_id, missing_in, variants=True)
+        }
+        chunk = max(limit * 5, 100)
+        page: list[str] = []
+        cursor = after
+        while len(page) < limit:
+            groups = await self._groups(cursor, chunk, q, store_id, missing_in, variants=False)
+            last = groups[-1].sku if len(groups) == chunk else None
+            # SKUs only variants hold, up to the chunk's last SKU (or all, at the end).
+            skus = sorted(
+                {g.sku for g in groups}
+                | {
+                    sku
+                    for sku in variants
+                    if (cursor is None or sku > cursor) and (last is None or sku <= last)
+                }
+            )
+            found = {g.sku: g for g in groups}
+            for sku in skus:
+                if self._passes(found.get(sku), variants.get(sku), store_id, missing_in, differs):
+                    page.append(sku)
+                    if len(page) == limit:
+                        break
+            if last is None:
+                break
+            cursor = last
+        return page
+
+    @staticmethod
+    def _passes(
+        *groups: Any,
+    ) -> bool:
+        *found, store_id, missing_in, differs = groups
+        stores: set[Any] = set()
+        prices: set[Any] = set()
+        stocks: set[Any] = set()
+        for group in found:
+            if group is None:
+                continue
+            if group.held:
+                stores.add(store_id)
+            if group.missing:
+                stores.add(missing_in)
+            prices |= {group.min_price, group.max_price} - {None}
+            stocks |= {group.min_stock, group.max_stock} - {None}
+        if store_id is not None and store_id not in stores:
+            return False
+        if missing_in is not None and missing_in in stores:
+            return False
+        return not differs or len(prices) > 1 or len(stocks) > 1
+
+    async def _groups(
+        self,
+        after: str | None,
+        limit: int | None,
+        q: str | None,
+        store_id: uuid.UUID | None,
+        missing_in: uuid.UUID | None,
+        *,
+        variants: bool,
+    ) -> Sequence[Any]:
+        """The next `limit` (or all) SKUs after `after` of products' own SKUs, or of variants,
+        in order, each with its lowest and highest price and stock, whether `store_id` holds it
+        and whether `missing_in` does."""
+        entries = listing_entries(
+            self._sql,
+            self.tenant_id,
+            where=self._conditions(after=after, q=q),
+            products=not variants,
+            variants=variants,
+        )
+
+        def holds(store: uuid.UUID | None) -> Any:
+            if store is None:
+                return literal(0)
+            return func.max(case((entries.c.store_id == store, 1), else_=0))
+
+        statement = (
+            select(
+                entries.c.sku,
+                func.min(entries.c.price).label("min_price"),
+                func.max(entries.c.price).label("max_price"),
+                func.min(entries.c.stock).label("min_stock"),
+                func.max(entries.c.stock).label("max_stock"),
+                holds(store_id).label("held"),
+                holds(missing_in).label("missing"),
+            )
+            .group_by(entries.c.sku)
+            .order_by(entries.c.sku)
+        )
+        if limit is not None:
+            statement = statement.limit(limit)
+        return (await self.session.execute(statement)).all()
 
     async def listings(self, skus: Sequence[str]) -> Sequence[Any]:
         """Every listing of the tenant carrying one of `skus`, with its store's name."""
