@@ -2,10 +2,13 @@
 (the same 10,000 SKUs in every store), beside neighbour tenants, through `unit.skus`.
 
     uv run python benchmarks/bench_skus.py [--stores 100] [--products 10000] [--runs 30]
+        [--quick] [--explain]
 
 Target (issue 15): a page of the SKU view < 100 ms. Prints best, median and p95 of: the first
 page, a page deep in the catalog (by cursor), `differs` (1 % of SKUs made to disagree), `missing_in`
-(1 % of SKUs removed from one store), `q`, and the whole-catalog conflict report. Works in a
+(1 % of SKUs removed from one store), `q`, and the whole-catalog conflict report. 2 % of the
+products list three variants each (SKUs on the variants, as on Shopify), so every page also
+reads the variant branch. `--explain` prints each query's plan (EXPLAIN ANALYZE). Works in a
 scratch database it creates and drops; asserts nothing.
 """
 
@@ -16,10 +19,14 @@ import asyncio
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 from _core_seed import seed
 from bench_core import migrated_hub, sample, scratch_postgres, summary
+from sqlalchemy import event
+
+from g4hub_core import Hub
 
 
 async def main() -> None:
@@ -27,7 +34,11 @@ async def main() -> None:
     parser.add_argument("--stores", type=int, default=100)
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="10 stores x 1,000 products")
+    parser.add_argument("--explain", action="store_true", help="print each query's plan")
     args = parser.parse_args()
+    if args.quick:
+        args.stores, args.products, args.runs = 10, 1_000, 10
     tenant = uuid.uuid4()
     neighbours = [(uuid.uuid4(), 10, max(args.products // 5, 1)) for _ in range(2)]
     print(f"## SKU view on PostgreSQL: {args.stores} stores x {args.products:,} products")
@@ -50,6 +61,16 @@ async def main() -> None:
                 conn.execute(
                     "DELETE FROM store_products WHERE store_id = %s AND right(sku, 2) = '13'",
                     (stores[7],),
+                )
+                # 2 % of products (in every store) list three variants, SKUs on the variants.
+                conn.execute(
+                    "UPDATE store_products SET data = data || jsonb_build_object('variants', "
+                    "(SELECT jsonb_agg(jsonb_build_object('id', platform_product_id || '-' || v, "
+                    "'sku', sku || '-V' || v, 'price', (price + v)::text, 'stock_quantity', v, "
+                    "'manage_stock', true, 'title', 'Size ' || v)) "
+                    "FROM generate_series(1, 3) AS v)) "
+                    "WHERE tenant_id = %s AND right(sku, 2) = '50'",
+                    (tenant,),
                 )
                 conn.commit()
                 (rows,) = conn.execute("SELECT count(*) FROM store_products").fetchone() or (0,)
@@ -75,6 +96,8 @@ async def main() -> None:
                 page = await run()
                 found = len(page.items)  # type: ignore[attr-defined]
                 print(f"{label:24} {summary(await sample(run, args.runs))}  ({found} SKUs)")
+                if args.explain:
+                    await explain(hub, tenant, options)
 
             async def report() -> object:
                 async with hub.unit(tenant) as unit:
@@ -83,6 +106,29 @@ async def main() -> None:
             counts = await report()
             print(f"{'conflict report':24} {summary(await sample(report, 5, warmup=1))}")
             print(f"  {counts!r}"[:300])
+
+
+async def explain(hub: Hub, tenant: uuid.UUID, options: dict[str, Any]) -> None:
+    """Print the plan of each statement one page sends (EXPLAIN ANALYZE, buffers)."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "store_products" in statement:
+            statements.append((statement, parameters))
+
+    event.listen(hub.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        async with hub.unit(tenant) as unit:
+            await unit.skus.page(**options)
+    finally:
+        event.remove(hub.engine.sync_engine, "before_cursor_execute", seen)
+    for statement, parameters in statements:
+        async with hub.engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: Any = raw.driver_connection
+            cursor = await driver.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+            for (line,) in await cursor.fetchall():
+                print("    " + line)
 
 
 if __name__ == "__main__":
