@@ -79,6 +79,8 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
     """The web pages' routes with an id; POST bodies are forms (the `_csrf` is added when sent)."""
     store = f"/stores/{owned.store_id}"
     path = "/stores/{store_id:str}"
+    rule = "/automation/rules/{rule_id:str}"
+    rule_id = owned.log_id or "00000000-0000-4000-8000-000000000001"
     edit = {"name": "Taken over", "store_url": woo_url, "consumer_key": "ck_" + "1" * 40}
     return {
         ("GET", path): (store, None),
@@ -91,6 +93,12 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
         ("POST", path + "/edit"): (f"{store}/edit", edit),
         ("GET", path + "/delete"): (f"{store}/delete", None),
         ("POST", path + "/delete"): (f"{store}/delete", {}),
+        # Not a rule of the owner's (the fixture makes none): tests/api/web covers theirs.
+        ("GET", rule): (f"/automation/rules/{rule_id}", None),
+        ("POST", rule + "/switch"): (f"/automation/rules/{rule_id}/switch", {"enabled": "on"}),
+        ("POST", rule + "/run"): (f"/automation/rules/{rule_id}/run", {}),
+        ("GET", rule + "/delete"): (f"/automation/rules/{rule_id}/delete", None),
+        ("POST", rule + "/delete"): (f"/automation/rules/{rule_id}/delete", {}),
     }
 
 
