@@ -29,11 +29,22 @@ def _install(session: nox.Session) -> None:
     )
 
 
+def _test_workers() -> str:
+    """pytest-xdist workers: one per core, at least 2 (much of the suite waits on syncs and
+    subprocesses, not the CPU) and at most 4 (each worker holds its own PostgreSQL database and
+    connections on a shared server)."""
+    import os
+
+    return str(min(4, max(2, os.cpu_count() or 1)))
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The whole test suite. Extra arguments go to pytest (`nox -s tests -- -k shopify`)."""
+    """The whole test suite, on parallel workers; the browser tests run in a row on one of them
+    (`xdist_group`). Extra arguments go to pytest (`nox -s tests -- -k shopify`; `-- -n 0` runs
+    it in one process)."""
     _install(session)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", _test_workers(), "--dist", "loadgroup", *session.posargs)
 
 
 @nox.session

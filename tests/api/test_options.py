@@ -17,6 +17,8 @@ from litestar.testing import AsyncTestClient
         ("/api/auth/login", "OPTIONS, POST"),
         ("/health", "GET, OPTIONS"),
     ],
+    # Fixed ids: xdist's workers must collect the same test names (the store id is random).
+    ids=["stores", "store", "login", "health"],
 )
 async def test_options_lists_every_method(
     client: AsyncTestClient[Any], path: str, allowed: str

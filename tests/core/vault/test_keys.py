@@ -40,6 +40,8 @@ def test_encoded_keys_parse_back() -> None:
         (f"bad id!:{b64(secrets.token_bytes(32))}", "key id"),
         (f"k1:{b64(secrets.token_bytes(32))},k1:{b64(secrets.token_bytes(32))}", "same id"),
     ],
+    # Fixed ids: xdist's workers must collect the same test names (the keys are random).
+    ids=["base64", "32-bytes", "second-key", "key-id", "same-id"],
 )
 def test_bad_keys_are_refused_without_echoing_them(text: str, problem: str) -> None:
     with pytest.raises(InvalidInput) as caught:
