@@ -34,6 +34,7 @@ def test_the_navigation_reaches_every_section(ui: Ui) -> None:
     nav = page.get_by_role("navigation", name="Main")
     for section, path in (
         ("Stores", "/stores"),
+        ("SKUs", "/skus"),
         ("Automation", "/automation"),
         ("Settings", "/settings"),
         ("Overview", "/overview"),

@@ -302,6 +302,7 @@ async def test_every_page_has_a_title_a_skip_link_and_one_heading(
     assert re.findall(r">([A-Za-z]+)</a>", nav.group(1)) == [
         "Overview",
         "Stores",
+        "SKUs",
         "Automation",
         "Settings",
     ]

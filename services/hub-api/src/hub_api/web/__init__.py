@@ -17,13 +17,16 @@ from litestar import Router
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
+from hub_api.web.audit import AuditController
 from hub_api.web.auth import WebAuthController
 from hub_api.web.automation import AutomationController
+from hub_api.web.edits import EditController
 from hub_api.web.errors import web_exception_handlers
 from hub_api.web.overview import OverviewController
 from hub_api.web.rendering import template_config
 from hub_api.web.session import web_dependencies
 from hub_api.web.settings import SettingsController
+from hub_api.web.skus import SkuPageController
 from hub_api.web.store_edit import StoreEditController
 from hub_api.web.stores import StoresController
 from hub_api.web.wizard import WizardController
@@ -48,6 +51,9 @@ def web_router() -> Router:
             WizardController,
             StoreEditController,
             SettingsController,
+            SkuPageController,
+            EditController,
+            AuditController,
         ],
         dependencies=web_dependencies,
         exception_handlers=web_exception_handlers,

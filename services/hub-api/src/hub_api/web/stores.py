@@ -22,6 +22,15 @@ from hub_api.web.catalog import (
     STOCK_LABELS,
     Listing,
 )
+from hub_api.web.edits import (
+    BULK_FIELDS,
+    BULK_OPERATIONS,
+    FIELD_LABELS,
+    RESULT_LABELS,
+    bulk_notice,
+    edit_result,
+    version_of,
+)
 from hub_api.web.forms import read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import local_path
@@ -94,12 +103,18 @@ class StoresController(Controller):
             STATUS_LABELS=STATUS_LABELS,
             STOCK_LABELS=STOCK_LABELS,
             PAGE_SIZES=PAGE_SIZES,
+            edit=await edit_result(unit, sid, request.query_params),
+            bulk_error=bulk_notice(request.query_params),
+            version_of=version_of,
+            BULK_FIELDS=BULK_FIELDS,
+            BULK_OPERATIONS=BULK_OPERATIONS,
         )
 
     # The id rides in the query: a product id may hold slashes (`gid://shopify/Product/1`).
     @get("/{store_id:str}/product")
     async def product(
         self,
+        request: Request[Any, Any, Any],
         unit: NamedDependency[Unit],
         store_id: FromPath[str],
         product_id: Annotated[str, QueryParameter(name="id")] = "",
@@ -116,6 +131,11 @@ class StoresController(Controller):
             images=[i for i in (product.data.get("images") or []) if isinstance(i, str)],
             admin_url=product_admin_url(store.platform, store.store_url, product_id),
             currency=product.currency or store.store_info.get("currency"),
+            edit=await edit_result(unit, sid, request.query_params),
+            version=version_of(product),
+            writes=(await unit.audit.page(store_id=sid, product_id=product_id, limit=50)).items,
+            FIELD_LABELS=FIELD_LABELS,
+            RESULT_LABELS=RESULT_LABELS,
         )
 
     @get("/{store_id:str}/sync-status")

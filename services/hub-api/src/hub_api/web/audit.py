@@ -1,0 +1,113 @@
+"""A store's audit trail in the dashboard: `/stores/<id>/audit` (every write the hub made or
+tried at the store, newest first, filtered by field, result and who made it, paged by cursor)
+and `/stores/<id>/audit/csv` (the same, every match, as a CSV file)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from g4hub_core import InvalidInput, Unit
+from hub_api.web.edits import FIELD_LABELS, RESULT_LABELS
+from hub_api.web.rendering import PAGE_HEADERS, page
+from hub_api.web.stores import parse_store_id
+
+__all__ = ["ACTOR_KINDS", "AuditController", "AuditFilters"]
+
+ACTOR_KINDS = {"": "Anyone", "people": "People", "rules": "Rules"}
+_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """The list's filters from the query string; an unknown value is no filter."""
+
+    field: str = ""
+    result: str = ""
+    by: str = ""
+    actor: str = ""
+
+    @classmethod
+    def read(cls, params: Any) -> AuditFilters:
+        field = params.get("field") or ""
+        result = params.get("result") or ""
+        by = params.get("by") or ""
+        return cls(
+            field=field if field in FIELD_LABELS else "",
+            result=result if result in RESULT_LABELS else "",
+            by=by if by in ACTOR_KINDS else "",
+            actor=(params.get("actor") or "").strip()[:320],
+        )
+
+    def arguments(self) -> dict[str, Any]:
+        """As `AuditTrail.page` and `.csv` take them."""
+        return {
+            "field": self.field or None,
+            "result": self.result or None,
+            "actor": self.actor or None,
+            "by_rule": None if not self.by else self.by == "rules",
+        }
+
+    def query(self) -> str:
+        pairs = {"field": self.field, "result": self.result, "by": self.by, "actor": self.actor}
+        return urlencode({key: value for key, value in pairs.items() if value})
+
+
+class AuditController(Controller):
+    path = "/stores/{store_id:str}/audit"
+    include_in_schema = False
+
+    @get("/")
+    async def audit(
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit], store_id: FromPath[str]
+    ) -> Template:
+        sid = parse_store_id(store_id)
+        store = await unit.stores.get(sid)
+        filters = AuditFilters.read(request.query_params)
+        cursor = (request.query_params.get("cursor") or "")[:100] or None
+        error = None
+        try:
+            trail = await unit.audit.page(
+                store_id=sid, cursor=cursor, limit=_PER_PAGE, **filters.arguments()
+            )
+        except InvalidInput as exc:
+            error, cursor = exc.message, None
+            trail = await unit.audit.page(store_id=sid, limit=_PER_PAGE, **filters.arguments())
+        return page(
+            "audit.html",
+            store=store,
+            entries=trail.items,
+            next_cursor=trail.next_cursor,
+            first_page=cursor is not None,
+            filters=filters,
+            error=error,
+            FIELD_LABELS=FIELD_LABELS,
+            RESULT_LABELS=RESULT_LABELS,
+            ACTOR_KINDS=ACTOR_KINDS,
+        )
+
+    @get("/csv")
+    async def csv(
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit], store_id: FromPath[str]
+    ) -> Response[str]:
+        sid = parse_store_id(store_id)
+        store = await unit.stores.get(sid)
+        filters = AuditFilters.read(request.query_params)
+        # Read whole inside the request's unit: a stream would read after it has closed.
+        chunks = unit.audit.csv(store_id=sid, **filters.arguments())
+        text = "".join([chunk async for chunk in chunks])
+        name = f"audit-{store.id}.csv"
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **PAGE_HEADERS,
+                "Content-Disposition": f'attachment; filename="{name}"',
+            },
+        )
