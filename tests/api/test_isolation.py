@@ -89,6 +89,18 @@ def web_cases(owned: Owned, woo_url: str) -> dict[tuple[str, str], Case]:
         ("POST", path + "/test"): (f"{store}/test", {}),
         ("POST", path + "/sync"): (f"{store}/sync", {}),
         ("POST", path + "/webhooks/subscribe"): (f"{store}/webhooks/subscribe", {}),
+        ("POST", path + "/products/edit"): (
+            f"{store}/products/edit",
+            {"product_id": owned.product_id, "price": "0.01", "expected_price": "1"},
+        ),
+        ("POST", path + "/products/bulk"): (
+            f"{store}/products/bulk",
+            {"select": owned.product_id, "field": "price", "operation": "set", "amount": "1"},
+        ),
+        # Not a job of the owner's (the fixture makes none): tests/api/web covers theirs.
+        ("GET", path + "/jobs/{job_id:str}"): (f"{store}/jobs/{rule_id}", None),
+        ("GET", path + "/audit"): (f"{store}/audit", None),
+        ("GET", path + "/audit/csv"): (f"{store}/audit/csv", None),
         ("GET", path + "/edit"): (f"{store}/edit", None),
         ("POST", path + "/edit"): (f"{store}/edit", edit),
         ("GET", path + "/delete"): (f"{store}/delete", None),
@@ -108,6 +120,7 @@ QUERY_CASES = [
     "/api/catalog/skus?store_id={store_id}",
     "/api/catalog/skus?missing_in={store_id}",
 ]
+WEB_QUERY_CASES = ["/skus?store={store_id}", "/skus?missing_in={store_id}"]
 
 # Path parameters that are not tenant ids: the API's schema pages, our static files, and the
 # public webhook endpoints (an unguessable endpoint token and a signature instead of a session;
@@ -179,6 +192,9 @@ async def test_another_tenants_store_pages_are_not_found(
             assert "Page not found" in response.text
             assert "Owner&#39;s shop" not in response.text
 
+    for template in WEB_QUERY_CASES:
+        url = template.format(store_id=owned.store_id)
+        assert (await client.get(url)).status_code == 404, url
     stores = await client.get("/stores")
     assert 'data-testid="store-card"' not in stores.text
     assert "Owner&#39;s shop" not in (await client.get("/overview")).text
