@@ -46,6 +46,7 @@ __all__ = ["GraphQLClient", "load_query"]
 logger = logging.getLogger("g4hub_connectors.shopify_graphql")
 
 THROTTLE_ATTEMPTS = 6
+BLOCK_BYTES = 65_536
 MAX_LINE_BYTES = 16 * 1024 * 1024
 """A bulk JSONL line longer than this is not a product: the download stops there."""
 
@@ -334,7 +335,9 @@ class GraphQLClient(ShopifyHTTPClient):
                 )
             pending = b""
             try:
-                async for chunk in response.aiter_bytes():
+                # Blocks of about 64 KiB: a block's rows are parsed at once and held until
+                # mapped, so a megabyte read from the socket would leave the processor's cache.
+                async for chunk in response.aiter_bytes(BLOCK_BYTES):
                     pending += chunk
                     cut = pending.rfind(b"\n")
                     if cut == -1:

@@ -58,51 +58,55 @@ def rest_variant(node: VariantNode) -> VariantPayload:
     }
 
 
-def _variant_fields(node: VariantNode) -> tuple[dict[str, Any], bool, int, bool]:
-    """A variant's normalized fields, and (tracked, quantity, backorders) for the product's
-    stock."""
-    price = money(node.get("price"))
-    regular, sale = split_price(price, money(node.get("compareAtPrice")))
-    item = node.get("inventoryItem")
-    tracked = bool(item.get("tracked")) if item else False
-    quantity = node.get("inventoryQuantity") or 0
-    fields = {
-        "id": _number(node),
-        "sku": text(node.get("sku")),
-        "price": price,
-        "regular_price": regular,
-        "sale_price": sale,
-        # Shopify reports a quantity even for untracked variants; it means nothing there.
-        "stock_quantity": node.get("inventoryQuantity") if tracked else None,
-        "manage_stock": tracked,
-        "inventory_item_id": gid_number(item["id"]) if item else None,
-        "title": node.get("title"),
-    }
-    return fields, tracked, quantity, node.get("inventoryPolicy") == "CONTINUE"
-
-
-def _stock(
-    variants: list[tuple[dict[str, Any], bool, int, bool]],
-) -> tuple[int | None, StockStatus]:
-    """`(stock_quantity, stock_status)` by the REST mapping's rule: summed over tracked variants
-    (all locations); in stock while any variant is untracked or has stock; else backorders if
-    any tracked variant takes them."""
-    if not variants:
-        return None, "outofstock"  # Nothing to buy: a product without variants cannot be ordered.
-    tracked = [
-        (quantity, backorder) for _, is_tracked, quantity, backorder in variants if is_tracked
-    ]
-    total = sum(quantity for quantity, _ in tracked) if tracked else None
-    if len(tracked) < len(variants) or any(quantity > 0 for quantity, _ in tracked):
-        return total, "instock"
-    return total, "onbackorder" if any(b for _, b in tracked) else "outofstock"
-
-
 def _product_fields(node: ProductNode, raw: dict[str, Any], currency: str | None) -> dict[str, Any]:
+    # The hot loop of every listing (millions of variants in a bulk export): one pass over the
+    # variants gathers their fields and the product's stock, with no call per field it can avoid.
     connection = node.get("variants")
-    variants = [_variant_fields(v) for v in (connection["nodes"] if connection else [])]
-    first = variants[0][0] if variants else {}
-    quantity, stock_status = _stock(variants)
+    variants: list[dict[str, Any]] = []
+    add = variants.append
+    tracked_count = 0
+    total = 0
+    any_stock = any_backorder = False
+    for v in connection["nodes"] if connection else ():
+        price = money(v.get("price"))
+        regular, sale = split_price(price, money(v.get("compareAtPrice")))
+        item = v.get("inventoryItem")
+        tracked = bool(item.get("tracked")) if item else False
+        quantity = v.get("inventoryQuantity")
+        if tracked:
+            tracked_count += 1
+            if quantity:
+                total += quantity
+                if quantity > 0:
+                    any_stock = True
+            if v.get("inventoryPolicy") == "CONTINUE":
+                any_backorder = True
+        add(
+            {
+                "id": v.get("legacyResourceId") or gid_number(v["id"]) or v["id"],
+                "sku": text(v.get("sku")),
+                "price": price,
+                "regular_price": regular,
+                "sale_price": sale,
+                # Shopify reports a quantity even for untracked variants; it means nothing there.
+                "stock_quantity": quantity if tracked else None,
+                "manage_stock": tracked,
+                "inventory_item_id": gid_number(item["id"]) if item else None,
+                "title": v.get("title"),
+            }
+        )
+    # Stock by the REST mapping's rule: summed over tracked variants (all locations); in stock
+    # while any variant is untracked or has stock; else backorders if any tracked variant takes
+    # them. A product without variants cannot be ordered.
+    stock_quantity = total if tracked_count else None
+    stock_status: StockStatus
+    if not variants:
+        stock_status = "outofstock"
+    elif tracked_count < len(variants) or any_stock:
+        stock_status = "instock"
+    else:
+        stock_status = "onbackorder" if any_backorder else "outofstock"
+    first = variants[0] if variants else {}
     media = node.get("media")
     status = node.get("status")
     return {
@@ -115,9 +119,9 @@ def _product_fields(node: ProductNode, raw: dict[str, Any], currency: str | None
         "regular_price": first.get("regular_price"),
         "sale_price": first.get("sale_price"),
         "currency": currency,
-        "stock_quantity": quantity,
+        "stock_quantity": stock_quantity,
         # True when any variant is tracked: per-variant tracking is in `variants`.
-        "manage_stock": quantity is not None,
+        "manage_stock": stock_quantity is not None,
         "stock_status": stock_status,
         # UNLISTED (and any status added later) is not in the normalized set: it becomes "other".
         "status": _STATUSES.get(status or "", "other"),
@@ -128,7 +132,7 @@ def _product_fields(node: ProductNode, raw: dict[str, Any], currency: str | None
             for m in (media.get("nodes") or [] if media else [])
             if (image := m.get("image")) and (url := image.get("url"))
         ],
-        "variants": [fields for fields, *_ in variants],
+        "variants": variants,
         "created_at": node.get("createdAt") or None,
         "updated_at": node.get("updatedAt") or None,
         "raw": raw,
