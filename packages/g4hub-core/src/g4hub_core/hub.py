@@ -101,12 +101,19 @@ class Hub:
             run=self.sync_engine.run,
             unit=self._work,
             queue_due=self.queue_due_syncs,
+            apply_webhooks=self._apply_webhooks,
         )
         if jobs is None:
             jobs = create_job_queue
         self._jobs = jobs if isinstance(jobs, JobQueue) else jobs(self.runtime)
+        # With a queue that runs webhook deliveries as jobs (procrastinate), a delivery nudges
+        # it; otherwise the hub's own runner applies them.
         self.webhooks = Webhooks(
-            self.settings, work=self._work, vault=self.vault, http_client=self.http_client
+            self.settings,
+            work=self._work,
+            vault=self.vault,
+            http_client=self.http_client,
+            nudge=getattr(self._jobs, "nudge_webhooks", None),
         )
         self.writes = WriteRunner(self._work, self._write_service)
         self.rules = RuleRunner(
@@ -129,6 +136,9 @@ class Hub:
             work, settings=self.settings, vault=self.vault, http_client=self.http_client
         )
         return WriteService(work, open_connector=stores.open_connector)
+
+    async def _apply_webhooks(self) -> int:
+        return await self.webhooks.runner.apply_waiting()
 
     async def upgrade(self) -> None:
         """Bring the database to the newest schema."""

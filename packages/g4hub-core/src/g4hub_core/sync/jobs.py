@@ -115,12 +115,14 @@ RunJob = Callable[[SyncJob, RunPolicy | None], Awaitable[None]]
 class JobRuntime:
     """What a job queue may call: `run` a job; open a `unit` (without a tenant) for its own
     bookkeeping across tenants (recovery, polling); `queue_due` the scheduled syncs that are
-    due (returns how many it queued); and read the `settings`."""
+    due (returns how many it queued); read the `settings`; and `apply_webhooks`: apply the
+    webhook deliveries waiting (returns how many batches), for a queue that runs them as jobs."""
 
     settings: HubSettings
     run: RunJob
     unit: Callable[[], UnitOfWork]
     queue_due: Callable[[], Awaitable[int]]
+    apply_webhooks: Callable[[], Awaitable[int]] | None = None
 
 
 JobQueueFactory = Callable[[JobRuntime], JobQueue]

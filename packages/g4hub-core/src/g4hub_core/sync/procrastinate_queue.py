@@ -34,12 +34,13 @@ the queue, and queues the scheduled syncs that are due.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from datetime import timedelta
 
 from procrastinate import App, JobContext, PsycopgConnector, RetryDecision
-from procrastinate.exceptions import JobAborted
+from procrastinate.exceptions import AlreadyEnqueued, JobAborted
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy
 from procrastinate.worker import Worker
@@ -61,6 +62,7 @@ __all__ = [
     "MAINTAIN_TASK",
     "SYNC_TASK",
     "TENANT_BUSY_DELAY",
+    "WEBHOOKS_TASK",
     "ProcrastinateQueue",
     "build_app",
     "defer_sync",
@@ -71,6 +73,7 @@ __all__ = [
 logger = logging.getLogger("g4hub_core.sync")
 
 MAINTAIN_TASK = "g4hub.maintain"
+WEBHOOKS_TASK = "g4hub.apply_webhooks"
 _MAINTAIN_LOCK = "g4hub:maintain"
 TENANT_BUSY_DELAY = 3.0
 """Seconds before a job whose tenant was at its limit is offered again."""
@@ -169,6 +172,16 @@ def build_app(runtime: JobRuntime, *, concurrency: int | None = None) -> App:
         await maintain(runtime, app)
 
     del sync_store, maintain_task  # registered on the app; reached through it
+    apply_webhooks = runtime.apply_webhooks
+    if apply_webhooks is not None:
+        # Drains the webhook inbox in batches; at most one job waits (`nudge_webhooks`), and
+        # several may run at once (the inbox shares rows out with SKIP LOCKED). A run that
+        # dies leaves its batch pending (one transaction), for the next job.
+        @app.task(name=WEBHOOKS_TASK, queueing_lock=WEBHOOKS_TASK, priority=5)
+        async def apply_webhook_deliveries() -> None:
+            await apply_webhooks()
+
+        del apply_webhook_deliveries
     return app
 
 
@@ -271,6 +284,15 @@ class ProcrastinateQueue:
             # cancel the worker, or `stop` would cancel its graceful shutdown a second time and
             # close the app under the jobs still handing themselves back.
             await asyncio.wait({self._running})
+
+    async def nudge_webhooks(self) -> None:
+        """A webhook delivery was stored: have a worker drain the inbox (a job deferred,
+        unless one is waiting already, which will see the delivery). Raises what the
+        database raises."""
+        await self._open()
+        deferrer = self.app.configure_task(WEBHOOKS_TASK, queueing_lock=WEBHOOKS_TASK)
+        with contextlib.suppress(AlreadyEnqueued):
+            await deferrer.defer_async()
 
     async def enqueue(self, job: SyncJob) -> None:
         """Defer the job. A store that already has a job waiting keeps that one; a failure to

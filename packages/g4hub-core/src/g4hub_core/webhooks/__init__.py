@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
@@ -37,7 +37,8 @@ logger = logging.getLogger("g4hub_core.webhooks")
 
 
 class Webhooks:
-    """The hub's webhook machinery, built once by the `Hub`."""
+    """The hub's webhook machinery, built once by the `Hub`. `nudge`: the job queue's way to
+    have deliveries applied as jobs (procrastinate); without, the hub's runner applies them."""
 
     def __init__(
         self,
@@ -46,6 +47,7 @@ class Webhooks:
         work: UnitFactory,
         vault: Vault,
         http_client: httpx.AsyncClient | None,
+        nudge: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
         self._work = work
@@ -62,6 +64,7 @@ class Webhooks:
             self.inbox,
             watch=self.check_all,
             watch_interval=settings.webhook_watchdog_seconds if settings.public_url else None,
+            nudge=nudge,
         )
 
     async def start(self) -> None:
@@ -76,7 +79,7 @@ class Webhooks:
         """Verify and store a delivery, then wake the processor. See `WebhookInbox.receive`."""
         received = await self.inbox.receive(platform, token, headers, body)
         if received.outcome == "accepted":
-            self.runner.notify()
+            await self.runner.wake()
         return received
 
     async def subscribe(self, tenant_id: uuid.UUID, store_id: uuid.UUID) -> str:

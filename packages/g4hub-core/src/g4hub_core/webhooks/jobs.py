@@ -1,11 +1,19 @@
-"""Running the webhook work in the hub's process: applying stored deliveries, and the watchdog
-that keeps every store's subscriptions alive.
+"""Running the webhook work: applying stored deliveries, and the watchdog that keeps every
+store's subscriptions alive.
 
-A delivery is a row before it is work: the endpoint stores it and wakes the processor (`notify`),
-and the processor also looks for pending rows every `poll_interval` seconds, so deliveries stored
-by another process sharing the database (a web process beside workers), or left by a crash, are
-applied too. Each delivery is applied in its own transaction, locked while it is (on PostgreSQL,
-`SKIP LOCKED`: several processes share the work, none applies a delivery twice).
+A delivery is a row before it is work: the endpoint stores it, then wakes what applies it
+(`wake`), and stored rows are also looked for every `poll_interval` seconds, so deliveries
+stored by another process sharing the database, or left by a crash, are applied too. Each
+batch of deliveries is applied in one transaction, its rows locked meanwhile (on PostgreSQL,
+`SKIP LOCKED`: several processes share the work, none applies a delivery twice); a batch cut
+short (a process killed, a lost connection) is rolled back whole and applied again later.
+
+Two ways to apply them:
+
+- in this process (the embedded way, SQLite's): `workers` tasks drain the inbox when woken;
+- as jobs on the hub's job queue (`nudge`, procrastinate on PostgreSQL): a delivery defers a
+  job that drains the inbox in a worker (`apply_waiting`), at most one waiting at a time; the
+  poll only nudges again when deliveries wait (a deferral that failed, a job that died).
 """
 
 from __future__ import annotations
@@ -23,8 +31,9 @@ logger = logging.getLogger("g4hub_core.webhooks")
 
 
 class WebhookRunner:
-    """`workers` tasks applying deliveries; a watchdog calling `watch` every `watch_interval`
-    seconds (`None`: no watchdog)."""
+    """`workers` tasks applying deliveries (or, with `nudge`, one task nudging the job queue
+    when deliveries wait); a watchdog calling `watch` every `watch_interval` seconds (`None`:
+    no watchdog)."""
 
     def __init__(
         self,
@@ -34,24 +43,46 @@ class WebhookRunner:
         watch_interval: float | None = None,
         poll_interval: float = 2.0,
         workers: int = 2,
+        nudge: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._inbox = inbox
         self._watch = watch
         self._watch_interval = watch_interval
         self._poll_interval = poll_interval
         self._workers = workers
+        self._nudge = nudge
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
+    @property
+    def queued(self) -> bool:
+        """Deliveries are applied as jobs on the job queue, not by this runner's tasks."""
+        return self._nudge is not None
+
     def notify(self) -> None:
-        """A delivery was stored: apply it now rather than at the next poll."""
+        """A delivery was stored: apply it now rather than at the next poll (this process's
+        tasks; see `wake`)."""
         self._wake.set()
 
+    async def wake(self) -> None:
+        """A delivery was stored: nudge the job queue, or wake this process's tasks. Never
+        raises (the poll nudges again)."""
+        if self._nudge is None:
+            self.notify()
+            return
+        try:
+            await self._nudge()
+        except Exception:
+            logger.warning("queueing webhook deliveries failed; retrying shortly", exc_info=True)
+
     async def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._apply_loop(), name=f"webhook apply {n}")
-            for n in range(self._workers)
-        ]
+        if self._nudge is None:
+            self._tasks = [
+                asyncio.create_task(self._apply_loop(), name=f"webhook apply {n}")
+                for n in range(self._workers)
+            ]
+        else:
+            self._tasks = [asyncio.create_task(self._nudge_loop(), name="webhook nudge")]
         if self._watch is not None and self._watch_interval is not None:
             self._tasks.append(asyncio.create_task(self._watch_loop(), name="webhook watchdog"))
 
@@ -63,10 +94,17 @@ class WebhookRunner:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def apply_waiting(self) -> int:
+        """Apply batches until none waits (what a job of the queue runs); returns how many."""
+        handled = 0
+        while await self._inbox.apply_next():
+            handled += 1
+        return handled
+
     async def drain(self, *, timeout: float = 30.0) -> int:
         """Apply every delivery waiting now, in this task, and wait for those other tasks or
-        processes are applying; returns how many this task handled. Deliveries waiting for a
-        retry are left to it."""
+        processes are applying; returns how many batches this task handled. Deliveries waiting
+        for a retry are left to it."""
         handled = 0
         async with asyncio.timeout(timeout):
             while True:
@@ -83,11 +121,20 @@ class WebhookRunner:
                 await asyncio.wait_for(self._wake.wait(), self._poll_interval)
             self._wake.clear()
             try:
-                while await self._inbox.apply_next():
-                    pass
+                await self.apply_waiting()
             except Exception:
                 # The database may be away for a moment: the rows wait, the loop goes on.
                 logger.warning("applying webhook deliveries failed; retrying", exc_info=True)
+
+    async def _nudge_loop(self) -> None:
+        assert self._nudge is not None
+        while True:
+            await asyncio.sleep(self._poll_interval)
+            try:
+                if await self._inbox.waiting():
+                    await self._nudge()
+            except Exception:
+                logger.warning("checking for webhook deliveries failed; retrying", exc_info=True)
 
     async def _watch_loop(self) -> None:
         assert self._watch is not None
