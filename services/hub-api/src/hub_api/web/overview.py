@@ -22,4 +22,5 @@ class OverviewController(Controller):
             "overview.html",
             overview=await unit.dashboard.overview(recent=10),
             trend=await unit.dashboard.trend(limit=30),
+            sku_report=await unit.skus.conflicts(),
         )

@@ -13,6 +13,8 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from g4hub_core import InvalidInput, NotFound, Unit
+from g4hub_core.skus import MAX_SKU_PAGE
+from hub_api.web.catalog import page_number
 from hub_api.web.rendering import page
 
 __all__ = ["SkuPageController"]
@@ -42,12 +44,15 @@ class SkuPageController(Controller):
         missing_in = _store_filter(params.get("missing_in"))
         differs = params.get("differs") in ("1", "on", "true")
         cursor = (params.get("cursor") or "")[:300] or None
+        per_page = min(page_number(params.get("per_page")), MAX_SKU_PAGE)
+        if not params.get("per_page"):
+            per_page = _PER_PAGE
         stores = await unit.stores.list()
         error = None
         try:
             skus = await unit.skus.page(
                 cursor=cursor,
-                limit=_PER_PAGE,
+                limit=per_page,
                 q=q or None,
                 store_id=store_id,
                 missing_in=missing_in,
@@ -55,12 +60,13 @@ class SkuPageController(Controller):
             )
         except InvalidInput as exc:
             error = exc.message
-            skus = await unit.skus.page(limit=_PER_PAGE)
+            skus = await unit.skus.page(limit=per_page)
         filters = {
             "q": q,
             "store": str(store_id) if store_id else "",
             "missing_in": str(missing_in) if missing_in else "",
             "differs": "1" if differs else "",
+            "per_page": "" if per_page == _PER_PAGE else str(per_page),
         }
         kept = urlencode({key: value for key, value in filters.items() if value})
         rows = []
@@ -78,7 +84,7 @@ class SkuPageController(Controller):
             first_page=cursor is not None,
             filters=filters,
             kept=kept,
-            filtered=any(filters.values()),
+            filtered=any(value for key, value in filters.items() if key != "per_page"),
             error=error,
             report=await unit.skus.conflicts(),
         )
