@@ -29,6 +29,7 @@ from g4hub_core.sync.procrastinate_queue import ProcrastinateQueue
 from g4hub_core.sync.schemas import SyncLogRead
 from g4hub_core.vault import generate_key
 from tests.api.conftest import PASSWORD
+from tests.api.tcp_proxy import CuttableProxy
 from tests.api.test_cli import TIMEOUT, environment
 from tests.core.conftest import POSTGRES_ADMIN_URL
 from tests.core.sync.helpers import add_store
@@ -248,6 +249,54 @@ async def test_sigterm_releases_the_running_sync_to_another_worker(
     assert (done.products_fetched, done.products_created, done.products_updated) == (300, 300, 0)
     assert await product_ids(web, store_id) == sorted(store.product_ids())
     assert "Traceback" not in workers.output(), workers.output()[-6000:]
+
+
+async def _line_with(process: asyncio.subprocess.Process, words: str, seen: list[str]) -> None:
+    """Read the worker's output until a line holds `words` (bounded by TIMEOUT: a hang)."""
+    assert process.stdout is not None
+    while True:
+        line = (await asyncio.wait_for(process.stdout.readline(), TIMEOUT)).decode()
+        assert line, f"the worker ended before saying {words!r}: {seen}"
+        seen.append(line)
+        if words in line:
+            return
+
+
+async def test_a_worker_that_loses_its_database_waits_for_it_and_works_on(
+    web: Hub, database: str, tmp_path: Path
+) -> None:
+    secret = "lantern-quarry-5531"  # trust authentication ignores it
+    target = make_url(database)
+    proxy = CuttableProxy(target.port or 5432)
+    proxy.start()
+    through_proxy = target.set(port=proxy.port, password=secret)
+    workers = Workers(through_proxy.render_as_string(hide_password=False), tmp_path)
+    workers.env["G4HUB_DATABASE_WAIT_SECONDS"] = str(TIMEOUT)
+    said: list[str] = []
+    store = FakeWooCommerceStore(products=40)
+    try:
+        with store.serve():
+            tenant_id, store_id = await add_store(web, store)
+            worker = await workers.start()
+            proxy.cut()
+            await _line_with(worker, "the database does not answer", said)
+            assert worker.returncode is None  # waiting, not gone
+            proxy.restore()
+            await _line_with(worker, "running again", said)
+
+            log_id = await request(web, tenant_id, store_id)  # enqueued after the return
+            done = await until(web, tenant_id, log_id, lambda log: not log.active)
+            said.append(await workers.stop(worker))
+    finally:
+        await workers.close()
+        proxy.close()
+
+    everything = "".join(said) + workers.log_path.read_text()
+    assert (done.status, done.products_created) == ("succeeded", 40), everything
+    assert worker.returncode == 0, everything
+    # The driver's reason, not the connection string's password.
+    assert "Connection refused" in everything, everything
+    assert secret not in everything
 
 
 async def test_serve_runs_syncs_itself_on_postgresql(database: str, tmp_path: Path) -> None:

@@ -87,9 +87,9 @@ def worker(args: argparse.Namespace) -> int:
     from g4hub_core.sync.queues import job_queue
     from hub_api.logging import configure_logging
     from hub_api.process import (
-        CliError,
         database_label,
         require_schema,
+        resume_jobs,
         say,
         stop_signals,
         wait_for_database,
@@ -130,9 +130,15 @@ def worker(args: argparse.Namespace) -> int:
                     f"g4hub worker: running {kind} from {database_label(settings)} "
                     f"({concurrency} at once). SIGINT or SIGTERM stops it."
                 )
-                died = await _until_stopped(stop, hub.jobs)
-                if died:
-                    raise CliError("the job queue's worker stopped on an error (see the log)")
+                # A worker whose database goes away stops on an error: wait for the database
+                # (as at start) and start it again, rather than exit.
+                while await _until_stopped(stop, hub.jobs):
+                    say("g4hub worker: the job queue stopped on an error; restarting it")
+                    if not await resume_jobs(
+                        hub.jobs, hub.engine, patience=api.database_wait_seconds, stop=stop
+                    ):
+                        break
+                    say("g4hub worker: running again.")
                 say(
                     "g4hub worker: stopping; running syncs finish their page and go back to "
                     "the queue."

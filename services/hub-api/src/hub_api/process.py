@@ -10,6 +10,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Protocol
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
@@ -26,6 +27,7 @@ __all__ = [
     "database_label",
     "head_revision",
     "require_schema",
+    "resume_jobs",
     "say",
     "stop_signals",
     "wait_for_database",
@@ -98,6 +100,79 @@ async def wait_for_database(
             say(f"g4hub: the database does not answer ({reason}); retrying in {wait:.1f} s")
             await sleep(wait)
             delay = min(delay * 2, max_delay)
+
+
+class Restartable(Protocol):
+    """A job queue that can be stopped and started again (`g4hub_core.sync.jobs.JobQueue`)."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+async def resume_jobs(
+    jobs: Restartable,
+    engine: AsyncEngine,
+    *,
+    patience: float,
+    stop: asyncio.Event,
+    first_delay: float = 0.5,
+    max_delay: float = 10.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> bool:
+    """Restart a job queue whose worker stopped on an error (its database went away, a
+    failover): stop it (its running syncs go back to the queue, or stay `running` for the
+    next start to recover), wait for the database as at start (`wait_for_database`: backoff,
+    saying the driver's reason), start it again. A start that fails (the database went away
+    again) is retried the same way. All within `patience` seconds, then `CliError`; False,
+    without starting, as soon as `stop` is set."""
+    await jobs.stop()
+    deadline = clock() + patience
+    delay = first_delay
+    while not stop.is_set():
+        waited = await _unless_stopped(
+            wait_for_database(
+                engine,
+                patience=max(deadline - clock(), 0.0),
+                first_delay=first_delay,
+                max_delay=max_delay,
+                clock=clock,
+            ),
+            stop,
+        )
+        if not waited:
+            break
+        try:
+            await jobs.start()
+            return True
+        except Exception as exc:  # the driver's, or procrastinate's wrapping of it
+            reason = _reason(exc, engine)
+            await jobs.stop()
+            left = deadline - clock()
+            if left <= 0:
+                raise CliError(
+                    f"the job queue did not start again within {patience:g} seconds ({reason})"
+                ) from None
+            wait = min(delay, max_delay, left)
+            say(f"g4hub: the job queue did not start again ({reason}); retrying in {wait:.1f} s")
+            delay = min(delay * 2, max_delay)
+            await _unless_stopped(asyncio.sleep(wait), stop)
+    return False
+
+
+async def _unless_stopped(work: Awaitable[None], stop: asyncio.Event) -> bool:
+    """Run `work` until it ends (True; its exception raised) or `stop` is set (False)."""
+    working = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (working, stopping):
+            task.cancel()
+    if not working.done() or working.cancelled():
+        return False
+    working.result()
+    return True
 
 
 def _reason(exc: BaseException, engine: AsyncEngine) -> str:
