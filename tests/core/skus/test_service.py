@@ -7,10 +7,11 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import func, select
 
 from g4hub_core import Hub
 from g4hub_core.errors import NotFound
-from g4hub_core.models import StoreProduct
+from g4hub_core.models import SkuVariant, StoreProduct
 from tests.core.factories import CREDENTIALS, insert_store, insert_tenant
 
 
@@ -183,3 +184,47 @@ async def test_a_product_with_variants_is_listed_by_each_variants_sku(hub: Hub) 
         report.differing_skus,
     ) == (3, 0, 1, 1)
     assert [(s.store_id, s.count) for s in report.without_sku_by_store] == [(a, 1)]
+
+
+async def test_a_products_variants_follow_its_changes_and_removal(hub: Hub) -> None:
+    tenant_id, (a, _b) = await _variant_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        shirt = (
+            await unit.session.scalars(
+                select(StoreProduct).where(
+                    StoreProduct.store_id == a, StoreProduct.platform_product_id == "10"
+                )
+            )
+        ).one()
+        # A sync brings the shirt down to one variant: its own SKU lists it again.
+        shirt.data = {"variants": [_variant("101", "SHIRT-S", "20.00", 3)]}
+    async with hub.unit(tenant_id) as unit:
+        page = await unit.skus.page()
+    assert [row.sku for row in page.items] == ["MUG", "SHIRT-M", "SHIRT-S"]
+    assert (page.items[2].listings[0].store_id, page.items[2].listings[0].variant_id) == (a, None)
+    assert a in page.items[1].missing_in
+
+    async with hub.unit(tenant_id) as unit:
+        shirt = (
+            await unit.session.scalars(
+                select(StoreProduct).where(
+                    StoreProduct.store_id == a, StoreProduct.platform_product_id == "10"
+                )
+            )
+        ).one()
+        shirt.data = {
+            "variants": [
+                _variant("101", "SHIRT-S", "20.00", 3),
+                _variant("104", "SHIRT-L", "21", 2),
+            ]
+        }
+    async with hub.unit(tenant_id) as unit:
+        assert [row.sku for row in (await unit.skus.page(store_id=a)).items] == [
+            "MUG",
+            "SHIRT-L",
+            "SHIRT-S",
+        ]
+        await unit.session.delete(shirt)
+    async with hub.unit(tenant_id) as unit:
+        assert [row.sku for row in (await unit.skus.page(store_id=a)).items] == ["MUG"]
+        assert (await unit.session.scalar(select(func.count()).select_from(SkuVariant))) == 0

@@ -44,8 +44,8 @@ class StoreProduct(Base):
         UniqueConstraint("store_id", "platform_product_id"),
         Index("ix_store_products_store_id_name", "store_id", "name"),
         Index("ix_store_products_store_id_sku", "store_id", "sku"),
-        # The cross-store SKU view walks a tenant's SKUs in order: products' own SKUs from the
-        # first, products with variants from the second (migration 0008, `skus.repository`).
+        # The cross-store SKU view walks a tenant's SKUs in order: products' own SKUs here, the
+        # variants of products with several in `sku_variants` (migration 0008).
         Index(
             "ix_store_products_sku_listing",
             "tenant_id",
@@ -53,13 +53,6 @@ class StoreProduct(Base):
             postgresql_include=["store_id", "price", "stock_quantity"],
             postgresql_where=text(f"{VARIANT_COUNT['postgresql']} < 2"),
             sqlite_where=text(f"{VARIANT_COUNT['sqlite']} < 2"),
-        ),
-        Index(
-            "ix_store_products_variants",
-            "tenant_id",
-            "store_id",
-            postgresql_where=text(f"{VARIANT_COUNT['postgresql']} >= 2"),
-            sqlite_where=text(f"{VARIANT_COUNT['sqlite']} >= 2"),
         ),
         # Counting a search's matches from the index alone: read from the table, each folded
         # text sits behind the row's kilobytes of JSON (SQLite).

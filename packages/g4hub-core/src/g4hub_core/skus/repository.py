@@ -2,13 +2,13 @@
 
 A SKU is held by a listing: a product's own SKU when it lists fewer than two variants, and each
 variant's SKU when it lists several (Shopify products, WooCommerce variable products: there the
-SKU lives on the variant). The two kinds are two branches of one `UNION ALL`, each on its
-partial index of migration 0008 (`db.dialects.VARIANT_COUNT`): products by `(tenant_id, sku)`,
-products with variants by `tenant_id`, their variants read from the product's JSON.
+SKU lives on the variant). The two kinds are two branches of one `UNION ALL`, each walked by
+its `(tenant_id, sku)` index (migration 0008): products with fewer than two variants
+(`db.dialects.VARIANT_COUNT`, a partial index) and `sku_variants` (the variants of the others,
+kept by the database's triggers).
 
 The listing walks the SKUs in order and stops after a page of groups, so its cost follows the
-page (and the tenant's products with variants), not the catalog; filters are `HAVING`
-conditions on the same walk. The conflict report aggregates the whole catalog.
+page, not the catalog. The conflict report aggregates the whole catalog.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.catalog.search import escape_like
 from g4hub_core.db.dialects import SQLDialect, dialect_of
-from g4hub_core.models import Store, StoreProduct
+from g4hub_core.models import SkuVariant, Store, StoreProduct
 
 __all__ = ["SkuRepository", "listing_entries"]
 
@@ -61,28 +61,23 @@ def listing_entries(
     branch's SKU column, applied to both; `store_ids` keeps those stores'. `products=False`
     leaves out products' own SKUs, `variants=False` the variants'."""
     count = sql.variant_count(StoreProduct.__tablename__)
-    elements = sql.variants(StoreProduct.data).table_valued("value").alias("variant")
-    value = elements.c.value
-    # The column types of the two branches are the same (varchar, not ->>'s text), so
-    # PostgreSQL flattens the UNION ALL and merges the branches in SKU order.
-    variant_sku = cast(sql.field(value, "sku"), String)
     price: Any = StoreProduct.price
-    variant_price: Any = sql.field(value, "price", "number")
-    if not sql.postgresql:
+    variant_price: Any = SkuVariant.price
+    if not sql.postgresql and not detail:
         # SQLite keeps money as text, where "9.5" and "9.50" differ; the number does not.
         price = cast(StoreProduct.price, Float)
-        variant_price = cast(variant_price, Float)
+        variant_price = cast(SkuVariant.price, Float)
     own: list[Any] = [
         StoreProduct.sku.label("sku"),
         StoreProduct.store_id.label("store_id"),
-        (StoreProduct.price if detail else price).label("price"),
+        price.label("price"),
         StoreProduct.stock_quantity.label("stock"),
     ]
     of_variant: list[Any] = [
-        variant_sku.label("sku"),
-        StoreProduct.store_id.label("store_id"),
-        (sql.field(value, "price", "number") if detail else variant_price).label("price"),
-        sql.field(value, "stock_quantity", "integer").label("stock"),
+        SkuVariant.sku.label("sku"),
+        SkuVariant.store_id.label("store_id"),
+        variant_price.label("price"),
+        SkuVariant.stock_quantity.label("stock"),
     ]
     if detail:
         own += [
@@ -94,24 +89,21 @@ def listing_entries(
         ]
         of_variant += [
             StoreProduct.platform_product_id.label("product_id"),
-            sql.field(value, "id").label("variant_id"),
+            SkuVariant.variant_id.label("variant_id"),
             StoreProduct.name.label("name"),
-            sql.field(value, "title").label("variant_title"),
-            func.coalesce(sql.field(value, "manage_stock", "boolean"), literal(False)).label(
-                "manage_stock"
-            ),
+            SkuVariant.title.label("variant_title"),
+            SkuVariant.manage_stock.label("manage_stock"),
         ]
-    mine = StoreProduct.tenant_id == tenant_id
-    first = select(*own).where(mine, count < 2)
-    second = (
-        select(*of_variant).select_from(StoreProduct).join(elements, true()).where(mine, count >= 2)
-    )
+    first = select(*own).where(StoreProduct.tenant_id == tenant_id, count < 2)
+    second = select(*of_variant).where(SkuVariant.tenant_id == tenant_id)
+    if detail:
+        second = second.join(StoreProduct, StoreProduct.id == SkuVariant.product_row_id)
     if store_ids is not None:
         first = first.where(StoreProduct.store_id.in_(list(store_ids)))
-        second = second.where(StoreProduct.store_id.in_(list(store_ids)))
+        second = second.where(SkuVariant.store_id.in_(list(store_ids)))
     if where is not None:
         first = first.where(where(StoreProduct.sku))
-        second = second.where(where(variant_sku))
+        second = second.where(where(SkuVariant.sku))
     if not products:
         return second.subquery("listing")
     if not variants:
@@ -132,6 +124,7 @@ class SkuRepository:
         *,
         has_sku: bool | None = True,
         after: str | None = None,
+        until: str | None = None,
         q: str | None = None,
         skus: Sequence[str] | None = None,
     ) -> Callable[[Any], ColumnElement[bool]]:
@@ -143,6 +136,8 @@ class SkuRepository:
                 found.append(~_has(column) | column.is_(None))
             if after is not None:
                 found.append(column > after)
+            if until is not None:
+                found.append(column <= until)
             if q:
                 found.append(func.lower(column).like(f"%{escape_like(q.lower())}%", escape="\\"))
             if skus is not None:
@@ -190,27 +185,21 @@ class SkuRepository:
         `after` (one read of the tenant's products with variants), and the products' own SKUs
         along their index, a chunk of SKUs at a time with each SKU's figures, until a page of
         SKUs passes the filters."""
-        variants = {
-            group.sku: group
-            for group in await self._groups(after, None, q, store_id, missing_in, variants=True)
-        }
         chunk = max(limit * 5, 100)
         page: list[str] = []
         cursor = after
         while len(page) < limit:
-            groups = await self._groups(cursor, chunk, q, store_id, missing_in, variants=False)
+            groups = await self._groups(cursor, None, chunk, q, store_id, missing_in)
             last = groups[-1].sku if len(groups) == chunk else None
-            # SKUs only variants hold, up to the chunk's last SKU (or all, at the end).
-            skus = sorted(
-                {g.sku for g in groups}
-                | {
-                    sku
-                    for sku in variants
-                    if (cursor is None or sku > cursor) and (last is None or sku <= last)
-                }
-            )
-            found = {g.sku: g for g in groups}
-            for sku in skus:
+            # The variants' SKUs up to the chunk's last SKU (all the rest, at the end).
+            variants = {
+                group.sku: group
+                for group in await self._groups(
+                    cursor, last, None, q, store_id, missing_in, variants=True
+                )
+            }
+            found = {group.sku: group for group in groups}
+            for sku in sorted(found.keys() | variants.keys()):
                 if self._passes(found.get(sku), variants.get(sku), store_id, missing_in, differs):
                     page.append(sku)
                     if len(page) == limit:
@@ -246,20 +235,21 @@ class SkuRepository:
     async def _groups(
         self,
         after: str | None,
+        until: str | None,
         limit: int | None,
         q: str | None,
         store_id: uuid.UUID | None,
         missing_in: uuid.UUID | None,
         *,
-        variants: bool,
+        variants: bool = False,
     ) -> Sequence[Any]:
-        """The next `limit` (or all) SKUs after `after` of products' own SKUs, or of variants,
-        in order, each with its lowest and highest price and stock, whether `store_id` holds it
-        and whether `missing_in` does."""
+        """The next `limit` (or all) SKUs after `after` (up to `until`) of products' own SKUs,
+        or of variants, in order, each with its lowest and highest price and stock, whether
+        `store_id` holds it and whether `missing_in` does."""
         entries = listing_entries(
             self._sql,
             self.tenant_id,
-            where=self._conditions(after=after, q=q),
+            where=self._conditions(after=after, until=until, q=q),
             products=not variants,
             variants=variants,
         )
