@@ -120,6 +120,25 @@ async def test_polling_waits_on_the_clock_until_the_operation_completes(
     assert sum(clock.slept) >= 2
 
 
+async def test_a_long_export_is_fetched_soon_after_it_completes_with_few_polls(
+    clock: VirtualClock,
+) -> None:
+    store = make_store(clock, products=200)
+    store.graphql.bulk.rate = 10.0  # about a hundred seconds of the store's clock
+    async with connect(store, clock) as connector:
+        ids = [p.id async for p in connector.iter_products(bulk=True)]
+    assert len(ids) == 200
+    (operation,) = store.graphql.bulk.operations.values()
+    completed = operation.started + 0.1 + operation.objects / store.graphql.bulk.rate
+    assert completed - operation.started > 60
+    # Polls follow the operation's progress (rootObjectCount against the product count): the
+    # file is fetched within a second of completion, not up to a whole back-off interval later,
+    # and a hundred seconds take a handful of polls, not one every half second.
+    assert clock.now - completed <= 1.0
+    polls = [q for q in store.graphql.queries if q[0] == "BulkStatus"]
+    assert len(polls) <= 20
+
+
 async def test_a_plain_http_download_url_is_refused_for_an_https_store(
     clock: VirtualClock,
 ) -> None:

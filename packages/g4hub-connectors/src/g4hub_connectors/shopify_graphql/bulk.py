@@ -71,11 +71,17 @@ async def run_bulk_query(
     client: GraphQLClient,
     query: str,
     *,
-    poll_interval: float = 1.0,
+    poll_interval: float = 0.5,
     max_poll_interval: float = 10.0,
     busy_attempts: int = 30,
+    expected_roots: int | None = None,
 ) -> BulkOperationPayload:
-    """Start a bulk query and wait for it to end; the COMPLETED operation, or an error."""
+    """Start a bulk query and wait for it to end; the COMPLETED operation, or an error.
+
+    Polls come `poll_interval` after the start, then each half as long again as the last (up to
+    `max_poll_interval`); once the operation reports the products it has written
+    (`rootObjectCount`) against `expected_roots`, the next poll comes after half the time the
+    rest should take at its pace so far, so the result is fetched soon after it is ready."""
     operation: BulkOperationPayload | None = None
     for _ in range(busy_attempts):
         data = await client.execute("bulk_run", {"query": query}, estimate=10, idempotent=False)
@@ -99,10 +105,10 @@ async def run_bulk_query(
         raise BulkExportError(
             "no bulk operation slot came free", status="NOT_STARTED", platform="shopify"
         )
+    started = client.clock()
     wait = poll_interval
     while operation.status not in _TERMINAL:
         await client.pause(wait)
-        wait = min(wait * 1.5, max_poll_interval)
         data = await client.execute("bulk_status", {"id": operation.id}, estimate=2)
         raw = data.get("bulkOperation")
         if not isinstance(raw, dict):
@@ -113,9 +119,35 @@ async def run_bulk_query(
         logger.debug(
             "bulk %s: %s, %s objects", operation.id, operation.status, operation.objectCount
         )
+        wait = _next_wait(
+            wait,
+            elapsed=client.clock() - started,
+            done=operation.rootObjectCount,
+            expected=expected_roots,
+            shortest=poll_interval,
+            longest=max_poll_interval,
+        )
     if operation.status != "COMPLETED":
         raise _failure(operation)
     return operation
+
+
+def _next_wait(
+    wait: float,
+    *,
+    elapsed: float,
+    done: int | str | None,
+    expected: int | None,
+    shortest: float,
+    longest: float,
+) -> float:
+    if isinstance(done, str):
+        done = int(done) if done.isdigit() else None
+    written = done or 0
+    if expected and 0 < written < expected and elapsed > 0:
+        remaining = elapsed * (expected - written) / written
+        return min(max(remaining / 2, shortest), longest)
+    return min(wait * 1.5, longest)
 
 
 def _failure(operation: BulkOperationPayload) -> Exception:

@@ -111,6 +111,7 @@ class GraphQLClient(ShopifyHTTPClient):
     ) -> None:
         super().__init__(config, http_client)
         self._sleep = sleep
+        self.clock = clock
         self.pacer = CostPacer(clock=clock, sleep=sleep)
         if config.refresh_token is not None:
             self.auth = ExpiringOfflineToken(

@@ -133,7 +133,7 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_token_refresh: Callable[[TokenGrant], None] | None = None,
         bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD,
-        bulk_poll_interval: float = 1.0,
+        bulk_poll_interval: float = 0.5,
     ) -> None:
         super().__init__(config, http_client=http_client)
         self.client = GraphQLClient(
@@ -293,8 +293,13 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
                 return
 
     async def _bulk_products(self, search: str | None) -> AsyncIterator[Product]:
+        # The catalog's size lets the polls follow the operation's progress (a few points).
+        expected = await self.count_products(search=search)
         operation = await run_bulk_query(
-            self.client, bulk_products_query(search), poll_interval=self.bulk_poll_interval
+            self.client,
+            bulk_products_query(search),
+            poll_interval=self.bulk_poll_interval,
+            expected_roots=expected,
         )
         shop = await self._known_shop()
         objects = int(operation.objectCount or 0)

@@ -241,6 +241,8 @@ class BulkOperationPayload(_Model):
     """CREATED, RUNNING, COMPLETED, CANCELING, CANCELED, FAILED or EXPIRED."""
     errorCode: str | None = None
     objectCount: int | str | None = None
+    rootObjectCount: int | str | None = None
+    """Products written so far (`objectCount` counts their variants and media too)."""
     fileSize: int | str | None = None
     url: str | None = None
     partialDataUrl: str | None = None

@@ -43,6 +43,7 @@ class _Operation:
     root: Field
     started: float
     objects: int
+    roots: int
     outcome: str | None
     canceled: bool = False
 
@@ -89,12 +90,14 @@ class BulkOperations:
                 "A bulk query operation for this app and shop is already in progress.",
                 "OPERATION_IN_PROGRESS",
             )
+        objects, roots = self._count_objects(root)
         operation = _Operation(
             number=next(self._numbers),
             document=document,
             root=root,
             started=self.store.clock(),
-            objects=self._count_objects(root),
+            objects=objects,
+            roots=roots,
             outcome=self.outcome,
         )
         self.operations[operation.number] = operation
@@ -155,6 +158,8 @@ class BulkOperations:
 
     def view(self, operation: _Operation) -> dict[str, Any]:
         status, count = self._status(operation)
+        # Root objects (products) are written at the same pace as the rest.
+        roots = operation.roots * count // operation.objects if operation.objects else 0
         url = partial = None
         error_code = None
         signature = hashlib.sha256(f"bulk-{operation.number}".encode()).hexdigest()[:24]
@@ -171,6 +176,7 @@ class BulkOperations:
             "status": status,
             "errorCode": error_code,
             "objectCount": str(count),
+            "rootObjectCount": str(roots),
             "fileSize": None,
             "url": url,
             "partialDataUrl": partial,
@@ -197,14 +203,16 @@ class BulkOperations:
         )
         return indexes
 
-    def _count_objects(self, root: Field) -> int:
+    def _count_objects(self, root: Field) -> tuple[int, int]:
+        """`(objects, root objects)`: every line of the result, and the products among them."""
         views = self.store.graphql.views
-        total = 0
+        total = roots = 0
         for index in self._indexes(root):
             state = views.catalog.states.get(index)
             images = (state.seed if state else views.catalog.state(index).seed).image_count
             total += 1 + views.variant_count(index) + images
-        return total
+            roots += 1
+        return total, roots
 
     def rows(self, operation: _Operation) -> Iterator[bytes]:
         views = self.store.graphql.views
