@@ -6,7 +6,7 @@
     await sql.upsert(session, table, rows, key=..., update=..., where=...)
     if await sql.insert_or_skip(session, statement): ...
     await sql.lock(session, "tenant", tenant_id)
-    sql.variant_count("store_products"); sql.variants(StoreProduct.data); sql.field(value, "sku")
+    sql.variant_count("store_products")
 
 Nothing else in the sync and catalog paths asks which database it is on.
 """
@@ -20,12 +20,10 @@ from typing import Any, Literal
 import attrs
 from sqlalchemy import (
     BigInteger,
-    Boolean,
     Column,
     ColumnElement,
     Executable,
     MetaData,
-    Numeric,
     String,
     Table,
     bindparam,
@@ -172,32 +170,6 @@ class SQLDialect:
         list). Rendered as literal SQL, the same text as the partial indexes of migration 0008
         (`VARIANT_COUNT`), so the planners can use them."""
         return literal_column(VARIANT_COUNT[self.name].replace("data", f"{table}.data"), BigInteger)
-
-    def variants(self, data: Any) -> Any:
-        """The variants of the normalized product in the JSON column `data`, one row each, as
-        a table-valued function with a `value` column (give it to `field`); join it to the
-        product's table."""
-        if self.postgresql:
-            return func.jsonb_array_elements(data.op("->")(literal_column("'variants'")))
-        return func.json_each(data, literal_column("'$.variants'"))
-
-    def field(self, value: Any, name: str, kind: str = "text") -> ColumnElement[Any]:
-        """Field `name` (a plain identifier) of the JSON object `value`: "text", "number" (a
-        decimal), "integer" or "boolean"."""
-        if not name.isidentifier():
-            raise ValueError(f"not a field name: {name!r}")
-        if self.postgresql:
-            found: ColumnElement[Any] = value.op("->>")(literal_column(f"'{name}'"))
-            types: dict[str, Any] = {
-                "number": Numeric(),
-                "integer": BigInteger(),
-                "boolean": Boolean(),
-            }
-            return found if kind == "text" else found.cast(types[kind])
-        extracted: ColumnElement[Any] = func.json_extract(value, literal_column(f"'$.{name}'"))
-        if kind == "boolean":
-            return extracted.cast(Boolean)
-        return extracted
 
     async def lock(self, session: AsyncSession, scope: str, key: uuid.UUID) -> None:
         """Hold a lock on `(scope, key)` until the transaction ends, so two transactions that
