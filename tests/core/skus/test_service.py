@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from g4hub_core import Hub
 from g4hub_core.errors import NotFound
 from g4hub_core.models import SkuVariant, StoreProduct
+from g4hub_core.skus import stock_listings
 from tests.core.factories import CREDENTIALS, insert_store, insert_tenant
 
 
@@ -228,3 +229,22 @@ async def test_a_products_variants_follow_its_changes_and_removal(hub: Hub) -> N
     async with hub.unit(tenant_id) as unit:
         assert [row.sku for row in (await unit.skus.page(store_id=a)).items] == ["MUG"]
         assert (await unit.session.scalar(select(func.count()).select_from(SkuVariant))) == 0
+
+
+async def test_stock_listings_match_variants_by_their_own_skus(hub: Hub) -> None:
+    tenant_id, (a, b) = await _variant_stores(hub)
+    async with hub.unit(tenant_id) as unit:
+        found = await stock_listings(unit.session, tenant_id, [a, b])
+        only_b = await stock_listings(unit.session, tenant_id, [b])
+    assert [(r.sku, r.store_id, r.product_id, r.variant_id, r.stock) for r in found] == sorted(
+        [
+            ("MUG", a, "11", None, 4),
+            ("MUG", b, "3", None, 4),
+            ("SHIRT-M", a, "10", "102", 5),
+            ("SHIRT-M", b, "2", None, 6),
+            ("SHIRT-S", a, "10", "101", 3),
+            ("SHIRT-S", b, "1", None, 3),
+        ],
+        key=lambda r: (r[0], str(r[1]), r[2], r[3] or ""),
+    )
+    assert {r.store_id for r in only_b} == {b}

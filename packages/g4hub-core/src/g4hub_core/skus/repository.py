@@ -38,7 +38,7 @@ from g4hub_core.catalog.search import escape_like
 from g4hub_core.db.dialects import SQLDialect, dialect_of
 from g4hub_core.models import SkuVariant, Store, StoreProduct
 
-__all__ = ["SkuRepository", "listing_entries"]
+__all__ = ["SkuRepository", "listing_entries", "stock_listings"]
 
 
 def _has(column: Any) -> ColumnElement[bool]:
@@ -362,3 +362,29 @@ class SkuRepository:
             .order_by(entries.c.store_id)
         )
         return (await self.session.execute(statement)).all()
+
+
+async def stock_listings(
+    session: AsyncSession, tenant_id: uuid.UUID, store_ids: Sequence[uuid.UUID]
+) -> Sequence[Any]:
+    """The listings with a SKU and managed stock of the tenant's `store_ids`, for matching
+    stock by SKU across stores (inventory rules): rows of `sku`, `store_id`, `product_id`,
+    `variant_id` (give it to the write, `None` for a product's own SKU), `stock`, in SKU,
+    store, product and variant order. A product with several variants is matched by each
+    variant's SKU, never by its own."""
+    sql = dialect_of(session)
+    entries = listing_entries(
+        sql, tenant_id, detail=True, store_ids=store_ids, where=SkuRepository._conditions()
+    )
+    statement = (
+        select(
+            entries.c.sku,
+            entries.c.store_id,
+            entries.c.product_id,
+            entries.c.variant_id,
+            entries.c.stock,
+        )
+        .where(entries.c.manage_stock.is_(True))
+        .order_by(entries.c.sku, entries.c.store_id, entries.c.product_id, entries.c.variant_id)
+    )
+    return (await session.execute(statement)).all()
