@@ -10,7 +10,10 @@ Time is simulated where the fake store supports it: the store and the connector 
 clock, so the bucket's waits and the bulk operation's run time pass instantly and are reported
 as simulated seconds; the SDK's own work (and the fake's) is real wall time. The bulk operation's
 run time is the fake's assumed export rate (`BulkOperations.rate`, 20,000 objects/s of the store's
-clock): Shopify documents no rate, so that part of the end-to-end figure is an assumption.
+clock): Shopify documents no rate (its changelog says only that bulk queries became "up to 4X
+faster" in 2026-06, and that from 2026-01 up to five may run at once per shop to split large
+exports), so that part of the end-to-end figure is an assumption, and the benchmark says what
+rate the target would need instead of assuming a faster one.
 
 Targets (issue 13): paged listing <= 1.1x the bucket's minimum; bulk export end to end <= 0.5x the
 REST minimum for the same catalog; memory flat under 200 MB while the bulk file streams; decode +
@@ -204,6 +207,9 @@ async def bench_bulk(products: int) -> None:
             start_rss = peak_rss = rss_mb()
             started = time.perf_counter()
             cpu = time.process_time()
+            # The connector's own thread: the storage host's server runs in another thread of
+            # this process, and Shopify's storage is not the hub's CPU.
+            sdk_cpu = time.thread_time()
             count = 0
             async with connector:
                 async for _product in connector.iter_products(bulk=True):
@@ -212,29 +218,55 @@ async def bench_bulk(products: int) -> None:
                         peak_rss = max(peak_rss, rss_mb())
             wall = time.perf_counter() - started
             cpu = time.process_time() - cpu
+            sdk_cpu = time.thread_time() - sdk_cpu
             await http.aclose()
     peak_rss = max(peak_rss, rss_mb())
     simulated = clock.now
     total = simulated + wall
     rest = rest_minimum(products)
+    rate = store.graphql.bulk.rate
+    (operation,) = store.graphql.bulk.operations.values()
+    running = 0.1 + operation.objects / rate  # the fake's model of Shopify's side
+    late = simulated - running  # from completion to the poll that saw it (and the count query)
+    polls = sum(1 for q in store.graphql.queries if q[0] == "BulkStatus")
     # Linear in the catalog: the same mix at 100,000 products, on an idle core (CPU time).
     scale = 100_000 / products
-    at_100k = (simulated + cpu) * scale
+    at_100k = (simulated + sdk_cpu) * scale
+    rest_100k = rest_minimum(100_000)
+    budget = 0.5 * rest_100k
+    ours_100k = (late + sdk_cpu) * scale
+    needed = operation.objects * scale / (budget - ours_100k) if budget > ours_100k else math.inf
     token_sent = any("x-shopify-access-token" in r for r in files.requests)
     print(
         f"bulk export, {products:,} products, {lines:,} JSONL objects ({size / 2**20:,.0f} MiB; "
         f"written by the fake in {prepared:.1f} s, not counted):\n"
-        f"  simulated {simulated:,.1f} s (the operation at the fake's "
-        f"{store.graphql.bulk.rate:,.0f} objects/s, and polling) + wall {wall:.1f} s "
-        f"(download, decode, map) = {total:,.1f} s\n"
-        f"  vs the REST minimum {rest:,.0f} s = {total / rest if rest else float('nan'):.2f}x "
-        "(target <= 0.5x)\n"
-        f"  CPU time of this process {cpu:.1f} s; scaled to 100,000 products on an idle core: "
-        f"{at_100k:,.0f} s vs the REST minimum {rest_minimum(100_000):,.0f} s "
-        f"= {at_100k / rest_minimum(100_000):.2f}x\n"
+        f"  Shopify's side, simulated: the operation {running:,.1f} s at the fake's assumed "
+        f"{rate:,.0f} objects/s, seen completed {late:.1f} s later ({polls} status polls)\n"
+        f"  our side, wall: download, decode, map {wall:.1f} s "
+        f"({lines / wall:,.0f} lines/s); CPU {sdk_cpu:.1f} s in the connector's thread "
+        f"({lines / sdk_cpu:,.0f} lines/s), {cpu:.1f} s with the storage host's server\n"
+        f"  end to end {total:,.1f} s vs the REST minimum {rest:,.0f} s "
+        f"= {total / rest if rest else float('nan'):.2f}x (target <= 0.5x)\n"
+        f"  scaled to 100,000 products, the connector's CPU time: {at_100k:,.0f} s vs the "
+        f"REST minimum {rest_100k:,.0f} s = {at_100k / rest_100k:.2f}x "
+        f"(target <= 0.5x: {budget:,.0f} s)\n"
         f"  memory while streaming: {start_rss:,.0f} MB at start, peak {peak_rss:,.0f} MB "
         f"(+{peak_rss - start_rss:,.0f} MB; target flat, < 200 MB)\n"
         f"  access token sent to the storage host: {token_sent}"
+    )
+    if at_100k > budget:
+        print(
+            f"  target not reached: at 100,000 products the operation alone runs "
+            f"{running * scale:,.0f} s at the assumed rate, more than the {budget:,.0f} s budget. "
+            f"With our side at {ours_100k:,.0f} s, one bulk query would have to export "
+            f"{needed:,.0f} objects/s; Shopify documents no rate, so this cannot be shown "
+            "against its documented behaviour. What it documents is up to five bulk queries at "
+            "a time per shop (2026-01), to split large exports; the issue keeps one per export "
+            "so that another store's sync on the shop is not blocked."
+        )
+    print(
+        "  (REST's minimum counts 250 products a request, but REST returns at most 100 "
+        "variants a product: it cannot list the 10 % with 100-300 variants completely at all.)"
     )
     assert count == products
 
@@ -337,7 +369,8 @@ async def bench_sdk_work(products: int, rounds: int) -> None:
             f"  GraphQL pages: {done / best_pages:,.0f} products/s "
             f"(16 a page, first {VARIANTS_FIRST} variants each)\n"
             f"  JSONL lines:   {products / best_lines:,.0f} products/s "
-            f"({len(lines) / best_lines:,.0f} lines/s, every variant) (target >= 20,000)"
+            f"({len(lines) / best_lines:,.0f} lines/s, {len(lines) / products:.1f} lines a "
+            "product, every variant) (target >= 20,000 products/s)"
         )
 
 
@@ -351,12 +384,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="10,000 products instead of 100,000")
     parser.add_argument("--products", type=int, default=None)
+    parser.add_argument(
+        "--parts", default="sdk,bulk,paged", help="which parts to run (default: all three)"
+    )
     args = parser.parse_args()
     products = args.products or (10_000 if args.quick else 100_000)
+    parts = set(args.parts.split(","))
     print(f"# Shopify GraphQL benchmarks ({os.cpu_count()} cores, Python {sys.version.split()[0]})")
-    asyncio.run(bench_sdk_work(2_000 if args.quick else 5_000, rounds=3 if args.quick else 5))
-    asyncio.run(bench_bulk(products))
-    asyncio.run(bench_paged(products))
+    if "sdk" in parts:
+        asyncio.run(bench_sdk_work(2_000 if args.quick else 5_000, rounds=3 if args.quick else 5))
+    if "bulk" in parts:
+        asyncio.run(bench_bulk(products))
+    if "paged" in parts:
+        asyncio.run(bench_paged(products))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"# peak RSS of the whole run {usage.ru_maxrss / 1024:,.0f} MB (fake stores included)")
 
