@@ -12,7 +12,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
 from tests.api.web.edit_helpers import (
     Synced,
     hub_settings,
@@ -181,3 +181,35 @@ async def test_another_tenants_store_or_product_is_404(
     async with synced.outside() as shop:
         assert str((await shop.get_product(product_id)).regular_price) != "0.01"
     assert field_value((await client.get("/overview")).text, "_csrf") == intruder.csrf
+
+
+async def test_a_variant_is_edited_on_its_products_page(
+    client: AsyncTestClient[Any], user: WebUser, shop: FakeShopifyStore
+) -> None:
+    synced = await synced_store(client, user, shop, name="Harbour")
+    product_id = sorted(shop.variable_product_ids())[0]
+    page = await client.get(f"/stores/{synced.store_id}/product", params={"id": product_id})
+    assert 'id="change-heading"' not in page.text  # several variants: each has its own form
+    forms = re.findall(r'<form method="post"[^>]*class="row-edit"(.*?)</form>', page.text, re.S)
+    assert len(forms) >= 2
+    form = _form(forms[1])
+    variant_id = form["variant_id"]
+    form["price"] = "64.00"
+    posted = await post_form(client, f"/stores/{synced.store_id}/products/edit", form)
+    shown = await client.get(posted.headers["location"])
+    assert "Saved at the store" in by_testid(shown.text, "edit-result")
+    async with synced.outside() as store:
+        variant = next(
+            v for v in (await store.get_product(product_id)).variants if v.id == variant_id
+        )
+    assert str(variant.price) == "64.00"
+    assert f"(variant {variant_id})" in page_text(shown.text.split('id="writes-heading"')[1])
+
+    # The store's table sends a product of several variants to its page.
+    listing = await client.get(f"/stores/{synced.store_id}", params={"per_page": "50"})
+    row = _form(product_row(listing.text, product_id))
+    posted = await post_form(
+        client, f"/stores/{synced.store_id}/products/edit", {**row, "price": "1.00"}
+    )
+    result = by_testid((await client.get(posted.headers["location"])).text, "edit-result")
+    assert "change each one on the product's page" in result
