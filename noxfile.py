@@ -95,6 +95,8 @@ def bench(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_workers.py", *session.posargs)
     session.run("python", "benchmarks/bench_load.py", *session.posargs)
     session.run("python", "benchmarks/bench_webhooks.py", *session.posargs)
+    session.run("python", "benchmarks/bench_skus.py", *session.posargs)
+    session.run("python", "benchmarks/bench_propagation.py", *session.posargs)
 
 
 @nox.session
