@@ -3,13 +3,15 @@ from a failed, partial or cut-off result; never the token on the storage host.""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 import g4hub_connectors as gc
 from g4hub_connectors.shopify_graphql import BulkExportError, ShopifyGraphQLConnector
-from g4hub_connectors.shopify_graphql.bulk import bulk_products_query
+from g4hub_connectors.shopify_graphql.bulk import bulk_products_query, stream_products
 from g4hub_connectors.testing import FakeShopifyGraphQLStore
 
 from .conftest import VirtualClock, connect, make_store
@@ -163,3 +165,34 @@ async def test_when_every_bulk_slot_is_taken_the_export_waits_for_one(
     refused = [q for q in store.graphql.queries if q[0] == "BulkRun"]
     assert len(refused) >= 2  # refused while the five ran, then accepted
     assert len(store.graphql.bulk.operations) == 6
+
+
+class _Blocks:
+    """Stands in for the client's download: the given blocks of whole JSONL lines."""
+
+    def __init__(self, *blocks: bytes) -> None:
+        self.blocks = blocks
+
+    async def stream_blocks(self, url: str) -> AsyncIterator[bytes]:
+        for block in self.blocks:
+            yield block
+
+
+PRODUCT = b'{"id":"gid://shopify/Product/1","title":"A"}\n'
+VARIANT = b'{"id":"gid://shopify/ProductVariant/2","price":"1.00","__parentId":"gid://shopify/Product/1"}\n'
+
+
+@pytest.mark.parametrize(
+    ("blocks", "message"),
+    [
+        ((PRODUCT + VARIANT + b'{"id": "gid://shopify/ProductVar\n',), "line 3 is not JSON"),
+        ((PRODUCT + b"\n" + VARIANT.replace(b'"1.00"', b'{"amount":1}'),), "line 3 is not what"),
+        ((PRODUCT + VARIANT, VARIANT + b"[1, 2]\n"), "line 4 is not what"),
+    ],
+)
+async def test_a_malformed_line_is_an_error_naming_it_never_skipped(
+    blocks: tuple[bytes, ...], message: str
+) -> None:
+    source: Any = _Blocks(*blocks)
+    with pytest.raises(gc.UnexpectedResponseError, match=message):
+        _ = [batch async for batch in stream_products(source, "https://storage.example/x")]

@@ -12,6 +12,7 @@ five bulk queries may run per shop from API 2026-01; one per listing is all this
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -177,32 +178,36 @@ def _failure(operation: BulkOperationPayload) -> Exception:
     )
 
 
-def _parse_block(block: bytes) -> list[Any]:
-    """The rows of a block of whole JSONL lines, parsed and validated as one JSON array in one
-    pass (JSON strings cannot hold a raw newline, so the line breaks can become commas)."""
+def _bad_line(number: int, line: bytes, error: ValidationError) -> UnexpectedResponseError:
+    first = error.errors(include_input=False, include_url=False)[0]
+    if first["type"] == "json_invalid":
+        what = f"is not JSON ({len(line)} bytes)"
+    else:
+        where = ".".join(map(str, first["loc"][1:])) or "row"
+        what = f"is not what the API documents ({where}: {first['msg']})"
+    return UnexpectedResponseError(f"bulk result line {number} {what}", platform="shopify")
+
+
+def _parse_block(block: bytes, first_line: int) -> list[Any]:
+    """The rows of a block of whole JSONL lines (the first is line `first_line` of the file),
+    parsed and validated as one JSON array in one pass (JSON strings cannot hold a raw newline,
+    so the line breaks can become commas). A line that is not JSON, or not a row the API
+    documents, is an `UnexpectedResponseError` naming its line: never skipped."""
     text = block.strip(b"\n")
     if not text:
         return []
-    try:
+    first_line += len(block) - len(block.lstrip(b"\n"))
+    with contextlib.suppress(ValidationError):
         return bulk_rows_adapter.validate_json(b"[" + text.replace(b"\n", b",") + b"]")
-    except ValidationError as exc:
-        first = exc.errors(include_input=False, include_url=False)[0]
-        if first["type"] != "json_invalid":
-            where = ".".join(map(str, first["loc"][1:])) or "row"
-            raise UnexpectedResponseError(
-                f"bulk result row that is not what the API documents ({where}: {first['msg']})",
-                platform="shopify",
-            ) from None
+    # Line by line, to name the culprit (a blank line also lands here, and is passed over).
     rows = []
-    for line in text.split(b"\n"):
+    for number, line in enumerate(text.split(b"\n"), first_line):
         if not line.strip():
             continue
         try:
             rows.extend(bulk_rows_adapter.validate_json(b"[" + line + b"]"))
-        except ValidationError:
-            raise UnexpectedResponseError(
-                f"bulk result line is not JSON ({len(line)} bytes)", platform="shopify"
-            ) from None
+        except ValidationError as exc:
+            raise _bad_line(number, line, exc) from None
     return rows
 
 
@@ -228,8 +233,10 @@ async def stream_products(
     current: dict[str, Any] | None = None
     variants: list[Any] = []
     media: list[Any] = []
+    next_line = 1
     async for block in client.stream_blocks(url):
-        rows = _parse_block(block)
+        rows = _parse_block(block, next_line)
+        next_line += block.count(b"\n")
         lines += len(rows)
         for row in rows:
             parent = row.pop("__parentId", None)
