@@ -59,13 +59,13 @@ WHERE s.tenant_id = %(tenant)s
 # The newest sync of every tenth store is running, of every tenth (+5) failed.
 _LOGS_SQL = """
 INSERT INTO sync_logs (id, tenant_id, store_id, trigger, mode, status, products_total,
-    products_fetched, products_created, products_updated, products_deleted, progress,
+    products_fetched, products_created, products_updated, products_deleted,
     error_code, error_message, created_at, started_at, finished_at)
 SELECT gen_random_uuid(), s.tenant_id, s.id,
     CASE WHEN g = 1 THEN 'initial' WHEN g %% 5 = 0 THEN 'manual' ELSE 'scheduled' END,
     CASE WHEN g = 1 THEN 'full' ELSE 'incremental' END,
     st.status, %(products)s, %(products)s, CASE WHEN g = 1 THEN %(products)s ELSE 0 END,
-    g * 3, 0, CASE WHEN st.status = 'running' THEN 40 ELSE 100 END,
+    g * 3, 0,
     CASE WHEN st.status = 'failed' THEN 'timeout' END,
     CASE WHEN st.status = 'failed' THEN 'The store did not answer in time.' END,
     now() - (%(logs)s - g) * interval '1 hour' - s.rank * interval '1 second',

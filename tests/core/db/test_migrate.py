@@ -27,7 +27,7 @@ QUEUE_TABLES = {
     "procrastinate_periodic_defers",
     "procrastinate_workers",
 }
-HEAD = "0008"
+HEAD = "0009"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -110,8 +110,8 @@ async def test_downgrading_0002_keeps_the_stores_and_their_rows(empty_engine: As
             _typed(
                 "INSERT INTO sync_logs (id, tenant_id, store_id, trigger, mode, status, "
                 "products_fetched, products_created, products_updated, products_deleted, "
-                "progress, created_at) VALUES (:id, :tenant, :store, 'manual', 'full', "
-                "'succeeded', 0, 0, 0, 0, 100, :now)"
+                "created_at) VALUES (:id, :tenant, :store, 'manual', 'full', "
+                "'succeeded', 0, 0, 0, 0, :now)"
             ),
             {"id": uuid.uuid4(), "tenant": tenant, "store": store, "now": utcnow()},
         )

@@ -4,7 +4,8 @@ or past syncs.
 Each reads through an index of the initial migration: stores by `tenant_id`; a store's newest
 sync by `(store_id, created_at)`; whether a sync is active by the partial unique index on
 `store_id` where `status IN ('queued', 'running')`; the tenant's feed by `(tenant_id,
-created_at)`. None touches `store_products`: stores carry their `products_synced`.
+created_at, id)` (migration 0009), read backwards. None touches `store_products`: stores carry
+their `products_synced`.
 """
 
 from __future__ import annotations

@@ -54,9 +54,10 @@ class StoreProduct(Base):
             postgresql_where=text(f"{VARIANT_COUNT['postgresql']} < 2"),
             sqlite_where=text(f"{VARIANT_COUNT['sqlite']} < 2"),
         ),
-        # Counting a search's matches from the index alone: read from the table, each folded
-        # text sits behind the row's kilobytes of JSON (SQLite).
-        Index("ix_store_products_store_id_search", "store_id", "tenant_id", "search_text"),
+        # Counting a search's matches, and ordering a page of them by name, from the index
+        # alone: read from the table, each folded text sits behind the row's kilobytes of JSON
+        # (SQLite; migration 0009 added `name`).
+        Index("ix_store_products_store_id_search", "store_id", "tenant_id", "search_text", "name"),
         # Substring search on PostgreSQL (pg_trgm); SQLite ignores the options (migration 0004).
         Index(
             "ix_store_products_search_trgm",

@@ -17,7 +17,8 @@ class SyncLog(Base):
 
     __tablename__ = "sync_logs"
     __table_args__ = (
-        Index("ix_sync_logs_tenant_id_created_at", "tenant_id", "created_at"),
+        # The tenant's feed, newest first (`created_at DESC, id DESC`) off the index's end.
+        Index("ix_sync_logs_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
         Index("ix_sync_logs_store_id_created_at", "store_id", "created_at"),
         # One sync per store at a time, held by the database rather than by a check-then-insert.
         Index(
@@ -45,9 +46,6 @@ class SyncLog(Base):
     products_created: Mapped[int] = mapped_column(Integer, default=0)
     products_updated: Mapped[int] = mapped_column(Integer, default=0)
     products_deleted: Mapped[int] = mapped_column(Integer, default=0)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    """Unused, always 0: a sync's progress is derived from its counts
-    (`sync.schemas.sync_progress`), never stored. Kept until a migration drops it."""
     error_code: Mapped[str | None] = mapped_column(String(64), default=None)
     error_message: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
