@@ -163,7 +163,7 @@ async def test_a_price_rule_shows_its_rounded_prices_then_is_deleted(
     created = await post_form(client, "/automation/rules/new", {**form, "price_adjustment": "10"})
     assert created.status_code == 303, created.text
     rule_page = await client.get(created.headers["location"])
-    assert "plus 10%, rounded end in .99" in by_testid(rule_page.text, "rule-summary")
+    assert "plus 10%, rounded to end in .99" in by_testid(rule_page.text, "rule-summary")
     plan = by_testid(rule_page.text, "dry-run")
     assert "26.99" in plan  # 24.10 + 10% = 26.51
     planned = re.findall(r'class="planned">([^<]*)<', rule_page.text)

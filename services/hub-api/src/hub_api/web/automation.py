@@ -43,6 +43,7 @@ ROUNDINGS = {
     "whole": "To a whole amount",
     "end_99": "End in .99",
 }
+_ROUNDED = {"none": "to the cent", "whole": "to a whole amount", "end_99": "to end in .99"}
 KINDS = {"inventory": "Inventory (stock)", "price": "Price"}
 FIELDS = {"stock_quantity": "Stock", "price": "Price", "sale_price": "Sale price"}
 
@@ -211,7 +212,7 @@ def describe(rule: RuleRead) -> str:
             word = "plus" if rule.price_adjustment > 0 else "minus"
             unit = "%" if rule.price_adjustment_type == "percent" else ""
             change = f"{word} {amount:f}{unit}"
-        rounding = ROUNDINGS.get(rule.price_rounding, rule.price_rounding).lower()
+        rounding = _ROUNDED.get(rule.price_rounding, rule.price_rounding)
         return f"The source's {fields}, {change}, rounded {rounding}."
     buffer = f", keeping {rule.buffer:,} back" if rule.buffer else ""
     return f"The source's stock{buffer}."
