@@ -20,7 +20,6 @@ sets the same absolute values again).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 import uuid
@@ -32,6 +31,7 @@ from sqlalchemy import and_, or_, select
 
 from g4hub_core.db.base import utcnow
 from g4hub_core.errors import CoreError
+from g4hub_core.jobs_loop import run_woken, stop_tasks
 from g4hub_core.models import WriteAudit, WriteJob
 from g4hub_core.unit import UnitFactory, UnitOfWork
 from g4hub_core.writes.schemas import BulkItem, ProductChange, WriteJobRead
@@ -111,11 +111,7 @@ class WriteRunner:
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
 
     async def drain(self) -> int:
         """Run every queued job now, in this task; returns how many ran."""
@@ -271,11 +267,10 @@ class WriteRunner:
                 job.error_message = message
 
     async def _loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            self._wake.clear()
-            try:
-                await self.drain()
-            except Exception:
-                logger.warning("running write jobs failed; retrying", exc_info=True)
+        await run_woken(
+            self._wake,
+            self._poll_interval,
+            self.drain,
+            logger=logger,
+            failure="running write jobs failed; retrying",
+        )
