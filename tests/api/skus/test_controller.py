@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
 from tests.api.stores.helpers import sign_up
 from tests.api.sync.helpers import add_synced_store
 
@@ -58,3 +58,31 @@ async def test_skus_side_by_side_and_an_edit_makes_one_differ(
     assert theirs.json()["items"] == []
     mine = await client.get("/api/audit", params={"store_id": first}, headers=account.headers)
     assert [entry["new_value"] for entry in mine.json()["items"]] == ["123.45"]
+
+
+async def test_a_shopify_product_of_several_variants_is_listed_by_each_variant(
+    client: AsyncTestClient[Any],
+) -> None:
+    shop = FakeShopifyStore(products=12)
+    with shop.serve():
+        account = await sign_up(client)
+        store = await add_synced_store(client, account, shop, "Shop")
+        page = (
+            await client.get("/api/catalog/skus", params={"limit": 200}, headers=account.headers)
+        ).json()
+    listings = [listing for item in page["items"] for listing in item["listings"]]
+    assert all("variant_id" in listing for listing in listings)
+    of_variants = [listing for listing in listings if listing["variant_id"] is not None]
+    assert of_variants, "the fake's catalog has products of several variants"
+    several = {listing["platform_product_id"] for listing in of_variants}
+    assert several <= shop.variable_product_ids()
+    # Each variant of such a product is its own listing, under its own SKU.
+    product = sorted(several)[0]
+    skus = {
+        item["sku"]
+        for item in page["items"]
+        for listing in item["listings"]
+        if listing["platform_product_id"] == product
+    }
+    assert len(skus) == len([x for x in of_variants if x["platform_product_id"] == product]) > 1
+    assert all(listing["store_id"] == store for listing in listings)
