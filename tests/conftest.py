@@ -121,3 +121,27 @@ def place_migrated_sqlite(database_url: str, template: Path) -> bool:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, target)
     return True
+
+
+# -- password hashing ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Argon2id with the lightest parameters in this process, for tests about what the API and
+    the dashboard do with accounts, not about the hash's cost: argon2-cffi's defaults (64 MiB,
+    3 passes, 4 lanes) take 0.1-1 s a registration or sign-in on a busy two-core machine, and
+    nearly every API and browser test signs someone up. The core's password tests keep the real
+    parameters (tests/core/tenants); processes a test starts (the CLI, `serve`) do too."""
+    from argon2 import PasswordHasher
+
+    from g4hub_core.tenants import passwords
+
+    monkeypatch.setattr(
+        passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    # The dummy hash for unknown emails is made once per process: made again with these
+    # parameters, and with the real ones after the test.
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()

@@ -21,6 +21,11 @@ from tests.conftest import place_migrated_sqlite
 PASSWORD = "plum-orchard-42"
 
 
+@pytest.fixture(autouse=True)
+def _quick_hashing(quick_password_hashing: None) -> None:
+    """Light argon2 parameters in the API's tests (tests/conftest.py says why)."""
+
+
 @pytest.fixture
 def hub_settings(tmp_path: Path) -> HubSettings:
     return HubSettings(

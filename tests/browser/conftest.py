@@ -81,6 +81,12 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _quick_hashing(quick_password_hashing: None) -> None:
+    """Light argon2 parameters for the live hub, which runs in this process (tests/conftest.py
+    says why)."""
+
+
 @pytest.fixture
 def secrets() -> set[str]:
     """Values no page and no response may contain; the store fixtures add their credentials."""
