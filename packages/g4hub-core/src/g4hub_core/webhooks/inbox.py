@@ -93,50 +93,82 @@ class WebhookInbox:
         self, platform: str, token: str, headers: Mapping[str, str], body: bytes
     ) -> Received:
         """Verify and store one delivery. Nothing is written unless the signature holds."""
+        if self._serial is None:
+            # PostgreSQL: one transaction, a few round trips (each is most of the answer's time).
+            async with self._work(None) as work:
+                checked = await self._check(work, platform, token, headers, body)
+                if isinstance(checked, Received):
+                    return checked
+                return await self._store(work, checked, headers, body)
         async with self._work(None) as work:
-            found = await repository.endpoint_by_token(work.session, token)
-            if found is None:
-                return Received("unknown_endpoint")
-            endpoint, store = found
-            hooks = webhook_platform(store.platform)
-            if hooks is None or store.platform.split(".", 1)[0] != platform:
-                return Received("unknown_endpoint")
-            if hooks.is_ping(headers, body):
-                return Received("ping")
-            secret = self._secret(endpoint, store, hooks)
-            if secret is None or not hooks.verify(headers, body, secret):
-                return Received("bad_signature")
-            try:
-                event = hooks.parse(headers, body, currency=store.store_info.get("currency"))
-            except ValueError:
-                return Received("invalid")
-            tenant_id, store_id = store.tenant_id, store.id
-        # A transaction of its own that writes first: on SQLite a read transaction that then
+            checked = await self._check(work, platform, token, headers, body)
+        if isinstance(checked, Received):
+            return checked
+        # SQLite: a transaction of its own that writes first: a read transaction that then
         # writes fails at once if another writer committed meanwhile; one that starts by
         # writing waits its turn (busy_timeout).
         async with self._work(None) as work:
-            delivery_id = uuid.uuid4()
-            now = utcnow()
-            stored = await dialect_of(work.session).insert_or_skip(
-                work.session,
-                dialect_of(work.session)
-                .insert(WebhookDelivery.__table__)
-                .values(
-                    id=delivery_id,
-                    tenant_id=tenant_id,
-                    store_id=store_id,
-                    event_key=event.key[:255],
-                    topic=event.topic[:64],
-                    headers=_kept_headers(headers),
-                    body=body.decode("utf-8", errors="replace"),
-                    status="pending",
-                    attempts=0,
-                    received_at=now,
-                ),
+            return await self._store(work, checked, headers, body)
+
+    async def _check(
+        self,
+        work: UnitOfWork,
+        platform: str,
+        token: str,
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Received | tuple[uuid.UUID, uuid.UUID, WebhookEvent]:
+        """`(tenant_id, store_id, event)` of a delivery whose signature holds, or the answer."""
+        found = await repository.endpoint_by_token(work.session, token)
+        if found is None:
+            return Received("unknown_endpoint")
+        endpoint, store = found
+        hooks = webhook_platform(store.platform)
+        if hooks is None or store.platform.split(".", 1)[0] != platform:
+            return Received("unknown_endpoint")
+        if hooks.is_ping(headers, body):
+            return Received("ping")
+        secret = self._secret(endpoint, store, hooks)
+        if secret is None or not hooks.verify(headers, body, secret):
+            return Received("bad_signature")
+        try:
+            event = hooks.parse(headers, body, currency=store.store_info.get("currency"))
+        except ValueError:
+            return Received("invalid")
+        return store.tenant_id, store.id, event
+
+    async def _store(
+        self,
+        work: UnitOfWork,
+        checked: tuple[uuid.UUID, uuid.UUID, WebhookEvent],
+        headers: Mapping[str, str],
+        body: bytes,
+    ) -> Received:
+        tenant_id, store_id, event = checked
+        delivery_id = uuid.uuid4()
+        # A repeat (the same store and event key) is refused by the unique index, without an
+        # error (so without a savepoint on PostgreSQL).
+        stored = await work.session.execute(
+            dialect_of(work.session)
+            .insert(WebhookDelivery.__table__)
+            .values(
+                id=delivery_id,
+                tenant_id=tenant_id,
+                store_id=store_id,
+                event_key=event.key[:255],
+                topic=event.topic[:64],
+                headers=_kept_headers(headers),
+                body=body.decode("utf-8", errors="replace"),
+                status="pending",
+                attempts=0,
+                received_at=utcnow(),
             )
-            if not stored:
-                await repository.count_duplicate(work.session, store_id)
-                return Received("duplicate")
+            .on_conflict_do_nothing(index_elements=["store_id", "event_key"])
+            .returning(WebhookDelivery.__table__.c.id)
+        )
+        if stored.scalar_one_or_none() is None:
+            await repository.count_duplicate(work.session, store_id)
+            return Received("duplicate")
         return Received("accepted", delivery_id)
 
     def _secret(

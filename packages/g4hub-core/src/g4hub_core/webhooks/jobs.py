@@ -65,15 +65,10 @@ class WebhookRunner:
         self._wake.set()
 
     async def wake(self) -> None:
-        """A delivery was stored: nudge the job queue, or wake this process's tasks. Never
-        raises (the poll nudges again)."""
-        if self._nudge is None:
-            self.notify()
-            return
-        try:
-            await self._nudge()
-        except Exception:
-            logger.warning("queueing webhook deliveries failed; retrying shortly", exc_info=True)
+        """A delivery was stored: wake this process's tasks, which apply it or (with `nudge`)
+        have the job queue apply it. Returns at once: deliveries arriving together share one
+        nudge, so answering the store never waits on the queue."""
+        self.notify()
 
     async def start(self) -> None:
         if self._nudge is None:
@@ -127,14 +122,22 @@ class WebhookRunner:
                 logger.warning("applying webhook deliveries failed; retrying", exc_info=True)
 
     async def _nudge_loop(self) -> None:
+        # Woken: nudge (a delivery stored before the wake-up is cleared is seen by the job the
+        # nudge leaves waiting; one stored after wakes the loop again). Not woken for a poll
+        # interval: nudge only when deliveries wait.
         assert self._nudge is not None
         while True:
-            await asyncio.sleep(self._poll_interval)
+            woken = True
             try:
-                if await self._inbox.waiting():
+                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+            except TimeoutError:
+                woken = False
+            self._wake.clear()
+            try:
+                if woken or await self._inbox.waiting():
                     await self._nudge()
             except Exception:
-                logger.warning("checking for webhook deliveries failed; retrying", exc_info=True)
+                logger.warning("queueing webhook deliveries failed; retrying", exc_info=True)
 
     async def _watch_loop(self) -> None:
         assert self._watch is not None
