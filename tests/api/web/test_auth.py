@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -43,7 +44,7 @@ async def test_every_page_needs_a_session(client: AsyncTestClient[Any]) -> None:
     for method, path in sorted(routes):
         if path in PUBLIC:
             continue
-        url = path.replace("{store_id:str}", some_id)
+        url = re.sub(r"\{[a-z_]+:str\}", some_id, path)  # every id in the path
         response = await client.request(method, url, follow_redirects=False)
         assert response.status_code == 303, (method, url, response.status_code)
         expected = f"/login?next={url}" if method == "GET" else "/login"
