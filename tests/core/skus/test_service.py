@@ -248,3 +248,31 @@ async def test_stock_listings_match_variants_by_their_own_skus(hub: Hub) -> None
         key=lambda r: (r[0], str(r[1]), r[2], r[3] or ""),
     )
     assert {r.store_id for r in only_b} == {b}
+
+
+async def test_a_filtered_page_walks_on_until_it_is_full(hub: Hub) -> None:
+    tenant_id = await insert_tenant(hub)
+    a, b = [
+        await insert_store(
+            hub, tenant_id, {**CREDENTIALS, "store_url": f"https://{name}.example"}, name=name
+        )
+        for name in ("A", "B")
+    ]
+    async with hub.unit(tenant_id) as unit:
+        for n in range(40):
+            sku = f"S{n:03d}"
+            rows = [_product(a, str(n), sku, "1.00", 1)]
+            if n != 33:  # S033 is missing in B
+                rows.append(_product(b, str(n), sku, "2.00" if n in (31, 38) else "1.00", 1))
+            for row in rows:
+                row.tenant_id = tenant_id
+                unit.session.add(row)
+    async with hub.unit(tenant_id) as unit:
+        differing = await unit.skus.page(limit=1, differs=True)
+        rest = await unit.skus.page(limit=1, differs=True, cursor=differing.next_cursor)
+        missing = await unit.skus.page(limit=1, missing_in=b)
+        every = await unit.skus.page(limit=39, store_id=b)
+    assert [row.sku for row in differing.items + rest.items] == ["S031", "S038"]
+    assert [row.sku for row in missing.items] == ["S033"]
+    assert len(every.items) == 39
+    assert "S033" not in {row.sku for row in every.items}

@@ -41,6 +41,10 @@ from g4hub_core.models import SkuVariant, Store, StoreProduct
 __all__ = ["SkuRepository", "listing_entries", "stock_listings"]
 
 
+_MAX_CHUNK = 10_000
+"""SKUs one statement of the page walk reads at most."""
+
+
 def _has(column: Any) -> ColumnElement[bool]:
     return and_(column.is_not(None), column != "")
 
@@ -180,12 +184,13 @@ class SkuRepository:
         held by `store_id`, not held by `missing_in` (but by another store), stores disagreeing
         on price or stock.
 
-        Two walks merged here rather than one `GROUP BY` over the union, which PostgreSQL's
-        planner cannot estimate (it hashes the whole catalog): the variants' listings after
-        `after` (one read of the tenant's products with variants), and the products' own SKUs
-        along their index, a chunk of SKUs at a time with each SKU's figures, until a page of
-        SKUs passes the filters."""
-        chunk = max(limit * 5, 100)
+        Two walks merged here rather than one `GROUP BY` over the union, whose groups
+        PostgreSQL's planner cannot count (it hashes the whole catalog): products' own SKUs
+        along their index, a chunk of SKUs at a time with each SKU's figures (a page's worth
+        first, then twice as many each time the filters leave the page short), and the variants'
+        SKUs in the same range, until a page of SKUs passes the filters."""
+        filtered = store_id is not None or missing_in is not None or differs
+        chunk = limit * 5 if filtered else limit
         page: list[str] = []
         cursor = after
         while len(page) < limit:
@@ -207,6 +212,7 @@ class SkuRepository:
             if last is None:
                 break
             cursor = last
+            chunk = min(chunk * 2, _MAX_CHUNK)
         return page
 
     @staticmethod
