@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from hub_api.web.audit import AuditController
 from hub_api.web.auth import WebAuthController
 from hub_api.web.automation import AutomationController
+from hub_api.web.bulk import BulkController
 from hub_api.web.edits import EditController
 from hub_api.web.errors import web_exception_handlers
 from hub_api.web.overview import OverviewController
@@ -53,6 +54,7 @@ def web_router() -> Router:
             SettingsController,
             SkuPageController,
             EditController,
+            BulkController,
             AuditController,
         ],
         dependencies=web_dependencies,

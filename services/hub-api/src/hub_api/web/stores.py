@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_connectors.admin_links import product_admin_url
 from g4hub_core import Hub, InvalidInput, NotFound, Unit
+from hub_api.web.bulk import BULK_FIELDS, BULK_OPERATIONS, bulk_notice
 from hub_api.web.catalog import (
     HISTORY_PER_PAGE,
     PAGE_SIZES,
@@ -22,15 +23,7 @@ from hub_api.web.catalog import (
     STOCK_LABELS,
     Listing,
 )
-from hub_api.web.edits import (
-    BULK_FIELDS,
-    BULK_OPERATIONS,
-    FIELD_LABELS,
-    RESULT_LABELS,
-    bulk_notice,
-    edit_result,
-    version_of,
-)
+from hub_api.web.edits import FIELD_LABELS, RESULT_LABELS, edit_result, version_of
 from hub_api.web.forms import read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import local_path
