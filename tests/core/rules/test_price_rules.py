@@ -173,3 +173,15 @@ async def test_delete_and_runs_are_the_tenants_own(twins: Twins) -> None:
         assert await unit.rules.all() == []
         with pytest.raises(NotFound):
             await unit.rules.runs(rule.id)
+
+
+async def test_a_rule_keeps_its_newest_runs(twins: Twins, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("g4hub_core.rules.service.KEEP_RUNS", 2)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(_price_rule(twins))
+    for actor in ("first@example.com", "second@example.com", "third@example.com"):
+        async with twins.hub.unit(twins.tenant_id) as unit:
+            await unit.rules.run(rule.id, actor=actor)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        runs = await unit.rules.runs(rule.id)
+    assert [r.actor for r in runs] == ["third@example.com", "second@example.com"]

@@ -40,9 +40,12 @@ from g4hub_core.unit import UnitOfWork
 from g4hub_core.writes.schemas import ExpectedValues, ProductChange
 from g4hub_core.writes.service import WriteService, target_values
 
-__all__ = ["MAX_RUN_CHANGES", "RuleRepository", "RuleService"]
+__all__ = ["KEEP_RUNS", "MAX_RUN_CHANGES", "RuleRepository", "RuleService"]
 
 MAX_RUN_CHANGES = 1_000
+KEEP_RUNS = 100
+"""Runs kept per rule: the newest; older ones are removed as new ones come (the audit trail
+keeps every write)."""
 PRICE_FIELDS = ("price", "sale_price")
 
 
@@ -199,7 +202,24 @@ class RuleService:
                 )
             )
             await self.unit.session.flush()
+            await self._prune_runs(rule.id)
         return RuleRun(rule_id=rule.id, results=results)
+
+    async def _prune_runs(self, rule_id: uuid.UUID) -> None:
+        older = (
+            self._runs.statement()
+            .with_only_columns(SyncRuleRun.id)
+            .where(SyncRuleRun.rule_id == rule_id)
+            .order_by(SyncRuleRun.created_at.desc(), SyncRuleRun.id)
+            .offset(KEEP_RUNS)
+        )
+        stale = list((await self.unit.session.scalars(older)).all())
+        if stale:
+            await self.unit.session.execute(
+                delete(SyncRuleRun).where(
+                    SyncRuleRun.tenant_id == self.unit.tenant_id, SyncRuleRun.id.in_(stale)
+                )
+            )
 
     async def _plan(self, rule: SyncRule) -> list[PlannedChange]:
         if rule.kind == "price":
