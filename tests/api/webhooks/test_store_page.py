@@ -1,6 +1,7 @@
 """The dashboard in real time: a store added through the wizard subscribes at once, its page and
 the overview show its real-time status (with what the hub repaired), its page re-subscribes,
-and a change made in the store shows in the page's product list with no sync started."""
+and a change made in the store shows in the page's product list with no sync started; deleting
+the store in the dashboard removes its subscriptions at the store."""
 
 from __future__ import annotations
 
@@ -65,3 +66,15 @@ async def test_a_change_in_the_store_shows_in_the_product_list_with_no_sync(
         await asyncio.sleep(0.05)
     syncs = await client.get(f"/api/sync/logs?store_id={store_id}")
     assert len(syncs.json()["items"]) == 1  # only the wizard's initial sync
+
+
+async def test_deleting_a_store_in_the_dashboard_removes_its_subscriptions(
+    client: AsyncTestClient[Any], woo: FakeWooCommerceStore
+) -> None:
+    user = await sign_up(client)
+    store_id = await add_store(client, user, woo, sync="")
+    assert len(woo.webhooks.hooks) == 4
+    deleted = await post_form(client, f"/stores/{store_id}/delete", {"_csrf": user.csrf})
+    assert deleted.status_code == 303, deleted.text
+    assert woo.webhooks.hooks == {}
+    assert (await client.get(f"/stores/{store_id}")).status_code == 404

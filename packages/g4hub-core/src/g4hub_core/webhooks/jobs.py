@@ -19,10 +19,10 @@ Two ways to apply them:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+from g4hub_core.jobs_loop import run_woken, stop_tasks
 from g4hub_core.webhooks.inbox import WebhookInbox
 
 __all__ = ["WebhookRunner"]
@@ -83,11 +83,7 @@ class WebhookRunner:
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
 
     async def apply_waiting(self) -> int:
         """Apply batches until none waits (what a job of the queue runs); returns how many."""
@@ -111,15 +107,13 @@ class WebhookRunner:
                     await asyncio.sleep(0.01)
 
     async def _apply_loop(self) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            self._wake.clear()
-            try:
-                await self.apply_waiting()
-            except Exception:
-                # The database may be away for a moment: the rows wait, the loop goes on.
-                logger.warning("applying webhook deliveries failed; retrying", exc_info=True)
+        await run_woken(
+            self._wake,
+            self._poll_interval,
+            self.apply_waiting,
+            logger=logger,
+            failure="applying webhook deliveries failed; retrying",
+        )
 
     async def _nudge_loop(self) -> None:
         # Woken: nudge (a delivery stored before the wake-up is cleared is seen by the job the

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_connectors import get_descriptor
-from g4hub_core import Conflict, InvalidInput, StoreConnectionFailed, Unit, VaultError
+from g4hub_core import Conflict, Hub, InvalidInput, StoreConnectionFailed, Unit, VaultError
 from g4hub_core.stores.schemas import StoreRead, StoreUpdate
 from hub_api.web.credentials import CredentialInput, advice_for, validation_message
 from hub_api.web.errors import PageError
@@ -157,8 +157,14 @@ class StoreEditController(Controller):
         return page("store_delete.html", store=store)
 
     @post("/delete")
-    async def delete(self, unit: NamedDependency[Unit], store_id: FromPath[str]) -> Redirect:
-        await unit.stores.delete(parse_store_id(store_id))
+    async def delete(
+        self, unit: NamedDependency[Unit], hub: NamedDependency[Hub], store_id: FromPath[str]
+    ) -> Redirect:
+        sid = parse_store_id(store_id)
+        await unit.stores.get(sid)
+        # Its webhook subscriptions at the store go first (best effort), as the API does.
+        await hub.webhooks.unsubscribe(unit.tenant_id, sid)
+        await unit.stores.delete(sid)
         return Redirect(
             "/stores?notice=deleted", status_code=HTTP_303_SEE_OTHER, headers=PAGE_HEADERS
         )
