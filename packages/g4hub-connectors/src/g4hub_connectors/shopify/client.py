@@ -135,22 +135,7 @@ class ShopifyClient(ShopifyHTTPClient):
             raise self.unexpected(response, f"JSON without “{key}” ({found})")
         return data[key]
 
-    # -- sending ----------------------------------------------------------------------------------
-
-    async def call(
-        self,
-        method: str,
-        url: str,
-        *,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
-        idempotent: bool | None = None,
-    ) -> tuple[Any, httpx.Response]:
-        """One authorized request; its decoded JSON body and the response."""
-        response = await self.authorized(
-            method, url, params=params, json_body=json_body, idempotent=idempotent
-        )
-        return self.decode_json(response), response
+    # -- tokens ------------------------------------------------------------------------------------
 
     async def _grant(self) -> TokenGrant:
         config = self.shop_config

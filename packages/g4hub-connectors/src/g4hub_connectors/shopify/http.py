@@ -108,7 +108,7 @@ class ShopifyHTTPClient(HTTPClient):
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def authorized(
+    async def call(
         self,
         method: str,
         url: str,
@@ -116,13 +116,14 @@ class ShopifyHTTPClient(HTTPClient):
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         idempotent: bool | None = None,
-    ) -> httpx.Response:
-        """One request with the access token; after a 401, once more with a fresh token when the
-        token can be refreshed (a 401 means nothing ran, so even a mutation may go again)."""
+    ) -> tuple[Any, httpx.Response]:
+        """One request with the access token: its decoded JSON body and the response. After a
+        401, once more with a fresh token when the token can be refreshed (a 401 means nothing
+        ran, so even a mutation may go again)."""
         for attempt in (1, 2):
             token = await self.auth.token()
             try:
-                return await self.send(
+                response = await self.send(
                     method,
                     url,
                     params=params,
@@ -130,8 +131,9 @@ class ShopifyHTTPClient(HTTPClient):
                     headers={TOKEN_HEADER: token},
                     idempotent=idempotent,
                 )
+                break
             except AuthenticationError:
                 if attempt == 2 or not self.auth.refreshable:
                     raise
                 self.auth.invalidate(token)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self.decode_json(response), response

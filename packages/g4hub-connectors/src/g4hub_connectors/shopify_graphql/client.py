@@ -141,14 +141,6 @@ class GraphQLClient(ShopifyHTTPClient):
 
     # -- sending ----------------------------------------------------------------------------------
 
-    async def _post(
-        self, body: Mapping[str, Any], *, idempotent: bool
-    ) -> tuple[Any, httpx.Response]:
-        response = await self.authorized(
-            "POST", self.endpoint, json_body=body, idempotent=idempotent
-        )
-        return self.decode_json(response), response
-
     async def execute(
         self,
         name: str,
@@ -168,7 +160,9 @@ class GraphQLClient(ShopifyHTTPClient):
         for attempt in range(1, THROTTLE_ATTEMPTS + 1):
             cost = self._costs.get(key, estimate)
             await self.pacer.reserve(cost)
-            data, response = await self._post(body, idempotent=idempotent)
+            data, response = await self.call(
+                "POST", self.endpoint, json_body=body, idempotent=idempotent
+            )
             envelope = self.validate(response, data, _ENVELOPE, "a GraphQL answer")
             reported = envelope.cost()
             status = None
