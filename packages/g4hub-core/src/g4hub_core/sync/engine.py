@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 import httpx
+from sqlalchemy import text
 
 from g4hub_connectors import AuthenticationError, ConnectorError, PermissionDeniedError, Product
 from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch, IngestResult
@@ -90,6 +91,21 @@ def time_budget_message(budget: float) -> str:
         "check that the store's API responds normally, then sync again. (The hub's operator "
         "can raise the limit with G4HUB_SYNC_TIME_BUDGET_SECONDS.)"
     )
+
+
+ANALYZE_FROM = 1_000
+"""A sync refreshes the catalog's planner statistics each time the rows it created pass
+1,000, 2,000, 4,000, ... (a few times per big sync, never for a small one)."""
+
+
+def _doubled_past(before: int, after: int, start: int) -> bool:
+    """Whether going from `before` to `after` passes `start`, `2 * start`, `4 * start`, ..."""
+    threshold = start
+    while threshold <= after:
+        if before < threshold:
+            return True
+        threshold *= 2
+    return False
 
 
 @attrs.define
@@ -280,7 +296,22 @@ class SyncEngine:
             if result.created:
                 await self._record_synced(unit, job, writer)
         # Counted once committed: a batch that rolled back did not happen.
-        run.fetched, run.result = fetched, total
+        before, run.fetched, run.result = run.result.created, fetched, total
+        if _doubled_past(before, total.created, ANALYZE_FROM):
+            await self._refresh_statistics(run)
+
+    async def _refresh_statistics(self, run: _Run) -> None:
+        """On PostgreSQL, ANALYZE `store_products` (it takes no lock readers or writers wait
+        on): its planner statistics otherwise still describe the table before a big first
+        sync until autovacuum runs (a minute later, or never where it is off), and reads plan
+        for an empty store meanwhile (a search walks every row instead of the trigram index,
+        ~60 ms instead of ~5 on 20,000 products). Best effort: a failure is only logged."""
+        try:
+            async with self._unit(run.job.tenant_id) as unit:
+                if dialect_of(unit.session).name == "postgresql":
+                    await unit.session.execute(text("ANALYZE store_products"))
+        except Exception:
+            logger.warning("refreshing the catalog's statistics failed", exc_info=True)
 
     async def _save(self, run: _Run, **values: Any) -> None:
         job = run.job
