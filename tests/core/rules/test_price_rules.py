@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 import g4hub_connectors as gc
-from g4hub_core.errors import NotFound
+from g4hub_core.errors import InvalidInput, NotFound
 from g4hub_core.rules import RuleCreate
 from tests.core.factories import insert_tenant
 from tests.core.rules.conftest import Twins
@@ -185,3 +185,22 @@ async def test_a_rule_keeps_its_newest_runs(twins: Twins, monkeypatch: pytest.Mo
     async with twins.hub.unit(twins.tenant_id) as unit:
         runs = await unit.rules.runs(rule.id)
     assert [r.actor for r in runs] == ["third@example.com", "second@example.com"]
+
+
+async def test_a_rule_that_closes_a_loop_is_refused(twins: Twins) -> None:
+    """A follows B follows A would run forever, applying the markup (or buffer) each turn."""
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        await unit.rules.create(_price_rule(twins))
+        back = RuleCreate(
+            name="back",
+            kind="price",
+            source_store_id=twins.target,
+            target_store_ids=[twins.source],
+        )
+        with pytest.raises(InvalidInput) as refused:
+            await unit.rules.create(back)
+        assert refused.value.code == "rule_loop"
+        stock_back = RuleCreate(
+            name="stock back", source_store_id=twins.target, target_store_ids=[twins.source]
+        )
+        assert (await unit.rules.create(stock_back)).kind == "inventory"  # another kind: fine

@@ -86,6 +86,7 @@ class RuleService:
             )
         for store_id in (data.source_store_id, *data.target_store_ids):
             await self._stores.get_or_raise(store_id)
+        await self._refuse_a_cycle(data)
         rule = self._rules.add(
             SyncRule(
                 id=uuid.uuid4(),
@@ -105,6 +106,35 @@ class RuleService:
         )
         await self.unit.session.flush()
         return RuleRead.model_validate(rule)
+
+    async def _refuse_a_cycle(self, data: RuleCreate) -> None:
+        """`InvalidInput` when the new rule would close a loop of rules of its kind (A follows
+        B follows A): each run would start the next one, and a buffer or a markup would apply
+        again on every turn."""
+        follows: dict[str, set[str]] = defaultdict(set)
+        existing = await self.unit.session.execute(
+            self._rules.statement()
+            .with_only_columns(SyncRule.source_store_id, SyncRule.target_store_ids)
+            .where(SyncRule.kind == data.kind)
+        )
+        for source, targets in existing:
+            for target in targets:
+                follows[str(source)].add(str(target))
+        start = str(data.source_store_id)
+        seen: set[str] = set()
+        todo = [str(target) for target in data.target_store_ids]
+        while todo:
+            store = todo.pop()
+            if store == start:
+                raise InvalidInput(
+                    "This rule would close a loop: its source already follows one of its "
+                    "targets through another rule of the same kind.",
+                    code="rule_loop",
+                    details={"target_store_ids": "a target already leads back to the source"},
+                )
+            if store not in seen:
+                seen.add(store)
+                todo.extend(follows[store])
 
     async def all(self) -> list[RuleRead]:
         rows = (
