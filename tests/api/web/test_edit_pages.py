@@ -110,6 +110,8 @@ async def test_a_change_at_the_store_in_between_is_a_conflict_never_overwritten(
     assert "Conflict" in page_text(product.text.split('id="writes-heading"')[1])
 
 
+# Form handling, no query of its own: SQLite only (the edits above run on both databases).
+@pytest.mark.parametrize("hub_settings", ["sqlite"], indirect=True)
 async def test_a_form_from_before_a_sync_is_refused_and_odd_values_are_explained(
     client: AsyncTestClient[Any], user: WebUser, small_woo: FakeWooCommerceStore
 ) -> None:
@@ -128,6 +130,8 @@ async def test_a_form_from_before_a_sync_is_refused_and_odd_values_are_explained
     assert refused.status_code == 403
 
 
+# Form handling, no query of its own: SQLite only (the edits above run on both databases).
+@pytest.mark.parametrize("hub_settings", ["sqlite"], indirect=True)
 async def test_the_product_page_edits_price_sale_and_stock_tracking(
     client: AsyncTestClient[Any], user: WebUser, small_woo: FakeWooCommerceStore
 ) -> None:
@@ -183,6 +187,8 @@ async def test_another_tenants_store_or_product_is_404(
     assert field_value((await client.get("/overview")).text, "_csrf") == intruder.csrf
 
 
+# Form handling, no query of its own: SQLite only (the edits above run on both databases).
+@pytest.mark.parametrize("hub_settings", ["sqlite"], indirect=True)
 async def test_a_variant_is_edited_on_its_products_page(
     client: AsyncTestClient[Any], user: WebUser, shop: FakeShopifyStore
 ) -> None:
