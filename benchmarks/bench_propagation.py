@@ -214,6 +214,15 @@ async def run(hub: Hub, fakes: list[Any], args: argparse.Namespace) -> None:
         f"target writes applied {landed:,} of {2 * len(chosen):,}, conflicts {conflicts}, "
         f"in {total:.1f} s total ({len(chosen) / total:.1f} changes/s)"
     )
+    if at_source and at_targets:
+        source_times = sorted(at_source.values())
+        target_times = sorted(t for times in at_targets.values() for t in times)
+        print(
+            f"  source bulk job: {len(source_times)} writes in "
+            f"{source_times[-1] - source_times[0]:.1f} s; rule writes to the targets: "
+            f"{len(target_times)} in {target_times[-1] - target_times[0]:.1f} s, the first "
+            f"{target_times[0] - source_times[0]:.1f} s after the first source write"
+        )
     if latencies:
         print(
             f"per change, source write -> both targets hold it: "
