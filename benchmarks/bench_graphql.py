@@ -126,7 +126,7 @@ async def bench_paged(products: int) -> None:
 def write_bulk_file(store: FakeShopifyGraphQLStore, path: Path) -> tuple[int, int]:
     """The JSONL the fake would serve for the SDK's bulk query, written to disk once, so the
     timed download streams a file instead of waiting on the fake's rendering."""
-    answer = store.graphql.bulk.run(bulk_products_query(None))
+    answer = store.graphql.bulk.run(bulk_products_query(None), group_objects=True)
     number = int(answer["bulkOperation"]["id"].rpartition("/")[2])
     operation = store.graphql.bulk.operations.pop(number)
     lines = size = 0
@@ -375,7 +375,7 @@ async def bench_sdk_work(products: int, rounds: int) -> None:
 
 
 def _operation(store: FakeShopifyGraphQLStore) -> Any:
-    answer = store.graphql.bulk.run(bulk_products_query(None))
+    answer = store.graphql.bulk.run(bulk_products_query(None), group_objects=True)
     number = int(answer["bulkOperation"]["id"].rpartition("/")[2])
     return store.graphql.bulk.operations.pop(number)
 

@@ -2,7 +2,9 @@
 stream its JSONL result line by line.
 
 In the JSONL file nested connections are flattened: each variant and medium is a line of its own
-carrying `__parentId`, the product's GID, and follows its product. Products are rebuilt one at a
+carrying `__parentId`, the product's GID, and follows its product: the query asks for
+`groupObjects: true`, since from API 2026-01 Shopify no longer groups children under their parents
+by default (grouping is documented as slower, by no stated amount). Products are rebuilt one at a
 time and handed on in batches, so memory stays flat whatever the catalog's size.
 
 A bulk operation that failed, was cancelled or expired never reads as an empty catalog: it raises

@@ -279,7 +279,7 @@ class GraphQLAdmin:
                     )
                 return self.writes.inventory_set(args, key)
             if name == "bulkOperationRunQuery":
-                return self.bulk.run(args.get("query"))
+                return self.bulk.run(args.get("query"), group_objects=args.get("groupObjects"))
             if name == "bulkOperationCancel":
                 return self.bulk.cancel(args.get("id"))
             return _Error(f"Field '{name}' doesn't exist on type 'Mutation'", "undefinedField")

@@ -7,6 +7,10 @@ URL: requests there need no token, and the store records whether one came anyway
 data), `"partial"` (FAILED with a `partialDataUrl`), `"canceled"`, `"empty"` (COMPLETED without a
 file although the catalog has products: a broken answer the SDK must not trust), or `"truncated"`
 (a file cut after half its lines).
+
+Objects are grouped under their parents (each product's variants and media on the lines right
+after it) only when the query asks `groupObjects: true`: the default is false from API 2026-01,
+and then the fake writes each hundred products' lines first and their children after them.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from g4hub_connectors.testing.shopify._graphql_exec import flatten_rows
 __all__ = ["BULK_PATH", "BulkOperations"]
 
 BULK_PATH = "/fake-bulk-storage/"
+_UNGROUPED_RUN = 100
+"""Products whose lines an ungrouped result writes before their children's."""
 MAX_RUNNING = 5
 """Bulk queries that may run at once per shop (API 2026-01 and later)."""
 
@@ -45,6 +51,7 @@ class _Operation:
     objects: int
     roots: int
     outcome: str | None
+    grouped: bool = False
     canceled: bool = False
 
     @property
@@ -70,8 +77,8 @@ class BulkOperations:
 
     # -- mutations and queries --------------------------------------------------------------------
 
-    def run(self, query: Any) -> dict[str, Any]:
-        """`bulkOperationRunQuery(query:)`'s payload."""
+    def run(self, query: Any, *, group_objects: Any = None) -> dict[str, Any]:
+        """`bulkOperationRunQuery(query:, groupObjects:)`'s payload."""
         if not isinstance(query, str):
             return self._error(["query"], "Query is required", "INVALID")
         try:
@@ -99,6 +106,7 @@ class BulkOperations:
             objects=objects,
             roots=roots,
             outcome=self.outcome,
+            grouped=group_objects is True,
         )
         self.operations[operation.number] = operation
         return {
@@ -224,10 +232,23 @@ class BulkOperations:
                         node_selection = inner.selections or []
             elif sub.name == "nodes":
                 node_selection = sub.selections or []
+        fragments = operation.document.fragments
+        parents: list[bytes] = []
+        children: list[bytes] = []
         for index in self._indexes(operation.root):
             product = views.product(index)
-            for row in flatten_rows(node_selection, product, operation.document.fragments):
-                yield json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            for row in flatten_rows(node_selection, product, fragments):
+                line = json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+                if operation.grouped:
+                    yield line
+                else:
+                    (children if "__parentId" in row else parents).append(line)
+            if len(parents) >= _UNGROUPED_RUN:
+                yield from parents
+                yield from children
+                parents, children = [], []
+        yield from parents
+        yield from children
 
     def download(self, request: Request) -> Response:
         """A GET on the storage host: the JSONL file of a finished operation."""
