@@ -1,15 +1,18 @@
 """`wait_for_database`: `g4hub worker` waits for a database that is not up yet, with backoff,
-and gives up with one clear line (PostgreSQL reached through a proxy the test cuts)."""
+and gives up with one clear line (PostgreSQL reached through a proxy the test cuts);
+`resume_jobs`: a running worker's queue that lost its database is started again."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from g4hub_core.db import create_engine
-from hub_api.process import CliError, wait_for_database
+from hub_api.process import CliError, resume_jobs, wait_for_database
 from tests.api.tcp_proxy import CuttableProxy
 from tests.core.conftest import postgres_url  # noqa: F401 (a fixture, used by name)
 
@@ -99,3 +102,57 @@ async def test_a_database_that_answers_is_not_waited_for(
     finally:
         await engine.dispose()
     assert time.slept == []
+
+
+class FlakyQueue:
+    """A job queue whose first `failures` starts fail as a database that went away again."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.calls: list[str] = []
+
+    async def start(self) -> None:
+        self.calls.append("start")
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    async def stop(self) -> None:
+        self.calls.append("stop")
+
+
+async def test_a_queue_that_lost_its_database_is_started_again_once_it_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'hub.db'}")
+    jobs = FlakyQueue(failures=1)
+    try:
+        resumed = await resume_jobs(
+            jobs, engine, patience=60, stop=asyncio.Event(), first_delay=0.01
+        )
+    finally:
+        await engine.dispose()
+
+    assert resumed
+    assert jobs.calls == ["stop", "start", "stop", "start"]  # a failed start is retried
+    assert "the job queue did not start again (connection to server" in capsys.readouterr().out
+
+
+async def test_a_stop_while_waiting_for_the_database_starts_nothing(
+    postgres_url: str,  # noqa: F811
+    proxy: CuttableProxy,
+) -> None:
+    engine = create_engine(_url(postgres_url, proxy))
+    proxy.cut()
+    stop = asyncio.Event()
+    jobs = FlakyQueue(failures=0)
+    asyncio.get_running_loop().call_later(0.3, stop.set)
+    try:
+        resumed = await asyncio.wait_for(
+            resume_jobs(jobs, engine, patience=60, stop=stop, first_delay=0.05), 30
+        )
+    finally:
+        await engine.dispose()
+
+    assert not resumed
+    assert jobs.calls == ["stop"]
