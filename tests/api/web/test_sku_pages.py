@@ -19,7 +19,14 @@ from tests.api.web.edit_helpers import (
     row_form,
     synced_store,
 )
-from tests.api.web.helpers import WebUser, by_testid, page_text, post_form
+from tests.api.web.helpers import (
+    WebUser,
+    add_store,
+    by_testid,
+    page_text,
+    post_form,
+    wait_for_sync,
+)
 
 __all__ = ["hub_settings", "postgres_template"]
 
@@ -91,3 +98,17 @@ async def test_skus_side_by_side_with_filters_and_counts(
         following = re.search(r'href="(/skus\?[^"]*cursor=[^"]+)" rel="next"', shown.text)
         url = following.group(1).replace("&amp;", "&") if following else ""
     assert seen == list(everything)
+
+
+@pytest.mark.parametrize("hub_settings", ["sqlite"], indirect=True)
+async def test_the_overview_counts_sku_conflicts_once_syncs_are_over(
+    client: AsyncTestClient[Any], user: WebUser
+) -> None:
+    slow = FakeWooCommerceStore(products=4, latency=0.3)
+    with slow.serve():
+        store_id = await add_store(client, user, slow)
+        during = await client.get("/overview")
+        assert "Counted once the running syncs are over." in by_testid(during.text, "sku-conflicts")
+        await wait_for_sync(client, store_id)
+    after = await client.get("/overview")
+    assert by_testid(after.text, "stat-sku-conflicts") == "0"

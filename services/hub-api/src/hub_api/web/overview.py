@@ -18,9 +18,13 @@ class OverviewController(Controller):
 
     @get("/overview")
     async def overview(self, unit: NamedDependency[Unit]) -> Template:
+        overview = await unit.dashboard.overview(recent=10)
+        # While a store syncs the page refreshes every two seconds and the counts are moving:
+        # the report (a pass over the whole catalog) waits until the syncs are over.
+        syncing = any(store.syncing for store in overview.stores)
         return page(
             "overview.html",
-            overview=await unit.dashboard.overview(recent=10),
+            overview=overview,
             trend=await unit.dashboard.trend(limit=30),
-            sku_report=await unit.skus.conflicts(),
+            sku_report=None if syncing else await unit.skus.conflicts(),
         )
