@@ -3,16 +3,13 @@ retries, stalls and the periodic task happen within a second or two."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from g4hub_core import HubSettings
 from g4hub_core.vault import generate_key
-from tests.core.conftest import QUEUE_TABLES, TABLES
 from tests.core.sync.helpers import HubFactory
 
 QUICK = {
@@ -24,12 +21,9 @@ QUICK = {
 
 
 @pytest.fixture
-def pg_url(postgres_url: str) -> Iterator[str]:
+def pg_url(empty_postgres: str) -> str:
     """The session's migrated PostgreSQL database, emptied (the queue's tables too) after."""
-    yield postgres_url
-    dsn = make_url(postgres_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {TABLES}, {QUEUE_TABLES} RESTART IDENTITY CASCADE")
+    return empty_postgres
 
 
 @pytest.fixture
