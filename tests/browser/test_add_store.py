@@ -12,7 +12,17 @@ from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
 from tests.browser import flows
 from tests.browser._browser import Ui
 
-COLUMNS = ["Image", "Name", "SKU", "Price", "Stock", "Availability", "Status"]
+COLUMNS = [
+    "Image",
+    "Name",
+    "SKU",
+    "Price",
+    "Stock",
+    "Availability",
+    "Status",
+    "Change",
+    "Select for a bulk change",
+]
 
 
 def number(value: int) -> re.Pattern[str]:
