@@ -186,15 +186,17 @@ class SkuRepository:
 
         Two walks merged here rather than one `GROUP BY` over the union, whose groups
         PostgreSQL's planner cannot count (it hashes the whole catalog): products' own SKUs
-        along their index, a chunk of SKUs at a time with each SKU's figures (a page's worth
-        first, then twice as many each time the filters leave the page short), and the variants'
-        SKUs in the same range, until a page of SKUs passes the filters."""
-        filtered = store_id is not None or missing_in is not None or differs
-        chunk = limit * 5 if filtered else limit
+        along their index, the filters applied to them there (and every SKU a variant also
+        holds kept, to be judged with its variants here), a page's worth at a time (twice as
+        many each time the variants leave the page short); and the variants' SKUs in the same
+        range, until a page of SKUs passes the filters."""
+        chunk = limit
         page: list[str] = []
         cursor = after
         while len(page) < limit:
-            groups = await self._groups(cursor, None, chunk, q, store_id, missing_in)
+            groups = await self._groups(
+                cursor, None, chunk, q, store_id, missing_in, differs=differs
+            )
             last = groups[-1].sku if len(groups) == chunk else None
             # The variants' SKUs up to the chunk's last SKU (all the rest, at the end).
             variants = {
@@ -248,10 +250,13 @@ class SkuRepository:
         missing_in: uuid.UUID | None,
         *,
         variants: bool = False,
+        differs: bool = False,
     ) -> Sequence[Any]:
         """The next `limit` (or all) SKUs after `after` (up to `until`) of products' own SKUs,
         or of variants, in order, each with its lowest and highest price and stock, whether
-        `store_id` holds it and whether `missing_in` does."""
+        `store_id` holds it and whether `missing_in` does. Products' SKUs are those passing the
+        filters (`store_id`, `missing_in`, `differs`) among products, and any a variant holds
+        too (the caller judges those with the variants)."""
         entries = listing_entries(
             self._sql,
             self.tenant_id,
@@ -278,6 +283,19 @@ class SkuRepository:
             .group_by(entries.c.sku)
             .order_by(entries.c.sku)
         )
+        having: list[ColumnElement[bool]] = []
+        if store_id is not None:
+            having.append(holds(store_id) == 1)
+        if missing_in is not None:
+            having.append(holds(missing_in) == 0)
+        if differs:
+            having.append(self._differs(entries))
+        if having and not variants:
+            shared = select(SkuVariant.sku).where(
+                SkuVariant.tenant_id == self.tenant_id,
+                self._conditions(after=after, until=until, q=q)(SkuVariant.sku),
+            )
+            statement = statement.having(or_(and_(*having), entries.c.sku.in_(shared)))
         if limit is not None:
             statement = statement.limit(limit)
         return (await self.session.execute(statement)).all()
