@@ -25,9 +25,12 @@ from collections.abc import Awaitable, Callable
 from g4hub_core.jobs_loop import run_woken, stop_tasks
 from g4hub_core.webhooks.inbox import WebhookInbox
 
-__all__ = ["WebhookRunner"]
+__all__ = ["NUDGE_GAP", "WebhookRunner"]
 
 logger = logging.getLogger("g4hub_core.webhooks")
+
+NUDGE_GAP = 0.1
+"""Seconds at least between two nudges of the job queue."""
 
 
 class WebhookRunner:
@@ -132,6 +135,11 @@ class WebhookRunner:
                     await self._nudge()
             except Exception:
                 logger.warning("queueing webhook deliveries failed; retrying", exc_info=True)
+            if woken:
+                # Deliveries arriving meanwhile share the next nudge: a stream costs the queue
+                # a few deferrals a second, not one per delivery (the job waiting, or the one
+                # running, applies them anyway).
+                await asyncio.sleep(NUDGE_GAP)
 
     async def _watch_loop(self) -> None:
         assert self._watch is not None
