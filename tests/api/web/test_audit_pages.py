@@ -90,5 +90,13 @@ async def test_the_audit_list_filters_and_exports_csv(
         ("price", "19.99", "applied")
     ]
     assert rows[0]["actor"] == user.email
+    # Per product: from its page, the list and the CSV of its own writes only.
+    product = await client.get(f"/stores/{synced.store_id}/product", params={"id": second})
+    assert f'href="{audit}/csv?product={second}"' in product.text
+    own = await client.get(audit, params={"product": second})
+    assert [row["Field"] for row in audit_rows(own.text)] == ["Stock"]
+    assert second in page_text(own.text.split('data-testid="audit-product"')[1][:400])
+    own_csv = await client.get(f"{audit}/csv", params={"product": second})
+    assert [row["product_id"] for row in csv.DictReader(io.StringIO(own_csv.text))] == [second]
     listed = await client.get(audit, params={"result": "applied"})
     assert f'href="/stores/{synced.store_id}/audit/csv?result=applied"' in listed.text

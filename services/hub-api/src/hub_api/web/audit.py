@@ -1,6 +1,6 @@
 """A store's audit trail in the dashboard: `/stores/<id>/audit` (every write the hub made or
-tried at the store, newest first, filtered by field, result and who made it, paged by cursor)
-and `/stores/<id>/audit/csv` (the same, every match, as a CSV file)."""
+tried at the store, newest first, filtered by product, field, result and who made it, paged by
+cursor) and `/stores/<id>/audit/csv` (the same, every match, as a CSV file)."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class AuditFilters:
     result: str = ""
     by: str = ""
     actor: str = ""
+    product: str = ""
 
     @classmethod
     def read(cls, params: Any) -> AuditFilters:
@@ -43,6 +44,7 @@ class AuditFilters:
             result=result if result in RESULT_LABELS else "",
             by=by if by in ACTOR_KINDS else "",
             actor=(params.get("actor") or "").strip()[:320],
+            product=(params.get("product") or "")[:100],
         )
 
     def arguments(self) -> dict[str, Any]:
@@ -52,10 +54,17 @@ class AuditFilters:
             "result": self.result or None,
             "actor": self.actor or None,
             "by_rule": None if not self.by else self.by == "rules",
+            "product_id": self.product or None,
         }
 
     def query(self) -> str:
-        pairs = {"field": self.field, "result": self.result, "by": self.by, "actor": self.actor}
+        pairs = {
+            "product": self.product,
+            "field": self.field,
+            "result": self.result,
+            "by": self.by,
+            "actor": self.actor,
+        }
         return urlencode({key: value for key, value in pairs.items() if value})
 
 
