@@ -14,13 +14,11 @@ five bulk queries may run per shop from API 2026-01; one per listing is all this
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pydantic_core
-from pydantic import ValidationError
 
 from g4hub_connectors.errors import (
     PermissionDeniedError,
@@ -28,11 +26,8 @@ from g4hub_connectors.errors import (
     UnexpectedResponseError,
 )
 from g4hub_connectors.shopify_graphql.client import GraphQLClient, load_query
-from g4hub_connectors.shopify_graphql.payloads import (
-    BulkOperationPayload,
-    UserError,
-    bulk_rows_adapter,
-)
+from g4hub_connectors.shopify_graphql.jsonl import ProductAssembler
+from g4hub_connectors.shopify_graphql.payloads import BulkOperationPayload, UserError
 
 __all__ = ["BulkExportError", "bulk_products_query", "run_bulk_query", "stream_products"]
 
@@ -40,8 +35,6 @@ logger = logging.getLogger("g4hub_connectors.shopify_graphql.bulk")
 
 _TERMINAL = frozenset({"COMPLETED", "FAILED", "CANCELED", "EXPIRED"})
 _BUSY_CODES = frozenset({"OPERATION_IN_PROGRESS", "LIMIT_REACHED"})
-_PRODUCT = "gid://shopify/Product/"
-_VARIANT = "gid://shopify/ProductVariant/"
 
 
 class BulkExportError(PlatformUnavailableError):
@@ -180,39 +173,6 @@ def _failure(operation: BulkOperationPayload) -> Exception:
     )
 
 
-def _bad_line(number: int, line: bytes, error: ValidationError) -> UnexpectedResponseError:
-    first = error.errors(include_input=False, include_url=False)[0]
-    if first["type"] == "json_invalid":
-        what = f"is not JSON ({len(line)} bytes)"
-    else:
-        where = ".".join(map(str, first["loc"][1:])) or "row"
-        what = f"is not what the API documents ({where}: {first['msg']})"
-    return UnexpectedResponseError(f"bulk result line {number} {what}", platform="shopify")
-
-
-def _parse_block(block: bytes, first_line: int) -> list[Any]:
-    """The rows of a block of whole JSONL lines (the first is line `first_line` of the file),
-    parsed and validated as one JSON array in one pass (JSON strings cannot hold a raw newline,
-    so the line breaks can become commas). A line that is not JSON, or not a row the API
-    documents, is an `UnexpectedResponseError` naming its line: never skipped."""
-    text = block.strip(b"\n")
-    if not text:
-        return []
-    first_line += len(block) - len(block.lstrip(b"\n"))
-    with contextlib.suppress(ValidationError):
-        return bulk_rows_adapter.validate_json(b"[" + text.replace(b"\n", b",") + b"]")
-    # Line by line, to name the culprit (a blank line also lands here, and is passed over).
-    rows = []
-    for number, line in enumerate(text.split(b"\n"), first_line):
-        if not line.strip():
-            continue
-        try:
-            rows.extend(bulk_rows_adapter.validate_json(b"[" + line + b"]"))
-        except ValidationError as exc:
-            raise _bad_line(number, line, exc) from None
-    return rows
-
-
 async def stream_products(
     client: GraphQLClient,
     url: str,
@@ -229,50 +189,24 @@ async def stream_products(
     A batch ends with the first whole product that brings it to `batch_rows` lines: small
     batches are mapped while their rows are still in the processor's cache (batches of 250
     products decoded and mapped a quarter slower per line than batches of 64 lines)."""
-    lines = 0
+    assembler = ProductAssembler()
     batch_lines = 0
     batch: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
-    variants: list[Any] = []
-    media: list[Any] = []
-    next_line = 1
     async for block in client.stream_blocks(url):
-        rows = _parse_block(block, next_line)
-        next_line += block.count(b"\n")
-        lines += len(rows)
-        for row in rows:
-            parent = row.pop("__parentId", None)
-            if parent is None:
-                if current is not None:
-                    current["variants"] = {"nodes": variants}
-                    current["media"] = {"nodes": media}
-                    batch.append(current)
-                    batch_lines += 1 + len(variants) + len(media)
-                    if batch_lines >= batch_rows:
-                        yield batch
-                        batch, batch_lines = [], 0
-                if not row["id"].startswith(_PRODUCT):
-                    raise UnexpectedResponseError(
-                        f"bulk result row of an unexpected type ({row['id'][:40]})",
-                        platform="shopify",
-                    )
-                current, variants, media = row, [], []
-                continue
-            if current is None or parent != current["id"]:
-                # Shopify writes each child after its parent; anything else cannot be rebuilt in a
-                # single pass, and guessing would attach variants to the wrong product.
-                raise UnexpectedResponseError(
-                    "bulk result child row is not after its product", platform="shopify"
-                )
-            (variants if row["id"].startswith(_VARIANT) else media).append(row)
-    if expected_objects is not None and lines != expected_objects:
+        for product in assembler.feed(block):
+            batch.append(product)
+            batch_lines += 1 + len(product["variants"]["nodes"]) + len(product["media"]["nodes"])
+            if batch_lines >= batch_rows:
+                yield batch
+                batch, batch_lines = [], 0
+    if expected_objects is not None and assembler.lines != expected_objects:
         raise UnexpectedResponseError(
-            f"bulk result holds {lines} objects, the operation reported {expected_objects}",
+            f"bulk result holds {assembler.lines} objects, "
+            f"the operation reported {expected_objects}",
             platform="shopify",
         )
-    if current is not None:
-        current["variants"] = {"nodes": variants}
-        current["media"] = {"nodes": media}
-        batch.append(current)
+    last = assembler.finish()
+    if last is not None:
+        batch.append(last)
     if batch:
         yield batch
