@@ -182,6 +182,7 @@ class WriteRunner:
             "error_code": entries[0].error_code,
             "message": RECOVERED,
             "fields": {e.field: {"old": e.old_value, "new": e.new_value} for e in entries},
+            "audit_ids": {e.field: str(e.id) for e in entries},
         }
 
     async def _run(

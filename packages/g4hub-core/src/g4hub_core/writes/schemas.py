@@ -107,7 +107,8 @@ class FieldChange(BaseModel):
 class WriteOutcome(BaseModel):
     """How one change ended. `current`: the target's values as the store holds them now (as far
     as the hub knows after the attempt). `product`: the hub's row after the attempt; `etag` its
-    tag, for the next change's `if_match`."""
+    tag, for the next change's `if_match`. `audit_ids`: the id of the audit entry this change
+    left for each of its fields."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -120,6 +121,7 @@ class WriteOutcome(BaseModel):
     current: dict[str, Any] = {}
     product: ProductRead | None = None
     etag: str | None = None
+    audit_ids: dict[str, uuid.UUID] = {}
 
 
 class WriteJobRead(BaseModel):

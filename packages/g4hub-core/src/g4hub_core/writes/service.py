@@ -290,20 +290,20 @@ class _Audit:
         code: str | None = None,
         message: str | None = None,
     ) -> WriteOutcome:
-        self._service.record(
-            [
-                WriteAudit(
-                    **self._entry,
-                    field=name,
-                    old_value=_text(before.get(name)),
-                    new_value=_text(value),
-                    result=status,
-                    error_code=code,
-                    message=message,
-                )
-                for name, value in changes.items()
-            ]
-        )
+        entries = {
+            name: WriteAudit(
+                **self._entry,
+                id=uuid.uuid4(),
+                field=name,
+                old_value=_text(before.get(name)),
+                new_value=_text(value),
+                result=status,
+                error_code=code,
+                message=message,
+            )
+            for name, value in changes.items()
+        }
+        self._service.record(list(entries.values()))
         await self._service.unit.session.flush()
         return WriteOutcome(
             product_id=str(self._entry["product_id"]),
@@ -318,4 +318,5 @@ class _Audit:
             current=dict(current if current is not None else before),
             product=ProductRead.model_validate(row),
             etag=row.content_hash,
+            audit_ids={name: entry.id for name, entry in entries.items()},
         )
