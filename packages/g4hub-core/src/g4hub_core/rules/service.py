@@ -1,32 +1,23 @@
 """`RuleService`: inventory and price rules, their dry run, and running them through the write
 path.
 
-A plan is computed from the hub's rows, per SKU of the source store (not excluded):
-
-- inventory: each target product with that SKU should hold `max(source stock - buffer, 0)`;
-- price: each target product with that SKU should hold the source's price (and/or sale price),
-  adjusted and rounded (`g4hub_core.rules.pricing`); a source not on sale ends the target's
-  sale. Products of several variants are left out (a price per variant is not planned).
-
-A run writes each target product's planned fields with one `WriteService.update`, expecting the
-target's values as planned (a sale or an edit in between is a conflict, never overwritten),
-naming the rule in the audit trail, and is recorded (`rule_runs`) with its counts.
+The plan comes from `g4hub_core.rules.planning`. A run writes each target product's planned
+fields with one `WriteService.update`, expecting the target's values as planned (a sale or an
+edit in between is a conflict, never overwritten), naming the rule in the audit trail, and is
+recorded (`rule_runs`) with its counts.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from decimal import Decimal
-from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from g4hub_connectors import Product
 from g4hub_core.errors import InvalidInput, NotFound
-from g4hub_core.models import StoreProduct, SyncRule, SyncRuleRun
+from g4hub_core.models import SyncRule, SyncRuleRun
 from g4hub_core.repository import TenantRepository
-from g4hub_core.rules.pricing import Adjustment, Rounding, adjusted_price
+from g4hub_core.rules.planning import RulePlanner
 from g4hub_core.rules.schemas import (
     PlannedChange,
     RuleCreate,
@@ -38,7 +29,7 @@ from g4hub_core.rules.schemas import (
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.unit import UnitOfWork
 from g4hub_core.writes.schemas import ExpectedValues, ProductChange
-from g4hub_core.writes.service import WriteService, target_values
+from g4hub_core.writes.service import WriteService
 
 __all__ = ["KEEP_RUNS", "MAX_RUN_CHANGES", "RuleRepository", "RuleService"]
 
@@ -46,7 +37,6 @@ MAX_RUN_CHANGES = 1_000
 KEEP_RUNS = 100
 """Runs kept per rule: the newest; older ones are removed as new ones come (the audit trail
 keeps every write)."""
-PRICE_FIELDS = ("price", "sale_price")
 
 
 class RuleRepository(TenantRepository[SyncRule]):
@@ -59,12 +49,6 @@ class RuleRunRepository(TenantRepository[SyncRuleRun]):
     noun = "rule run"
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, Decimal) and isinstance(b, Decimal):
-        return a.compare(b) == 0
-    return bool(a == b)
-
-
 class RuleService:
     """The tenant's rules. Never commits: the unit does."""
 
@@ -74,6 +58,7 @@ class RuleService:
         self._rules = RuleRepository(unit.session, unit.tenant_id)
         self._runs = RuleRunRepository(unit.session, unit.tenant_id)
         self._stores = StoreRepository(unit.session, unit.tenant_id)
+        self._planner = RulePlanner(unit.session, unit.tenant_id)
 
     async def create(self, data: RuleCreate) -> RuleRead:
         """Save a rule; `NotFound` for a store not the tenant's, `InvalidInput` when the source
@@ -169,7 +154,7 @@ class RuleService:
     async def dry_run(self, rule_id: uuid.UUID) -> RulePlan:
         """What the rule would change now; writes nothing."""
         rule = await self._rules.get_or_raise(rule_id)
-        return RulePlan(rule_id=rule.id, changes=await self._plan(rule))
+        return RulePlan(rule_id=rule.id, changes=await self._planner.plan(rule))
 
     async def runs(self, rule_id: uuid.UUID, *, limit: int = 20) -> list[RuleRunRead]:
         """The rule's latest runs, newest first."""
@@ -192,7 +177,7 @@ class RuleService:
         had nothing to do is not recorded)."""
         rule = await self._rules.get_or_raise(rule_id)
         per_product: dict[tuple[uuid.UUID, str], list[PlannedChange]] = defaultdict(list)
-        for change in await self._plan(rule):
+        for change in await self._planner.plan(rule):
             key = (change.store_id, change.product_id)
             if key in per_product or len(per_product) < MAX_RUN_CHANGES:
                 per_product[key].append(change)
@@ -250,126 +235,6 @@ class RuleService:
                     SyncRuleRun.tenant_id == self.unit.tenant_id, SyncRuleRun.id.in_(stale)
                 )
             )
-
-    async def _plan(self, rule: SyncRule) -> list[PlannedChange]:
-        if rule.kind == "price":
-            return await self._price_plan(rule)
-        return await self._inventory_plan(rule)
-
-    async def _inventory_plan(self, rule: SyncRule) -> list[PlannedChange]:
-        excluded = set(rule.excluded_skus)
-        mine = StoreProduct.tenant_id == self.unit.tenant_id
-        source: dict[str, int] = {}
-        rows = await self.unit.session.execute(
-            select(StoreProduct.sku, StoreProduct.stock_quantity).where(
-                mine,
-                StoreProduct.store_id == rule.source_store_id,
-                StoreProduct.sku.is_not(None),
-                StoreProduct.manage_stock.is_(True),
-            )
-        )
-        for sku, stock in rows:
-            if sku and sku not in excluded and stock is not None:
-                source[sku] = source.get(sku, 0) + stock
-        targets = [uuid.UUID(str(store)) for store in rule.target_store_ids]
-        found = await self.unit.session.execute(
-            select(
-                StoreProduct.store_id,
-                StoreProduct.platform_product_id,
-                StoreProduct.sku,
-                StoreProduct.stock_quantity,
-            )
-            .where(
-                mine,
-                StoreProduct.store_id.in_(targets),
-                StoreProduct.sku.is_not(None),
-                StoreProduct.manage_stock.is_(True),
-            )
-            .order_by(StoreProduct.sku, StoreProduct.store_id, StoreProduct.platform_product_id)
-        )
-        per_sku: dict[str, list[PlannedChange]] = defaultdict(list)
-        for store_id, product_id, sku, stock in found:
-            if sku not in source:
-                continue
-            new = max(source[sku] - rule.buffer, 0)
-            if stock != new:
-                per_sku[sku].append(
-                    PlannedChange(
-                        sku=sku, store_id=store_id, product_id=product_id, old=stock, new=new
-                    )
-                )
-        return [change for sku in sorted(per_sku) for change in per_sku[sku]]
-
-    async def _price_rows(
-        self, store_ids: list[uuid.UUID]
-    ) -> list[tuple[uuid.UUID, str, str, dict[str, Any]]]:
-        """(store, product id, SKU, its writable values) of the stores' single-variant products
-        with a SKU, in SKU, store and product order."""
-        found = await self.unit.session.execute(
-            select(
-                StoreProduct.store_id,
-                StoreProduct.platform_product_id,
-                StoreProduct.sku,
-                StoreProduct.data,
-            )
-            .where(
-                StoreProduct.tenant_id == self.unit.tenant_id,
-                StoreProduct.store_id.in_(store_ids),
-                StoreProduct.sku.is_not(None),
-            )
-            .order_by(StoreProduct.sku, StoreProduct.store_id, StoreProduct.platform_product_id)
-        )
-        rows: list[tuple[uuid.UUID, str, str, dict[str, Any]]] = []
-        for store_id, product_id, sku, data in found:
-            if not sku:
-                continue
-            try:
-                values = target_values(Product.model_validate(data), None)
-            except InvalidInput:  # several variants: no single price to keep
-                continue
-            rows.append((store_id, product_id, sku, values))
-        return rows
-
-    async def _price_plan(self, rule: SyncRule) -> list[PlannedChange]:
-        excluded = set(rule.excluded_skus)
-        source: dict[str, dict[str, Any]] = {}
-        for _, _, sku, values in await self._price_rows([rule.source_store_id]):
-            if sku not in excluded:
-                source.setdefault(sku, values)  # a duplicate SKU: the first product's price
-        fields = [
-            name
-            for name, on in (("price", rule.sync_price), ("sale_price", rule.sync_sale_price))
-            if on
-        ]
-        kind = cast(Adjustment, rule.price_adjustment_type)
-        rounding = cast(Rounding, rule.price_rounding)
-        targets = [uuid.UUID(str(store)) for store in rule.target_store_ids]
-        planned: list[PlannedChange] = []
-        for store_id, product_id, sku, values in await self._price_rows(targets):
-            if sku not in source:
-                continue
-            for name in fields:
-                given = source[sku][name]
-                if given is None and name == "price":
-                    continue  # a source without a price sets nothing
-                new = (
-                    None
-                    if given is None
-                    else adjusted_price(Decimal(given), kind, rule.price_adjustment, rounding)
-                )
-                old = values[name]
-                if not _same(old, new):
-                    planned.append(
-                        PlannedChange(
-                            sku=sku,
-                            store_id=store_id,
-                            product_id=product_id,
-                            field=name,
-                            old=old,
-                            new=new,
-                        )
-                    )
-        return planned
 
 
 def _text(value: object) -> str | None:
