@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from g4hub_connectors.models import Product
+from g4hub_connectors.models import Product, ProductVariant
 
 __all__ = [
     "Subscription",
@@ -38,7 +38,7 @@ __all__ = [
     "webhook_platform",
 ]
 
-WebhookAction = Literal["upsert", "delete", "ping", "ignore"]
+WebhookAction = Literal["upsert", "upsert_variant", "delete", "ping", "ignore"]
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,13 @@ class WebhookEvent:
     """One delivery, understood.
 
     `key`: equal for repeated deliveries of the same change (the hub's dedupe key).
-    `action`: "upsert" (`product` set), "delete" (`product_id` set), "ping" (the platform
-    checking the address) or "ignore" (a topic the hub does not act on). `occurred_at`: when
-    the change happened at the store, `None` when the delivery does not say.
+    `action`: "upsert" (`product` set), "upsert_variant" (`variant` changed in the product
+    `product_id`, the rest of which the delivery does not carry), "delete" (`product_id` set),
+    "ping" (the platform checking the address) or "ignore" (a topic the hub does not act on).
+    `variant_ids`: set when the delivery names the product's variants without their data
+    (WooCommerce lists variation ids only): `product.variants` is then empty, and the variants
+    the hub holds with these ids stand. `occurred_at`: when the change happened at the store,
+    `None` when the delivery does not say.
     """
 
     key: str
@@ -57,6 +61,8 @@ class WebhookEvent:
     product_id: str | None = None
     product: Product | None = None
     occurred_at: datetime | None = None
+    variant: ProductVariant | None = None
+    variant_ids: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ class WCProduct(_Sellable):
 class WCVariation(_Sellable):
     attributes: list[WCVariationAttribute] | None = None
     image: WCImage | None = None
+    parent_id: int | None = None
+    """The variable product it belongs to (in every variation's JSON, and in a webhook's
+    payload when the changed object was a variation)."""
 
 
 PRODUCT_LIST: TypeAdapter[list[WCProduct]] = TypeAdapter(list[WCProduct])

@@ -1,9 +1,12 @@
 """WooCommerce webhooks (PLATFORMS.md, "Facts checked in 2026-12").
 
 - Signed with the webhook's own secret: `X-WC-Webhook-Signature` = base64(HMAC-SHA256(body)).
-- Topics `product.created|updated|restored` carry the product as `GET /products/{id}` has it;
-  `product.deleted` carries only `{"id": N}`. Force deletes, batch deletes and variation deletes
-  fire nothing: only the hub's reconciliation sees those.
+- Topics `product.created|updated|restored` carry the product as `GET /products/{id}` has it:
+  a variable product's `variations` are ids only (the event's `variant_ids`: the hub keeps
+  its own data of them), and a variation's own change comes as the variation (`type: "variation"`,
+  `parent_id`), an `upsert_variant` of its parent. `product.deleted` carries only
+  `{"id": N}`. Force deletes, batch deletes and variation deletes fire nothing: only the
+  hub's reconciliation sees those.
 - On creation WooCommerce posts an unsigned form body `webhook_id=N` to the address and refuses
   to save the webhook unless it gets a 2xx.
 - After 5 consecutive failed deliveries the webhook's status becomes `disabled`.
@@ -27,14 +30,15 @@ from g4hub_connectors.webhooks import (
     hmac_sha256_base64,
     signature_matches,
 )
-from g4hub_connectors.woocommerce.mapping import map_product, parse_gmt
-from g4hub_connectors.woocommerce.payloads import WCProduct
+from g4hub_connectors.woocommerce.mapping import map_product, map_variant, parse_gmt
+from g4hub_connectors.woocommerce.payloads import WCProduct, WCVariation
 
 __all__ = ["WEBHOOKS", "WooCommerceWebhooks"]
 
 SIGNATURE = "X-WC-Webhook-Signature"
 _PING = re.compile(rb"^webhook_id=\d+$")
 _PRODUCT: TypeAdapter[WCProduct] = TypeAdapter(WCProduct)
+_VARIATION: TypeAdapter[WCVariation] = TypeAdapter(WCVariation)
 _UPSERT_TOPICS = frozenset({"product.created", "product.updated", "product.restored"})
 
 
@@ -85,10 +89,15 @@ class WooCommerceWebhooks:
             )  # fmt: skip
         if topic not in _UPSERT_TOPICS:
             return WebhookEvent(key=key, topic=topic, action="ignore")
-        product = map_product(_PRODUCT.validate_python(data), data, currency=currency)
+        if data.get("type") == "variation":
+            return _variation_event(key, topic, data)
+        item = _PRODUCT.validate_python(data)
+        product = map_product(item, data, currency=currency)
         return WebhookEvent(
             key=key, topic=topic, action="upsert", product_id=product.id, product=product,
             occurred_at=product.updated_at,
+            # The payload is `GET /products/{id}`: a variable product's variations as ids only.
+            variant_ids=_variation_ids(item),
         )  # fmt: skip
 
     # -- subscriptions through the REST API (`/wc/v3/webhooks`) -----------------------------------
@@ -181,6 +190,24 @@ class WooCommerceWebhooks:
             if isinstance(data, dict) and data.get("status") == "trash":
                 missing.add(product_id)
         return missing
+
+
+def _variation_ids(product: WCProduct) -> tuple[str, ...] | None:
+    if product.type != "variable":
+        return None
+    return tuple(str(variation_id) for variation_id in product.variations or ())
+
+
+def _variation_event(key: str, topic: str, data: dict[str, Any]) -> WebhookEvent:
+    """A variation's own change: WooCommerce fires `product.created` / `product.updated` for
+    variations too, with the variation's JSON (`type: "variation"`, its `parent_id`)."""
+    variation = _VARIATION.validate_python(data)
+    if not variation.parent_id:
+        return WebhookEvent(key=key, topic=topic, action="ignore")
+    return WebhookEvent(
+        key=key, topic=topic, action="upsert_variant", product_id=str(variation.parent_id),
+        variant=map_variant(variation), occurred_at=parse_gmt(variation.date_modified_gmt),
+    )  # fmt: skip
 
 
 WEBHOOKS = WooCommerceWebhooks()

@@ -79,6 +79,38 @@ class Catalog:
         self._changed()
         return record
 
+    def edit_variation(
+        self, index: int, variation_id: int, change: Callable[[SeedVariant], None], now: datetime
+    ) -> WooProduct:
+        """Change one variation as the admin's variation panel or an order's stock reduction
+        does: the variation's `date_modified` moves, the parent's does not (WooCommerce keeps
+        them apart: woocommerce/woocommerce#9531, #17611), so a parent listing with
+        `modified_after` misses the change; `GET /variations` (WooCommerce 10.3+) shows it."""
+        record = self._edited.get(index) or self.get(index).copy()
+        variant = self.variation(record, variation_id)
+        if variant is None:
+            raise KeyError(variation_id)
+        change(variant)
+        record.variation_modified[variation_id] = now.replace(microsecond=0)
+        self._edited[index] = record
+        self._changed()
+        return record
+
+    def variations_modified_after(self, after: datetime | None) -> list[tuple[int, int]]:
+        """`(index, variation_id)` of every variation of a listed product (trash excluded),
+        modified strictly after `after` (UTC, naive), by ascending variation id."""
+        found: list[tuple[int, int]] = []
+        for index in range(self.size):
+            if index in self._deleted or self._trashed(index):
+                continue
+            record = self.get(index)
+            for variation_id in record.variation_ids:
+                modified = record.variation_updated_at(variation_id).replace(tzinfo=None)
+                if after is None or modified > after:
+                    found.append((index, variation_id))
+        found.sort(key=lambda pair: pair[1])
+        return found
+
     def delete(self, index: int) -> None:
         self._deleted.add(index)
         self._edited.pop(index, None)

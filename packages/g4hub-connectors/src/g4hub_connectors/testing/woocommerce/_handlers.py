@@ -50,6 +50,7 @@ _BATCH = re.compile(r"^products/batch$")
 _PRODUCT = re.compile(r"^products/(\d+)$")
 _VARIATIONS = re.compile(r"^products/(\d+)/variations$")
 _VARIATION = re.compile(r"^products/(\d+)/variations/(\d+)$")
+_ALL_VARIATIONS = re.compile(r"^variations$")
 _SYSTEM_STATUS = re.compile(r"^system_status$")
 _CURRENCY = re.compile(r"^data/currencies/current$")
 _CACHE_BUDGET = 64 * 2**20
@@ -60,6 +61,10 @@ def _wall_clock(value: str | None) -> datetime | None:
     if value is None:
         return None
     return datetime.fromisoformat(value.replace(" ", "T")).replace(tzinfo=None, microsecond=0)
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", text)[:2])
 
 
 class Handlers(WriteRoutes):
@@ -86,6 +91,7 @@ class Handlers(WriteRoutes):
             (_VARIATIONS, READS, self._list_variations),
             (_VARIATION, READS, self._get_variation),
             (_VARIATION, ("PUT", "PATCH", "POST"), self._update_variation),
+            *self._variations_route(),
             (_SYSTEM_STATUS, READS, self._system_status),
             (_CURRENCY, READS, self._currency),
         ]
@@ -188,6 +194,42 @@ class Handlers(WriteRoutes):
             request, site, route, pairs, args["page"], args["per_page"],
             lambda pair: render_variation(record, pair[1], pair[0], site),  # type: ignore[arg-type]
         )  # fmt: skip
+
+    def _variations_route(
+        self,
+    ) -> list[tuple[re.Pattern[str], Sequence[str], Callable[..., Response]]]:
+        # `GET /wc/v3/variations` came with WooCommerce 10.3 (woocommerce/woocommerce#60727);
+        # older stores answer `rest_no_route`.
+        if _version(self.store.wc_version) < (10, 3):
+            return []
+        return [(_ALL_VARIATIONS, READS, self._list_all_variations)]
+
+    def _list_all_variations(
+        self, request: Request, key: Key | None, get: dict[str, Any], site: Site
+    ) -> Response:
+        """Every variation of the store, across products, by ascending id; `modified_after`
+        filters on the variation's own `date_modified`, each item names its `parent_id`."""
+        args, problems = validate_collection(get)
+        if problems:
+            return invalid_params(problems)
+        if not can(key, "read_private_products"):
+            return denied(key, "woocommerce_rest_cannot_view", "Sorry, you cannot list resources.")
+        after = _wall_clock(args["modified_after"])
+        if after is not None and not args["dates_are_gmt"]:
+            after -= self.store.utc_offset
+        pairs = self.catalog.variations_modified_after(after)
+        if args["order"] == "desc":
+            pairs.reverse()
+
+        def render(pair: tuple[int, int]) -> dict[str, Any]:
+            record = self.catalog.get(pair[0])
+            variant = self.catalog.variation(record, pair[1])
+            assert variant is not None
+            return render_variation(record, variant, pair[1], site)
+
+        return self._paged(
+            request, site, "variations", pairs, args["page"], args["per_page"], render
+        )
 
     # -- products -------------------------------------------------------------------------------
 

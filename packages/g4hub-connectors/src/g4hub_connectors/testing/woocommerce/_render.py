@@ -51,6 +51,12 @@ class WooProduct:
     backorders: str
     stock_status_override: str | None = None
     extra_meta: dict[str, Any] = field(default_factory=dict)
+    variation_modified: dict[int, datetime] = field(default_factory=dict)
+    """Variations edited on their own, by id: their `date_modified` (the parent's is not
+    touched: WooCommerce keeps the two dates apart)."""
+
+    def variation_updated_at(self, variation_id: int) -> datetime:
+        return self.variation_modified.get(variation_id, self.seed.updated_at)
 
     @classmethod
     def from_seed(cls, seed: SeedProduct, product_id: int, variation_ids: list[int]) -> WooProduct:
@@ -290,7 +296,7 @@ def render_variation(
     """A variation as `GET /wc/v3/products/{id}/variations/{vid}` returns it."""
     seed = product.seed
     created = _dates(seed.created_at, site.utc_offset)
-    modified = _dates(seed.updated_at, site.utc_offset)
+    modified = _dates(product.variation_updated_at(variation_id), site.utc_offset)
     parent_manages = seed.manage_stock and not variant.manage_stock
     manage: bool | str = "parent" if parent_manages else variant.manage_stock
     stock = variant.stock if variant.manage_stock else seed.stock if parent_manages else None

@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from g4hub_connectors.testing._asgi import Request, Response
-from g4hub_connectors.testing.woocommerce._edits import apply_product
+from g4hub_connectors.testing.woocommerce._edits import apply_product, apply_variation
 from g4hub_connectors.testing.woocommerce._keys import Key, can, denied
-from g4hub_connectors.testing.woocommerce._render import Site, render_product
+from g4hub_connectors.testing.woocommerce._render import Site, render_product, render_variation
 from g4hub_connectors.testing.woocommerce._wp import currency_symbol, wp_error
 
 if TYPE_CHECKING:
@@ -147,6 +147,24 @@ class WooWebhooks:
         self._store.catalog.edit(index, partial(apply_product, body=fields), now)
         self.emit("product.updated", product_id)
 
+    def edit_variation(self, product_id: str, variation_id: str, **fields: Any) -> None:
+        """Change a variation (`stock_quantity`, `regular_price`, ... as the REST API takes
+        them) in the admin's variation panel, or by an order: `product.updated` fires with the
+        variation's own JSON (`type: "variation"`, `parent_id`), as WooCommerce builds the
+        payload from `GET /products/{variation id}`; the parent's `date_modified` stays."""
+        catalog = self._store.catalog
+        index = catalog.index_of(int(product_id))
+        if index is None:
+            raise KeyError(product_id)
+        now = datetime.fromtimestamp(self._store.now(), UTC)
+        record = catalog.edit_variation(
+            index, int(variation_id), partial(apply_variation, body=fields), now
+        )
+        variant = catalog.variation(record, int(variation_id))
+        assert variant is not None
+        data = render_variation(record, variant, int(variation_id), self._site())
+        self._queue("product.updated", data)
+
     def trash(self, product_id: str) -> None:
         """Move a product to the trash in the admin: `product.deleted` fires (id only)."""
         self._store.trash_product(product_id)
@@ -154,13 +172,19 @@ class WooWebhooks:
 
     def emit(self, topic: str, product_id: str) -> list[FakeDelivery]:
         """Queue a delivery of `topic` about the product to every active webhook of that topic."""
-        payload = {"id": int(product_id)} if topic == "product.deleted" else None
+        if topic == "product.deleted":
+            return self._queue(topic, {"id": int(product_id)})
+        return self._queue(topic, None, product_id)
+
+    def _queue(
+        self, topic: str, data: dict[str, Any] | None, product_id: str = ""
+    ) -> list[FakeDelivery]:
         queued: list[FakeDelivery] = []
         for hook in self.hooks.values():
             if hook.topic != topic or hook.status != "active":
                 continue
-            data = payload if payload is not None else self.product_json(product_id)
-            body = json.dumps(data, separators=(",", ":")).encode()
+            payload = data if data is not None else self.product_json(product_id)
+            body = json.dumps(payload, separators=(",", ":")).encode()
             queued.append(FakeDelivery(hook.id, hook.delivery_url, self._headers(hook, body), body))
         self.outbox += queued
         return queued
