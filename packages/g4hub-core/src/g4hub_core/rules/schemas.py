@@ -89,14 +89,17 @@ class RuleRead(BaseModel):
 
 
 class PlannedChange(BaseModel):
-    """One field of one target product: what it holds (`old`, as of the hub's last look) and
-    what the rule would write (`new`). Prices are decimals (text in JSON), stock integers."""
+    """One field of one target product, or of its variant `variant_id` (a product of several
+    variants is matched and written per variant, by each variant's SKU): what it holds (`old`,
+    as of the hub's last look) and what the rule would write (`new`). Prices are decimals (text
+    in JSON), stock integers."""
 
     model_config = ConfigDict(frozen=True)
 
     sku: str
     store_id: uuid.UUID
     product_id: str
+    variant_id: str | None = None
     field: str = "stock_quantity"
     old: int | Decimal | None
     new: int | Decimal | None

@@ -176,17 +176,20 @@ class RuleService:
         the write path in one change, and record the run (a run on a change at the source that
         had nothing to do is not recorded)."""
         rule = await self._rules.get_or_raise(rule_id)
-        per_product: dict[tuple[uuid.UUID, str], list[PlannedChange]] = defaultdict(list)
+        per_product: dict[tuple[uuid.UUID, str, str | None], list[PlannedChange]] = defaultdict(
+            list
+        )
         for change in await self._planner.plan(rule):
-            key = (change.store_id, change.product_id)
+            key = (change.store_id, change.product_id, change.variant_id)
             if key in per_product or len(per_product) < MAX_RUN_CHANGES:
                 per_product[key].append(change)
         results: list[dict[str, object]] = []
-        for (store_id, product_id), changes in per_product.items():
+        for (store_id, product_id, variant_id), changes in per_product.items():
             entry: dict[str, object] = {
                 "sku": changes[0].sku,
                 "store_id": str(store_id),
                 "product_id": product_id,
+                "variant_id": variant_id,
                 "fields": {c.field: {"old": _text(c.old), "new": _text(c.new)} for c in changes},
             }
             try:
@@ -194,6 +197,7 @@ class RuleService:
                     store_id,
                     product_id,
                     ProductChange(
+                        variant_id=variant_id,
                         **{c.field: c.new for c in changes},
                         expected=ExpectedValues(**{c.field: c.old for c in changes}),
                     ),

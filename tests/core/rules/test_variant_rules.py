@@ -1,0 +1,128 @@
+"""Rules on products of several variants (WooCommerce variable products here): each variant is
+matched by its own SKU and written as that variant (`variant_id`); the dry run lists exactly
+what the run then writes, and a run leaves nothing for the next dry run."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import g4hub_connectors as gc
+from g4hub_core.rules import RuleCreate, RulePlan, RuleRun
+from tests.core.rules.conftest import Twins
+from tests.core.sync.helpers import sync
+
+
+async def _a_variation(twins: Twins) -> tuple[str, gc.ProductVariant]:
+    """A variable product of the source (the same ids at the target, one catalog) and one of
+    its tracked variations."""
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        for product_id in sorted(twins.source_store.variable_product_ids()):
+            product = await shop.get_product(product_id)
+            for variant in product.variants:
+                if variant.manage_stock and variant.sku:
+                    return product_id, variant
+    raise AssertionError("no tracked variation")
+
+
+def _planned(plan: RulePlan) -> list[tuple[str, str, str | None, str, str | None, str | None]]:
+    return [
+        (str(c.store_id), c.product_id, c.variant_id, c.field, _text(c.old), _text(c.new))
+        for c in plan.changes
+    ]
+
+
+def _written(run: RuleRun) -> list[tuple[str, str, str | None, str, str | None, str | None]]:
+    return [
+        (
+            str(r["store_id"]),
+            str(r["product_id"]),
+            r.get("variant_id"),  # type: ignore[misc]
+            field,
+            change["old"],
+            change["new"],
+        )
+        for r in run.results
+        for field, change in r["fields"].items()  # type: ignore[attr-defined]
+    ]
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+async def test_an_inventory_rule_writes_a_variation_matched_by_its_own_sku(twins: Twins) -> None:
+    product_id, variant = await _a_variation(twins)
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        await shop.update_product(
+            product_id, gc.ProductUpdate(variant_id=variant.id, stock_quantity=20)
+        )
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(
+                name="Variants",
+                source_store_id=twins.source,
+                target_store_ids=[twins.target],
+                buffer=2,
+            )
+        )
+        plan = await unit.rules.dry_run(rule.id)
+    mine = [c for c in plan.changes if c.sku == variant.sku]
+    assert [(c.product_id, c.variant_id, c.old, c.new) for c in mine] == [
+        (product_id, variant.id, variant.stock_quantity, 18)
+    ]
+    variable = twins.target_store.variable_product_ids()
+    assert all(c.variant_id is not None for c in plan.changes if c.product_id in variable)
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        run = await unit.rules.run(rule.id)
+        again = await unit.rules.dry_run(rule.id)
+    assert _written(run) == _planned(plan)
+    assert {r["status"] for r in run.results} == {"applied"}
+    assert again.changes == []
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        written = await shop.get_product(product_id)
+    assert [v.stock_quantity for v in written.variants if v.id == variant.id] == [18]
+
+
+async def test_a_price_rule_plans_each_variation_and_the_run_writes_exactly_the_plan(
+    twins: Twins,
+) -> None:
+    product_id, variant = await _a_variation(twins)
+    async with gc.create_connector(twins.target_store.credentials()) as shop:  # on sale there
+        await shop.update_product(
+            product_id, gc.ProductUpdate(variant_id=variant.id, sale_price=Decimal("1.00"))
+        )
+    assert (await sync(twins.hub, twins.tenant_id, twins.target)).status == "succeeded"
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(
+                name="Prices +10%",
+                kind="price",
+                source_store_id=twins.source,
+                target_store_ids=[twins.target],
+                price_adjustment=Decimal(10),
+                price_rounding="end_99",
+                sync_sale_price=True,
+            )
+        )
+        plan = await unit.rules.dry_run(rule.id)
+    mine = {(c.field, c.old, c.new) for c in plan.changes if c.variant_id == variant.id}
+    assert ("sale_price", Decimal("1.00"), None) in mine  # the source's variation is not on sale
+    assert any(c.field == "price" and c.variant_id == variant.id for c in plan.changes)
+    variable = twins.target_store.variable_product_ids()
+    assert all(c.variant_id is not None for c in plan.changes if c.product_id in variable)
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        run = await unit.rules.run(rule.id)
+        again = await unit.rules.dry_run(rule.id)
+    assert _written(run) == _planned(plan)
+    assert {r["status"] for r in run.results} == {"applied"}
+    assert again.changes == []
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        written = await shop.get_product(product_id)
+    held = next(v for v in written.variants if v.id == variant.id)
+    assert (held.regular_price, held.sale_price) == (
+        next(c.new for c in plan.changes if c.variant_id == variant.id and c.field == "price"),
+        None,
+    )
