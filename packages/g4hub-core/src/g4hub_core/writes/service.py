@@ -124,10 +124,14 @@ class WriteService:
         actor: str | None = None,
         rule_id: uuid.UUID | None = None,
         job_id: uuid.UUID | None = None,
+        connector: BaseConnector[Any] | None = None,
     ) -> WriteOutcome:
         """Write `change` to the store's product (see the module's steps) and return how it
         ended. `NotFound` for an unknown store, product (as of the last sync) or variant;
-        `InvalidInput` for a product of several variants addressed without `variant_id`."""
+        `InvalidInput` for a product of several variants addressed without `variant_id`.
+
+        `connector`: the store's connector, open (`open_connector`), for a caller writing many
+        changes to one store; the caller closes it. Without it, one is opened for this write."""
         await self._stores.get_or_raise(store_id)
         row = (
             None
@@ -155,71 +159,90 @@ class WriteService:
                 code="stale_etag",
                 message="The product changed in the hub since it was read; nothing was written.",
             )
-        async with await self._open_connector(store_id) as connector:
-            try:
-                stored = await connector.get_product(product_id)
-            except ConnectorError as exc:
-                return await audit.finish(
-                    row, "failed", changes, hub_view, code=exc.code, message=exc.user_message
-                )
-            before = target_values(stored, change.variant_id)
-            stale = [name for name in changes if not _same(before[name], expected[name])]
-            if stale:
-                row = await self._mirror(row, stored)
-                return await audit.finish(
-                    row,
-                    "conflict",
-                    changes,
-                    before,
-                    code="write_conflict",
-                    message=(
-                        "The store's value changed since it was read "
-                        f"({', '.join(stale)}); nothing was written."
-                    ),
-                )
-            update = ProductUpdate(
-                **changes,
-                variant_id=change.variant_id,
-                **(
-                    {"expected_stock_quantity": expected["stock_quantity"]}
-                    if "stock_quantity" in changes and expected["stock_quantity"] is not None
-                    else {}
+        if connector is None:
+            async with await self._open_connector(store_id) as opened:
+                return await self._write(opened, row, change, expected, hub_view, audit)
+        return await self._write(connector, row, change, expected, hub_view, audit)
+
+    async def open_connector(self, store_id: uuid.UUID) -> BaseConnector[Any]:
+        """The store's connector, for `update(connector=...)`; the caller closes it."""
+        return await self._open_connector(store_id)
+
+    async def _write(
+        self,
+        connector: BaseConnector[Any],
+        row: StoreProduct,
+        change: ProductChange,
+        expected: Mapping[str, Any],
+        hub_view: Mapping[str, Any],
+        audit: _Audit,
+    ) -> WriteOutcome:
+        """Steps 2 to 4 of the module's: compare, write, mirror and audit."""
+        store_id, product_id, changes = row.store_id, row.platform_product_id, change.changes()
+        try:
+            stored = await connector.get_product(product_id)
+        except ConnectorError as exc:
+            return await audit.finish(
+                row, "failed", changes, hub_view, code=exc.code, message=exc.user_message
+            )
+        before = target_values(stored, change.variant_id)
+        stale = [name for name in changes if not _same(before[name], expected[name])]
+        if stale:
+            row = await self._mirror(row, stored)
+            return await audit.finish(
+                row,
+                "conflict",
+                changes,
+                before,
+                code="write_conflict",
+                message=(
+                    "The store's value changed since it was read "
+                    f"({', '.join(stale)}); nothing was written."
                 ),
             )
-            try:
-                written = await connector.update_product(product_id, update)
-            except WriteConflictError as exc:
-                now = await self._reread(connector, product_id)
-                row = await self._mirror(row, now)
-                current = target_values(now, change.variant_id) if now is not None else before
-                return await audit.finish(
-                    row,
-                    "conflict",
-                    changes,
-                    before,
-                    current=current,
-                    code=exc.code,
-                    message=exc.user_message,
-                )
-            except WriteNotAppliedError as exc:
-                now = exc.applied if isinstance(exc.applied, Product) else None
-                now = now or await self._reread(connector, product_id)
-                row = await self._mirror(row, now)
-                current = target_values(now, change.variant_id) if now is not None else before
-                return await audit.finish(
-                    row,
-                    "not_applied",
-                    changes,
-                    before,
-                    current=current,
-                    code=exc.code,
-                    message=exc.user_message,
-                )
-            except ConnectorError as exc:
-                logger.info("write to store %s failed: %s", store_id, exc.code)
-                return await audit.finish(
-                    row, "failed", changes, before, code=exc.code, message=exc.user_message
-                )
+        update = ProductUpdate(
+            **changes,
+            variant_id=change.variant_id,
+            **(
+                {"expected_stock_quantity": expected["stock_quantity"]}
+                if "stock_quantity" in changes and expected["stock_quantity"] is not None
+                else {}
+            ),
+        )
+        try:
+            written = await connector.update_product(product_id, update)
+        except WriteConflictError as exc:
+            now = await self._reread(connector, product_id)
+            row = await self._mirror(row, now)
+            current = target_values(now, change.variant_id) if now is not None else before
+            return await audit.finish(
+                row,
+                "conflict",
+                changes,
+                before,
+                current=current,
+                code=exc.code,
+                message=exc.user_message,
+            )
+        except WriteNotAppliedError as exc:
+            now = exc.applied if isinstance(exc.applied, Product) else None
+            now = now or await self._reread(connector, product_id)
+            row = await self._mirror(row, now)
+            current = target_values(now, change.variant_id) if now is not None else before
+            return await audit.finish(
+                row,
+                "not_applied",
+                changes,
+                before,
+                current=current,
+                code=exc.code,
+                message=exc.user_message,
+            )
+        except ConnectorError as exc:
+            logger.info("write to store %s failed: %s", store_id, exc.code)
+            return await audit.finish(
+                row, "failed", changes, before, code=exc.code, message=exc.user_message
+            )
         row = await self._mirror(row, written)
         return await audit.finish(
             row, "applied", changes, before, current=target_values(written, change.variant_id)
