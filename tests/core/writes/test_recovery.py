@@ -63,8 +63,9 @@ async def test_a_job_left_running_by_a_killed_worker_resumes_without_writing_twi
     async with synced.hub.unit(synced.tenant_id) as unit:
         job = await unit.bulk_writes.request(synced.store_id, items, actor="owner@example.com")
 
-    # The worker dies as it starts the fourth item: three are written, no result saved yet.
-    killed = _runner(synced.hub, die_at=4)
+    # The worker dies as it starts the fourth item (the first service opens the job's
+    # connector): three are written, no result saved yet.
+    killed = _runner(synced.hub, die_at=5)
     with pytest.raises(Killed):
         await killed.drain()
     async with synced.hub.unit(synced.tenant_id) as unit:

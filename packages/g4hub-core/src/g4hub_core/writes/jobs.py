@@ -5,8 +5,8 @@ A job is a row before it is work: accepting one stores it and wakes the runner (
 the runner also polls for queued rows, so a job accepted by another process sharing the
 database runs too. A job is claimed in its own transaction (on PostgreSQL with `SKIP LOCKED`, so
 processes share the work); each item is written in its own transaction (its row refresh and
-audit entries commit with it), and progress is saved every few items or seconds, which is the
-job's heartbeat (`heartbeat_at`).
+audit entries commit with it), all on one connector to the store, and progress is saved every
+few items or seconds, which is the job's heartbeat (`heartbeat_at`).
 
 Recovery: a job `running` without a heartbeat for `stalled_after` seconds (its worker was
 killed) is claimed again and resumes after its last saved result. An item written after that
@@ -20,6 +20,7 @@ sets the same absolute values again).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -29,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from g4hub_connectors import BaseConnector
 from g4hub_core.db.base import utcnow
 from g4hub_core.errors import CoreError
 from g4hub_core.jobs_loop import run_woken, stop_tasks
@@ -202,18 +204,23 @@ class WriteRunner:
         unsure = len(results) + _SAVE_EVERY if resumed else 0
         saved_at = time.monotonic()
         try:
-            for index in range(len(results), len(items)):
-                item = BulkItem.model_validate(items[index])
-                recovered = (
-                    await self._recovered(tenant_id, job_id, item) if index < unsure else None
-                )
-                if recovered is not None:
-                    results.append(recovered)
-                else:
-                    results.append(await self._write(tenant_id, store_id, job_id, actor, item))
-                if (index + 1) % _SAVE_EVERY == 0 or time.monotonic() - saved_at > _SAVE_SECONDS:
-                    await self._save(tenant_id, job_id, results, None)
-                    saved_at = time.monotonic()
+            async with contextlib.AsyncExitStack() as opened:
+                connector = await self._connector(tenant_id, store_id, opened)
+                for index in range(len(results), len(items)):
+                    item = BulkItem.model_validate(items[index])
+                    recovered = (
+                        await self._recovered(tenant_id, job_id, item) if index < unsure else None
+                    )
+                    if recovered is not None:
+                        results.append(recovered)
+                    else:
+                        results.append(
+                            await self._write(tenant_id, store_id, job_id, actor, item, connector)
+                        )
+                    since = time.monotonic() - saved_at
+                    if (index + 1) % _SAVE_EVERY == 0 or since > _SAVE_SECONDS:
+                        await self._save(tenant_id, job_id, results, None)
+                        saved_at = time.monotonic()
             await self._save(tenant_id, job_id, results, "succeeded")
         except asyncio.CancelledError:
             await self._save(
@@ -226,6 +233,18 @@ class WriteRunner:
                 tenant_id, job_id, results, "failed", message="The job stopped on an error."
             )
 
+    async def _connector(
+        self, tenant_id: uuid.UUID, store_id: uuid.UUID, opened: contextlib.AsyncExitStack
+    ) -> BaseConnector[Any] | None:
+        """The store's connector for the whole job, closed with `opened`; `None` when it does
+        not open (the store was removed): each item then ends as a single change would."""
+        try:
+            async with self._work(tenant_id) as work:
+                connector = await self._service(work).open_connector(store_id)
+        except CoreError:
+            return None
+        return await opened.enter_async_context(connector)
+
     async def _write(
         self,
         tenant_id: uuid.UUID,
@@ -233,6 +252,7 @@ class WriteRunner:
         job_id: uuid.UUID,
         actor: str | None,
         item: BulkItem,
+        connector: BaseConnector[Any] | None,
     ) -> dict[str, Any]:
         change = ProductChange.model_validate(
             item.model_dump(exclude={"product_id"}, exclude_unset=True)
@@ -240,7 +260,12 @@ class WriteRunner:
         try:
             async with self._work(tenant_id) as work:
                 outcome = await self._service(work).update(
-                    store_id, item.product_id, change, actor=actor, job_id=job_id
+                    store_id,
+                    item.product_id,
+                    change,
+                    actor=actor,
+                    job_id=job_id,
+                    connector=connector,
                 )
         except CoreError as exc:
             return _failure(item, exc)
