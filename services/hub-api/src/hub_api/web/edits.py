@@ -12,6 +12,7 @@ Bulk changes of the ticked rows are `bulk.py`'s.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,10 +25,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_303_SEE_OTHER
+from sqlalchemy import select
 
 from g4hub_core import InvalidInput, NotFound, Unit
-from g4hub_core.catalog.schemas import ProductDetail
+from g4hub_core.catalog.schemas import ProductDetail, ProductRead
+from g4hub_core.models import StoreProduct, WriteAudit
 from g4hub_core.writes import ExpectedValues, ProductChange
+from g4hub_core.writes.repository import AuditRepository
 from g4hub_core.writes.schemas import AuditEntry
 from hub_api.web.rendering import PAGE_HEADERS
 from hub_api.web.session import Viewer, local_path
@@ -42,6 +46,7 @@ __all__ = [
     "form_text",
     "parse_decimal",
     "parse_store_id",
+    "sale_prices",
     "version_of",
 ]
 
@@ -173,13 +178,53 @@ async def edit_result(unit: Unit, store_id: uuid.UUID, params: Any) -> EditResul
         ids = {uuid.UUID(part) for part in wanted}
     except ValueError:
         return None
-    trail = await unit.audit.page(store_id=store_id, product_id=product_id, limit=20)
-    entries = [entry for entry in trail.items if entry.id in ids]
+    entries = await _audit_entries(unit, store_id, product_id, ids)
     if not entries:
         return None
     entries.sort(key=lambda entry: list(FIELD_LABELS).index(entry.field))
     result = _from_audit(entries)
     return EditResult(result.status, result.title, result.lines, product_id)
+
+
+async def _audit_entries(
+    unit: Unit, store_id: uuid.UUID, product_id: str, ids: set[uuid.UUID]
+) -> list[AuditEntry]:
+    """The tenant's audit entries `ids` of the store's product, by id (however many writes
+    came after them)."""
+    audit = AuditRepository(unit.session, unit.tenant_id)
+    rows = await unit.session.scalars(
+        audit.statement().where(
+            WriteAudit.id.in_(ids),
+            WriteAudit.store_id == store_id,
+            WriteAudit.product_id == product_id,
+        )
+    )
+    return [AuditEntry.model_validate(row) for row in rows]
+
+
+async def sale_prices(
+    unit: Unit, store_id: uuid.UUID, products: Sequence[ProductRead]
+) -> dict[str, Decimal]:
+    """The sale price of each of `products` on sale (the price a products table shows for it,
+    and the one its price box then edits), by product id."""
+    ids = [product.platform_product_id for product in products]
+    if not ids:
+        return {}
+    rows = await unit.session.execute(
+        select(StoreProduct.platform_product_id, StoreProduct.data["sale_price"].as_string()).where(
+            StoreProduct.tenant_id == unit.tenant_id,
+            StoreProduct.store_id == store_id,
+            StoreProduct.platform_product_id.in_(ids),
+        )
+    )
+    found: dict[str, Decimal] = {}
+    for product_id, sale in rows:
+        if sale:
+            try:
+                found[product_id] = parse_decimal(sale)
+            except (ArithmeticError, ValueError):  # not a price: shown as not on sale
+                continue
+    return found
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -290,6 +335,4 @@ class EditController(Controller):
             if exc.code == "variant_required":
                 return back(edit="variants")
             raise
-        trail = await unit.audit.page(store_id=sid, product_id=product_id, limit=len(changes))
-        written = [entry.id.hex for entry in trail.items if entry.result == outcome.status]
-        return back(write=".".join(written))
+        return back(write=".".join(entry.hex for entry in outcome.audit_ids.values()))

@@ -23,7 +23,7 @@ from hub_api.web.catalog import (
     STOCK_LABELS,
     Listing,
 )
-from hub_api.web.edits import FIELD_LABELS, RESULT_LABELS, edit_result, version_of
+from hub_api.web.edits import FIELD_LABELS, RESULT_LABELS, edit_result, sale_prices, version_of
 from hub_api.web.forms import read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.session import local_path
@@ -97,6 +97,7 @@ class StoresController(Controller):
             STOCK_LABELS=STOCK_LABELS,
             PAGE_SIZES=PAGE_SIZES,
             edit=await edit_result(unit, sid, request.query_params),
+            on_sale=await sale_prices(unit, sid, products.items),
             bulk_error=bulk_notice(request.query_params),
             version_of=version_of,
             BULK_FIELDS=BULK_FIELDS,
