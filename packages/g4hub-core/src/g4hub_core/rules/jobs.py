@@ -2,10 +2,18 @@
 
 The trigger is the change feed: every product created, updated or deleted by a sync, a webhook
 or an edit through the hub is a `product_changes` row of its store. `RuleRunner` looks every
-`poll_interval` seconds for enabled rules whose source store has changes past the rule's
-`last_change_id`, runs each (its plan, through the write path) and moves the mark. One runner
-runs rules one after another, so two runs of one rule never overlap in a process, and each
-write locks its product's row, so the hub's writes to one product take turns.
+`poll_interval` seconds (half a second: one indexed query, and it sees the changes of every
+process sharing the database) for enabled rules whose source store has changes past the rule's
+`last_change_id`, runs each and moves the mark.
+
+A run plans in one transaction, then writes its plan concurrently: one connector per target
+store, at most the store's `max_concurrency` writes at a time (its connector paces requests
+within the platform's rate limit), each write in a transaction of its own (its row lock, mirror
+and audit entries commit with it, so a long run never holds the tenant's change feed). One
+runner runs rules one after another, so two runs of one rule never overlap in a process; a run
+holds one write per product or variant, and each write locks its product's row, so the hub's
+writes to one product take turns. The mark moves once the run is recorded; a run cut short (the
+hub stopped, a write raised) leaves it, and the next tick plans again from the rows.
 """
 
 from __future__ import annotations
@@ -14,11 +22,17 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 
+from g4hub_connectors import BaseConnector
+from g4hub_core.db.dialects import dialect_of
+from g4hub_core.jobs_loop import stop_tasks
 from g4hub_core.models import ProductChange, SyncRule
+from g4hub_core.rules import running
+from g4hub_core.rules.running import PlannedWrite, Result, write_concurrently
 from g4hub_core.rules.service import RuleService
 from g4hub_core.unit import UnitFactory, UnitOfWork
 
@@ -33,22 +47,19 @@ class RuleRunner:
         work: UnitFactory,
         service: Callable[[UnitOfWork], RuleService],
         *,
-        poll_interval: float = 5.0,
+        poll_interval: float = 0.5,
     ) -> None:
         self._work = work
         self._service = service
         self._poll_interval = poll_interval
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="rules")
+        self._tasks = [asyncio.create_task(self._loop(), name="rules")]
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        tasks, self._tasks = self._tasks, []
+        await stop_tasks(tasks)
 
     async def tick(self) -> int:
         """Run every enabled rule whose source changed since its last run; returns how many
@@ -70,18 +81,63 @@ class RuleRunner:
                 )
             ).all()
         for rule_id, tenant_id, change_id in due:
-            await self._run(rule_id, tenant_id, int(change_id))
+            try:
+                await self._run(rule_id, tenant_id, int(change_id))
+            except Exception:
+                logger.warning("rule %s failed; retrying later", rule_id, exc_info=True)
         return len(due)
 
     async def _run(self, rule_id: uuid.UUID, tenant_id: uuid.UUID, change_id: int) -> None:
-        try:
+        """Run the rule as of change `change_id` of its source (read before its plan), then
+        move its mark. A full run (`running.MAX_RUN_CHANGES`) that applied something is followed by
+        another at once; what a run could not apply waits for the source's next change."""
+        more = True
+        while more:
             async with self._work(tenant_id) as work:
-                await self._service(work).run(rule_id, trigger="change")
+                planned = await self._service(work).planned_writes(rule_id)
+                one_at_a_time = not dialect_of(work.session).postgresql
+            results = await self._write(tenant_id, rule_id, planned, one_at_a_time)
+            more = len(planned) >= running.MAX_RUN_CHANGES and any(
+                result["status"] == "applied" for result in results
+            )
+            async with self._work(tenant_id) as work:
+                await self._service(work).record(rule_id, results, trigger="change")
                 rule = await work.session.get(SyncRule, rule_id)
-                if rule is not None:
-                    rule.last_change_id = change_id
-        except Exception:
-            logger.warning("rule %s failed; retrying later", rule_id, exc_info=True)
+                if rule is not None and not more:
+                    rule.last_change_id = max(rule.last_change_id, change_id)
+
+    async def _write(
+        self,
+        tenant_id: uuid.UUID,
+        rule_id: uuid.UUID,
+        planned: Sequence[PlannedWrite],
+        one_at_a_time: bool,
+    ) -> list[Result]:
+        """Write `planned`, each in its own transaction (SQLite, one writer: one at a time);
+        raises what a write raised once the others are done."""
+        async with contextlib.AsyncExitStack() as opened:
+            connectors: dict[uuid.UUID, BaseConnector[Any]] = {}
+            for store_id in dict.fromkeys(item.store_id for item in planned):
+                async with self._work(tenant_id) as work:
+                    connector = await self._service(work).open_connector(store_id)
+                connectors[store_id] = await opened.enter_async_context(connector)
+
+            async def write(item: PlannedWrite, connector: BaseConnector[Any]) -> Result:
+                async with self._work(tenant_id) as work:
+                    return await self._service(work).write(item, rule_id, connector=connector)
+
+            done = await write_concurrently(
+                planned,
+                connectors,
+                write,
+                per_store=lambda c: 1 if one_at_a_time else c.config.max_concurrency,
+            )
+        results: list[Result] = []
+        for item in done:
+            if isinstance(item, BaseException):
+                raise item
+            results.append(item)
+        return results
 
     async def _loop(self) -> None:
         while True:

@@ -1,25 +1,28 @@
 """`RuleService`: inventory and price rules, their dry run, and running them through the write
 path.
 
-The plan comes from `g4hub_core.rules.planning`. A run writes each target product's planned
-fields with one `WriteService.update`, expecting the target's values as planned (a sale or an
-edit in between is a conflict, never overwritten), naming the rule in the audit trail, and is
-recorded (`rule_runs`) with its counts.
+The plan comes from `g4hub_core.rules.planning`. A run writes each target product's (or
+variant's) planned fields with one `WriteService.update` (`g4hub_core.rules.running`), expecting
+the target's values as planned (a sale or an edit in between is a conflict, never overwritten),
+naming the rule in the audit trail, and is recorded (`rule_runs`) with its counts.
 """
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections import Counter, defaultdict
+from typing import Any
 
 from sqlalchemy import delete
 
+from g4hub_connectors import BaseConnector
 from g4hub_core.errors import InvalidInput, NotFound
 from g4hub_core.models import SyncRule, SyncRuleRun
 from g4hub_core.repository import TenantRepository
 from g4hub_core.rules.planning import RulePlanner
+from g4hub_core.rules.running import MAX_RUN_CHANGES, PlannedWrite, planned_writes
 from g4hub_core.rules.schemas import (
-    PlannedChange,
     RuleCreate,
     RulePlan,
     RuleRead,
@@ -28,12 +31,10 @@ from g4hub_core.rules.schemas import (
 )
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.unit import UnitOfWork
-from g4hub_core.writes.schemas import ExpectedValues, ProductChange
 from g4hub_core.writes.service import WriteService
 
 __all__ = ["KEEP_RUNS", "MAX_RUN_CHANGES", "RuleRepository", "RuleService"]
 
-MAX_RUN_CHANGES = 1_000
 KEEP_RUNS = 100
 """Runs kept per rule: the newest; older ones are removed as new ones come (the audit trail
 keeps every write)."""
@@ -172,42 +173,70 @@ class RuleService:
     async def run(
         self, rule_id: uuid.UUID, *, actor: str | None = None, trigger: str = "manual"
     ) -> RuleRun:
-        """Write the plan (at most `MAX_RUN_CHANGES` products), each product's fields through
-        the write path in one change, and record the run (a run on a change at the source that
-        had nothing to do is not recorded)."""
-        rule = await self._rules.get_or_raise(rule_id)
-        per_product: dict[tuple[uuid.UUID, str, str | None], list[PlannedChange]] = defaultdict(
-            list
-        )
-        for change in await self._planner.plan(rule):
-            key = (change.store_id, change.product_id, change.variant_id)
-            if key in per_product or len(per_product) < MAX_RUN_CHANGES:
-                per_product[key].append(change)
+        """Write the plan (at most `MAX_RUN_CHANGES` products or variants), each one's fields
+        through the write path in one change, one after another on one connector per target
+        store, and record the run (a run on a change at the source that had nothing to do is
+        not recorded)."""
+        planned = await self.planned_writes(rule_id)
         results: list[dict[str, object]] = []
-        for (store_id, product_id, variant_id), changes in per_product.items():
-            entry: dict[str, object] = {
-                "sku": changes[0].sku,
-                "store_id": str(store_id),
-                "product_id": product_id,
-                "variant_id": variant_id,
-                "fields": {c.field: {"old": _text(c.old), "new": _text(c.new)} for c in changes},
-            }
-            try:
-                outcome = await self._writes.update(
-                    store_id,
-                    product_id,
-                    ProductChange(
-                        variant_id=variant_id,
-                        **{c.field: c.new for c in changes},
-                        expected=ExpectedValues(**{c.field: c.old for c in changes}),
-                    ),
-                    actor=actor,
-                    rule_id=rule.id,
+        async with contextlib.AsyncExitStack() as opened:
+            connectors: dict[uuid.UUID, BaseConnector[Any]] = {}
+            for item in planned:
+                if item.store_id not in connectors:
+                    connectors[item.store_id] = await opened.enter_async_context(
+                        await self.open_connector(item.store_id)
+                    )
+                results.append(
+                    await self.write(
+                        item, rule_id, actor=actor, connector=connectors[item.store_id]
+                    )
                 )
-            except (InvalidInput, NotFound) as exc:  # e.g. a product of several variants
-                results.append({**entry, "status": "failed", "error_code": exc.code})
-                continue
-            results.append({**entry, "status": outcome.status, "error_code": outcome.error_code})
+        return await self.record(rule_id, results, trigger=trigger, actor=actor)
+
+    async def planned_writes(self, rule_id: uuid.UUID) -> list[PlannedWrite]:
+        """The rule's plan as writes, one per target product or variant (at most
+        `MAX_RUN_CHANGES`); `NotFound` for another tenant's rule."""
+        rule = await self._rules.get_or_raise(rule_id)
+        return planned_writes(await self._planner.plan(rule))
+
+    async def open_connector(self, store_id: uuid.UUID) -> BaseConnector[Any]:
+        """A target store's connector, for `write`; the caller closes it."""
+        return await self._writes.open_connector(store_id)
+
+    async def write(
+        self,
+        planned: PlannedWrite,
+        rule_id: uuid.UUID,
+        *,
+        actor: str | None = None,
+        connector: BaseConnector[Any] | None = None,
+    ) -> dict[str, object]:
+        """Write one planned change through the write path, naming the rule in the audit
+        trail; the run's entry for it."""
+        try:
+            outcome = await self._writes.update(
+                planned.store_id,
+                planned.product_id,
+                planned.change(),
+                actor=actor,
+                rule_id=rule_id,
+                connector=connector,
+            )
+        except (InvalidInput, NotFound) as exc:  # e.g. the product is gone since the plan
+            return planned.result("failed", exc.code)
+        return planned.result(outcome.status, outcome.error_code)
+
+    async def record(
+        self,
+        rule_id: uuid.UUID,
+        results: list[dict[str, object]],
+        *,
+        trigger: str,
+        actor: str | None = None,
+    ) -> RuleRun:
+        """Record a run's results (a run on a change at the source with none is not
+        recorded); `NotFound` when the rule was removed meanwhile."""
+        rule = await self._rules.get_or_raise(rule_id)
         if results or trigger == "manual":
             counts = Counter(str(result["status"]) for result in results)
             self._runs.add(
@@ -239,7 +268,3 @@ class RuleService:
                     SyncRuleRun.tenant_id == self.unit.tenant_id, SyncRuleRun.id.in_(stale)
                 )
             )
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)

@@ -1,0 +1,109 @@
+"""The rule runner: a change at the source reaches the target on its own, fast; a plan larger
+than one run is written whole by one tick; the concurrent writes keep compare-and-set (a sale at
+the target the hub has not seen is a conflict, the others are applied)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+import g4hub_connectors as gc
+from g4hub_core.rules import RuleCreate, running
+from g4hub_core.writes import ProductChange
+from tests.core.rules.conftest import Twins
+from tests.core.sync.helpers import rows, sync
+
+
+async def _pairs(twins: Twins) -> list[tuple[str, str, str]]:
+    """(SKU, source product id, target product id) of the simple tracked products both hold."""
+    variable = twins.source_store.variable_product_ids() | twins.target_store.variable_product_ids()
+    target = {
+        row.sku: product_id
+        for product_id, row in (await rows(twins.hub, twins.target)).items()
+        if product_id not in variable and row.manage_stock and row.sku
+    }
+    return [
+        (row.sku, product_id, target[row.sku])
+        for product_id, row in sorted((await rows(twins.hub, twins.source)).items())
+        if product_id not in variable and row.manage_stock and row.sku in target
+    ]
+
+
+async def _rule(twins: Twins) -> None:
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(name="auto", source_store_id=twins.source, target_store_ids=[twins.target])
+        )
+        await unit.rules.set_enabled(rule.id, True)
+
+
+async def _stock(twins: Twins, product_ids: list[str]) -> list[int | None]:
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        return [(await shop.get_product(key)).stock_quantity for key in product_ids]
+
+
+async def test_a_plan_larger_than_a_run_is_written_whole_by_one_tick(
+    twins: Twins, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await twins.hub.rules.stop()  # the test ticks itself
+    pairs = await _pairs(twins)
+    assert len(pairs) >= 3
+    await _rule(twins)
+    assert await twins.hub.rules.tick() == 1  # the initial syncs settled
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        for n, (_, source_id, _) in enumerate(pairs):
+            await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+
+    monkeypatch.setattr(running, "MAX_RUN_CHANGES", 2)
+    assert await twins.hub.rules.tick() == 1
+    assert await _stock(twins, [target for _, _, target in pairs]) == [
+        40 + n for n in range(len(pairs))
+    ]
+    assert await twins.hub.rules.tick() == 0  # the mark moved once the plan was done
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        (rule,) = await unit.rules.all()
+        runs = await unit.rules.runs(rule.id)
+    assert sum(run.counts.get("applied", 0) for run in runs) >= len(pairs)
+
+
+async def test_a_sale_at_the_target_the_hub_has_not_seen_is_a_conflict_the_others_applied(
+    twins: Twins,
+) -> None:
+    await twins.hub.rules.stop()
+    pairs = await _pairs(twins)
+    await _rule(twins)
+    assert await twins.hub.rules.tick() == 1
+    sold = pairs[0][2]
+    async with gc.create_connector(twins.target_store.credentials()) as shop:  # not synced
+        await shop.update_product(sold, gc.ProductUpdate(stock_quantity=1))
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        for _, source_id, _ in pairs:
+            await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=60))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+
+    assert await twins.hub.rules.tick() == 1
+    assert await _stock(twins, [target for _, _, target in pairs]) == [1] + [60] * (len(pairs) - 1)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        trail = await unit.audit.page(store_id=twins.target, by_rule=True)
+    results = {(entry.product_id, entry.new_value): entry.result for entry in trail.items}
+    assert results[(sold, "60")] == "conflict"
+    assert [results[(target, "60")] for _, _, target in pairs[1:]] == ["applied"] * (len(pairs) - 1)
+
+
+async def test_an_edit_of_the_source_through_the_hub_reaches_the_target_on_its_own(
+    twins: Twins,
+) -> None:
+    sku, source_id, target_id = (await _pairs(twins))[0]
+    await _rule(twins)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        outcome = await unit.writes.update(
+            twins.source, source_id, ProductChange(stock_quantity=77)
+        )
+    assert outcome.status == "applied", sku
+    started = time.monotonic()
+    while await _stock(twins, [target_id]) != [77]:
+        assert time.monotonic() - started < 15, "the target did not follow the source"
+        await asyncio.sleep(0.1)
