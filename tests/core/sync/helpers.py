@@ -89,6 +89,11 @@ async def wait_for(
         await asyncio.sleep(0.01)
 
 
+def listing_requests(store: FakeStore) -> int:
+    """WooCommerce product listing requests (the count and the pages), variations left out."""
+    return sum(1 for request in store.requests if request.path.endswith("/products"))
+
+
 async def rows(hub: Hub, store_id: uuid.UUID) -> dict[str, StoreProduct]:
     async with hub.unit() as unit:
         found = await unit.session.scalars(

@@ -14,6 +14,7 @@ from g4hub_core.sync.jobs import SyncJob
 from g4hub_core.sync.recovery import INTERRUPTED_MESSAGE
 from tests.core.factories import insert_store, insert_tenant
 from tests.core.sync.helpers import HubFactory, add_store, rows, store_row, sync, wait_for
+from tests.core.sync.test_hostile_stores import first_page_requests
 
 
 async def change_prices(store: FakeStore, ids: list[str]) -> None:
@@ -143,7 +144,8 @@ async def test_a_failure_mid_listing_keeps_every_earlier_row(make_hub: HubFactor
     changed = simple_ids(store, 2)
     await change_prices(store, changed)
     # The count and the first page pass; every later page fails, retries included.
-    store.inject(kind="status", status=500, after=2, times=None, path="/products")
+    after = first_page_requests(store)
+    store.inject(kind="status", status=500, after=after, times=None, path="/products")
 
     log = await sync(hub, tenant_id, store_id, mode="full")
 

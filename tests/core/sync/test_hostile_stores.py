@@ -15,11 +15,19 @@ from tests.core.factories import insert_store, insert_tenant
 from tests.core.sync.helpers import HubFactory, add_store, rows, store_row, sync, wait_for
 
 
+def first_page_requests(store: FakeWooCommerceStore) -> int:
+    """The requests of a sync before its second page: the count, the first page of 100 and one
+    variations request per variable product on it (read before any later page is asked)."""
+    variable = store.variable_product_ids()
+    return 2 + sum(1 for product_id in store.product_ids()[:100] if product_id in variable)
+
+
 def stuck_after_the_first_page(products: int = 3000) -> FakeWooCommerceStore:
     """A store that answers its count and its first page of 100, then never again (each later
     request hangs for an hour): a stuck store, whatever the machine's speed."""
     store = FakeWooCommerceStore(products=products)
-    store.inject("hang", path="/products", after=2, times=None, seconds=3600)
+    after = first_page_requests(store)
+    store.inject("hang", path="/products", after=after, times=None, seconds=3600)
     return store
 
 

@@ -13,7 +13,7 @@ from g4hub_core.models import SyncLog
 from g4hub_core.sync.jobs import SyncJob
 from g4hub_core.sync.recovery import INTERRUPTED_MESSAGE
 from g4hub_core.sync.runner import DatabaseQueue, EmbeddedRunner
-from tests.core.sync.helpers import HubFactory, add_store, idle, rows, wait_for
+from tests.core.sync.helpers import HubFactory, add_store, idle, listing_requests, rows, wait_for
 
 
 async def insert_log(hub: Hub, tenant_id: uuid.UUID, store_id: uuid.UUID, status: str) -> uuid.UUID:
@@ -75,7 +75,7 @@ async def test_a_job_enqueued_twice_runs_once(make_hub: HubFactory) -> None:
     async with hub.unit(tenant_id) as unit:
         done = await unit.sync.get(log.id)
     assert (done.status, done.products_fetched, done.products_created) == ("succeeded", 40, 40)
-    assert store.count_requests("/products") == 2  # the count and one page, once
+    assert listing_requests(store) == 2  # the count and one page, once
     assert len(await rows(hub, store_id)) == 40
 
 

@@ -19,8 +19,9 @@ from g4hub_core.sync.jobs import JobRuntime, SyncJob
 from g4hub_core.sync.procrastinate_queue import ProcrastinateQueue, defer_sync
 from g4hub_core.sync.schemas import SyncLogRead
 from tests.core.factories import insert_store, insert_tenant
-from tests.core.sync.helpers import HubFactory, add_store, rows
+from tests.core.sync.helpers import HubFactory, add_store, listing_requests, rows
 from tests.core.sync.queue.helpers import WAIT, drained, finished, queue_jobs, watch
+from tests.core.sync.test_hostile_stores import first_page_requests
 
 
 def queue_only(runtime: JobRuntime) -> ProcrastinateQueue:
@@ -54,7 +55,7 @@ async def test_a_sync_is_a_job_locked_to_its_store_and_runs_once(
 
     assert (done.status, done.products_fetched, done.products_created) == ("succeeded", 40, 40)
     assert len(await rows(worker, store_id)) == 40
-    assert store.count_requests("/products") == 2  # the count and one page: run once
+    assert listing_requests(store) == 2  # the count and one page: run once
     assert await queue_jobs(worker, store_id) == []  # a successful job is deleted
 
 
@@ -66,8 +67,9 @@ async def test_429_and_5xx_for_a_while_end_synced_with_counts_not_doubled(
     tenant_id, store_id = await add_store(hub, store)  # the connector tries each request twice
     # The count and the first page (100 products) pass; then the second page answers 429 twice
     # (one run fails with the first 100 written), then 503 twice (a second run fails).
-    store.inject(kind="status", status=429, path="/products", after=2, times=2)
-    store.inject(kind="status", status=503, path="/products", after=4, times=2)
+    first_page = first_page_requests(store)  # its variations included
+    store.inject(kind="status", status=429, path="/products", after=first_page, times=2)
+    store.inject(kind="status", status=503, path="/products", after=first_page + 2, times=2)
     seen: list[SyncLogRead] = []
 
     async with hub.unit(tenant_id) as unit:
@@ -127,7 +129,8 @@ async def test_a_second_job_of_a_store_waits_for_the_first_on_another_worker(
     store = FakeWooCommerceStore(products=150, latency=0.2)
     first = await make_queue_hub(store, sync_batch_size=50)
     second = await make_queue_hub(store, sync_batch_size=50)
-    tenant_id, store_id = await add_store(first, store)
+    # One request at a time per sync (variations included): two runs would show as two.
+    tenant_id, store_id = await add_store(first, store, max_concurrency=1)
     async with first.unit(tenant_id) as unit:
         log = await unit.sync.request(store_id)
     await watch(first, tenant_id, log.id, lambda log: log.status == "running")
@@ -142,7 +145,7 @@ async def test_a_second_job_of_a_store_waits_for_the_first_on_another_worker(
 
     assert (done.status, done.products_fetched, done.products_created) == ("succeeded", 150, 150)
     assert store.max_in_flight == 1
-    assert store.count_requests("/products") == 3  # the count and two pages: one run
+    assert listing_requests(store) == 3  # the count and two pages: one run
 
 
 async def test_a_dead_workers_sync_goes_back_to_the_queue_and_finishes(

@@ -241,7 +241,9 @@ class SyncEngine:
             run.total = await connector.count_products()
             await settled(self._save(run, products_total=run.total))
             since = run.updated_since if run.mode == "incremental" else None
-            await self._stream(run, connector.iter_products(updated_since=since))
+            await self._stream(
+                run, connector.iter_products(updated_since=since, include_variants=True)
+            )
         await settled(self._finish(run))
 
     async def _stream(self, run: _Run, products: AsyncIterator[Product]) -> None:

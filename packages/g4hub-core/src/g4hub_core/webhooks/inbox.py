@@ -28,7 +28,7 @@ from typing import Any, Literal
 import attrs
 from sqlalchemy import delete, false, select, update
 
-from g4hub_connectors import ConnectorError
+from g4hub_connectors import ConnectorError, Product
 from g4hub_connectors.webhooks import WebhookEvent, WebhookPlatform, webhook_platform
 from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch
 from g4hub_core.changes.repository import ChangeEntry, ChangeRepository, record_changes
@@ -39,7 +39,9 @@ from g4hub_core.stores.connection import open_settings
 from g4hub_core.unit import UnitFactory, UnitOfWork
 from g4hub_core.vault.vault import Vault
 from g4hub_core.webhooks import repository
+from g4hub_core.webhooks import variants as variant_rows
 from g4hub_core.webhooks.secrets import open_secret
+from g4hub_core.webhooks.variants import ProductWrite
 
 __all__ = ["MAX_ATTEMPTS", "Outcome", "Received", "WebhookInbox"]
 
@@ -49,6 +51,7 @@ Outcome = Literal["accepted", "duplicate", "ping", "unknown_endpoint", "bad_sign
 MAX_ATTEMPTS = 5
 """Tries to apply one delivery before it is marked failed (reconciliation covers it then)."""
 RETRY_AFTER = timedelta(seconds=30)
+_APPLIED = frozenset({"upsert", "upsert_variant", "delete"})
 BATCH = 100
 """Deliveries applied per transaction at most: a fixed number of statements for all of them."""
 SERIAL_BATCH = 50
@@ -311,7 +314,7 @@ class WebhookInbox:
                 delivery.body.encode(),
                 currency=store.store_info.get("currency"),
             )
-            if event.action not in ("upsert", "delete") or not event.product_id:
+            if event.action not in _APPLIED or not event.product_id:
                 outcomes[delivery.id] = "ignored"
                 continue
             by_store.setdefault(store.id, []).append((delivery, event))
@@ -349,18 +352,19 @@ class WebhookInbox:
         await sql.lock(session, "webhooks", store.id)
         outcomes: dict[uuid.UUID, str] = {}
         newest: dict[str, tuple[WebhookDelivery, WebhookEvent]] = {}
+        # A variant's own deliveries are settled per variant: the newest of each wins.
+        variants: dict[tuple[str, str], tuple[WebhookDelivery, WebhookEvent]] = {}
         for delivery, event in events:
             assert event.product_id is not None
-            kept = newest.get(event.product_id)
-            if kept is not None and _older(event, kept[1]):
-                outcomes[delivery.id] = "stale"
-                continue
-            if kept is not None:
-                outcomes[kept[0].id] = "stale"  # a newer delivery of the product came after
-            newest[event.product_id] = (delivery, event)
+            if event.variant is not None:
+                key = (event.product_id, event.variant.id)
+                _keep_newest(variants, key, delivery, event, outcomes)
+            else:
+                _keep_newest(newest, event.product_id, delivery, event, outcomes)
 
         held: dict[str, Any] = {}
-        for condition in sql.key_in(StoreProduct.platform_product_id, list(newest)):
+        read = list(newest.keys() | {product_id for product_id, _ in variants})
+        for condition in sql.key_in(StoreProduct.platform_product_id, read):
             found = await session.execute(
                 select(
                     StoreProduct.platform_product_id,
@@ -413,8 +417,15 @@ class WebhookInbox:
                 )
             await record_changes(session, store.tenant_id, store.id, deleted, source="webhook")
             delta -= len(deleted)
-        if upserts:
-            delta += await self._upsert(work, store, upserts, held, outcomes)
+        changed = [(delivery.id, event) for delivery, event in variants.values()]
+        if upserts or changed:
+            # Deliveries that carry part of a product are completed from the row held.
+            partial = variant_rows.wanted(upserts, (event for _, event in changed))
+            stored = await _held_products(session, store, sorted(partial & held.keys()))
+            gone = {entry.platform_product_id for entry in deleted}
+            writes, ignored = variant_rows.complete(upserts, changed, stored, gone)
+            outcomes.update((delivery_id, "ignored") for delivery_id in ignored)
+            delta += await self._upsert(work, store, writes, held, outcomes)
         if delta:
             await _adjust(session, store.id, delta)
         return outcomes
@@ -423,34 +434,31 @@ class WebhookInbox:
         self,
         work: UnitOfWork,
         store: Store,
-        upserts: list[tuple[uuid.UUID, WebhookEvent]],
+        writes: list[ProductWrite],
         held: dict[str, Any],
         outcomes: dict[uuid.UUID, str],
     ) -> int:
-        """Write the products of `upserts` in one `CatalogWriter` batch (those whose content
+        """Write the products of `writes` in one `CatalogWriter` batch (those whose content
         the hub holds already are only counted); returns how many were new."""
         session = work.session
         running: uuid.UUID | None = None
-        if any(event.product_id not in held for _, event in upserts):
+        if any(write.product.id not in held for write in writes):
             running = await repository.running_sync_id(session, store.id)
         batch = IngestBatch.prepare(
-            [event.product for _, event in upserts if event.product is not None],
+            [write.product for write in writes],
             tenant_id=store.tenant_id,
             store_id=store.id,
             sync_id=running or uuid.uuid4(),
         )
-        for delivery_id, event in upserts:
-            assert event.product_id is not None
-            row = batch.rows.get(event.product_id)
-            previous = held.get(event.product_id)
-            if row is None:
-                outcomes[delivery_id] = "ignored"
-                continue
+        for write in writes:
+            product_id = write.product.id
+            row = batch.rows[product_id]
+            previous = held.get(product_id)
             if previous is not None and previous.content_hash == row["content_hash"]:
-                outcomes[delivery_id] = "unchanged"
-                del batch.rows[event.product_id]
+                outcomes.update((delivery_id, "unchanged") for delivery_id in write.deliveries)
+                del batch.rows[product_id]
                 continue
-            outcomes[delivery_id] = "upserted"
+            outcomes.update((delivery_id, "upserted") for delivery_id in write.deliveries)
             # Keep the row's mark of the sync that last saw it, or take the running sync's: a
             # full sync under way must not remove a product a webhook has just written.
             if previous is not None and previous.seen_by_sync_id is not None:
@@ -458,16 +466,53 @@ class WebhookInbox:
             # The delivery's own time may be finer than the product's (Shopify's updated_at
             # has whole seconds, X-Shopify-Triggered-At milliseconds): the finer one orders
             # what comes next.
-            if event.occurred_at is not None and (
-                row["source_updated_at"] is None or event.occurred_at > row["source_updated_at"]
+            moment = write.occurred_at
+            if moment is not None and (
+                row["source_updated_at"] is None or moment > row["source_updated_at"]
             ):
-                row["source_updated_at"] = event.occurred_at
+                row["source_updated_at"] = moment
         if not batch.rows:
             return 0
         result = await CatalogWriter(session, store.tenant_id).write(
             batch, method="values", source="webhook"
         )
         return result.created
+
+
+def _keep_newest(
+    kept: dict[Any, tuple[WebhookDelivery, WebhookEvent]],
+    key: Any,
+    delivery: WebhookDelivery,
+    event: WebhookEvent,
+    outcomes: dict[uuid.UUID, str],
+) -> None:
+    """Keep `delivery` under `key` unless an earlier one of the batch is newer; the one of
+    the two that loses is stale."""
+    current = kept.get(key)
+    if current is not None and _older(event, current[1]):
+        outcomes[delivery.id] = "stale"
+        return
+    if current is not None:
+        outcomes[current[0].id] = "stale"  # a newer delivery came after
+    kept[key] = (delivery, event)
+
+
+async def _held_products(session: Any, store: Store, product_ids: list[str]) -> dict[str, Product]:
+    """The products the hub holds of `product_ids` (for deliveries that carry part of one)."""
+    found: dict[str, Product] = {}
+    for condition in dialect_of(session).key_in(StoreProduct.platform_product_id, product_ids):
+        result = await session.execute(
+            select(StoreProduct.platform_product_id, StoreProduct.data).where(
+                StoreProduct.tenant_id == store.tenant_id,
+                StoreProduct.store_id == store.id,
+                condition,
+            )
+        )
+        for product_id, data in result:
+            product = variant_rows.held_product(data)
+            if product is not None:
+                found[product_id] = product
+    return found
 
 
 def _older(event: WebhookEvent, than: WebhookEvent) -> bool:
