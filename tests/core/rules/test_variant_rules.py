@@ -7,9 +7,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import g4hub_connectors as gc
+from g4hub_core.models import StoreProduct
 from g4hub_core.rules import RuleCreate, RulePlan, RuleRun
 from tests.core.rules.conftest import Twins
-from tests.core.sync.helpers import sync
+from tests.core.sync.helpers import rows, sync
 
 
 async def _a_variation(twins: Twins) -> tuple[str, gc.ProductVariant]:
@@ -126,3 +127,34 @@ async def test_a_price_rule_plans_each_variation_and_the_run_writes_exactly_the_
         next(c.new for c in plan.changes if c.variant_id == variant.id and c.field == "price"),
         None,
     )
+
+
+async def test_a_variable_product_held_without_its_variations_is_not_priced(
+    twins: Twins,
+) -> None:
+    """Synced before the hub stored variations (or with one only): the store would keep its
+    own price, so the dry run does not list what the run could not write."""
+    product_id, _ = await _a_variation(twins)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        for store_id in (twins.source, twins.target):
+            row = (await rows(twins.hub, store_id))[product_id]
+            held = await unit.session.get(StoreProduct, row.id)
+            assert held is not None
+            held.data = {**held.data, "variants": []}
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(
+                name="Prices -5",
+                kind="price",
+                source_store_id=twins.source,
+                target_store_ids=[twins.target],
+                price_adjustment_type="amount",
+                price_adjustment=Decimal(-5),
+            )
+        )
+        plan = await unit.rules.dry_run(rule.id)
+        run = await unit.rules.run(rule.id)
+    assert plan.changes, "the other products are priced"
+    assert product_id not in {c.product_id for c in plan.changes}
+    assert _written(run) == _planned(plan)
+    assert {r["status"] for r in run.results} == {"applied"}

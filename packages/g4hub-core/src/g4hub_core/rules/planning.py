@@ -101,7 +101,8 @@ class RulePlanner:
     async def _price_listings(self, store_ids: list[uuid.UUID]) -> list[_PriceListing]:
         """The stores' listings with a SKU and their writable values, in SKU, store, product
         and variant order: a product's own SKU when it has fewer than two variants, else each
-        variant's (as `g4hub_core.skus` matches them)."""
+        variant's (as `g4hub_core.skus` matches them). A WooCommerce variable product held
+        without its variations has none: the store would ignore a price written to it."""
         variant_count = dialect_of(self._session).variant_count(StoreProduct.__tablename__)
         found = await self._session.execute(
             select(
@@ -127,7 +128,7 @@ class RulePlanner:
                     for variant in product.variants
                     if variant.sku
                 )
-            elif product.sku:
+            elif product.sku and not _prices_on_variations(product):
                 listings.append(
                     _PriceListing(
                         product.sku, store_id, product_id, None, target_values(product, None)
@@ -177,6 +178,12 @@ class RulePlanner:
                         )
                     )
         return planned
+
+
+def _prices_on_variations(product: Product) -> bool:
+    """A WooCommerce variable product the hub holds fewer than two variations of: its prices
+    are its variations' (the store keeps its own unchanged), so it has no price to plan."""
+    return product.raw.get("type") == "variable"
 
 
 def _targets(rule: SyncRule) -> list[uuid.UUID]:
