@@ -69,7 +69,11 @@ def _product_fields(node: ProductNode, raw: dict[str, Any], currency: str | None
     any_stock = any_backorder = False
     for v in connection["nodes"] if connection else ():
         price = money(v.get("price"))
-        regular, sale = split_price(price, money(v.get("compareAtPrice")))
+        compare_at = v.get("compareAtPrice")
+        # Most variants are not on sale: no compare-at price to parse or weigh.
+        regular, sale = (
+            (price, None) if compare_at is None else split_price(price, money(compare_at))
+        )
         item = v.get("inventoryItem")
         tracked = bool(item.get("tracked")) if item else False
         quantity = v.get("inventoryQuantity")

@@ -26,6 +26,7 @@ __all__ = [
     "UserError",
     "VariantConnection",
     "VariantNode",
+    "bulk_row_adapter",
     "bulk_rows_adapter",
     "gid_number",
     "product_adapter",
@@ -129,6 +130,20 @@ class ProductPage(TypedDict, total=False):
     nodes: Required[list[ProductNode]]
 
 
+_STRICT = ConfigDict(extra="ignore", strict=True)
+
+
+class BulkInventoryItem(TypedDict, total=False):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    id: Required[str]
+    tracked: bool | None
+
+
+class BulkImage(TypedDict, total=False):
+    __pydantic_config__ = _STRICT  # type: ignore[misc]
+    url: str | None
+
+
 BulkRow = TypedDict(
     "BulkRow",
     {
@@ -144,16 +159,22 @@ BulkRow = TypedDict(
         "compareAtPrice": str | None,
         "inventoryQuantity": int | None,
         "inventoryPolicy": str | None,
-        "inventoryItem": InventoryItemRef | None,
-        "image": ImageRef | None,
+        "inventoryItem": BulkInventoryItem | None,
+        "image": BulkImage | None,
     },
     total=False,
 )
-"""A line of a bulk JSONL file: a product, a variant or a medium (children carry `__parentId`).
-The fields the mapping reads are checked; every other key is kept as it came, for `raw`."""
-BulkRow.__pydantic_config__ = ConfigDict(extra="allow")  # type: ignore[attr-defined]
+"""A line of a bulk JSONL file: a product, a variant or a medium (children carry `__parentId`),
+as far as the mapping reads it.
+
+Checked, not converted: a bulk export keeps the decoded rows themselves (every key, in the file's
+order, for `raw`), and `bulk_rows_adapter`'s output is only the verdict, thrown away. So the check
+is strict (an `Int` sent as `"5"` is refused, not read as 5): a lax one would pass values the kept
+row still holds unconverted."""
+BulkRow.__pydantic_config__ = _STRICT  # type: ignore[attr-defined]
 
 product_adapter: TypeAdapter[ProductNode] = TypeAdapter(ProductNode)
+bulk_row_adapter: TypeAdapter[BulkRow] = TypeAdapter(BulkRow)
 bulk_rows_adapter: TypeAdapter[list[BulkRow]] = TypeAdapter(list[BulkRow])
 product_list_adapter: TypeAdapter[list[ProductNode]] = TypeAdapter(list[ProductNode])
 product_page_adapter: TypeAdapter[ProductPage] = TypeAdapter(ProductPage)
