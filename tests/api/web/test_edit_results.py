@@ -100,3 +100,35 @@ async def test_an_edits_result_is_its_own_entries_even_after_later_writes(
 
     result = by_testid((await client.get(location)).text, "edit-result")
     assert f"Stock {stock} → {stock + 100}." in result, result
+
+
+@pytest.mark.parametrize("hub_settings", ["sqlite"], indirect=True)
+async def test_a_variation_on_sale_shows_its_regular_and_sale_prices_and_edits_the_sale(
+    client: AsyncTestClient[Any], user: WebUser, small_woo: FakeWooCommerceStore
+) -> None:
+    synced = await synced_store(client, user, small_woo)
+    product_id = sorted(small_woo.variable_product_ids())[0]
+    async with synced.outside() as shop:
+        variant = (await shop.get_product(product_id)).variants[0]
+        await shop.update_product(
+            product_id,
+            gc.ProductUpdate(
+                variant_id=variant.id, price=Decimal("30.00"), sale_price=Decimal("25.00")
+            ),
+        )
+    resync = await post_form(client, f"/stores/{synced.store_id}/sync", {"_csrf": user.csrf})
+    assert resync.status_code == 303, resync.text
+    assert (await wait_for_sync(client, synced.store_id))["status"] == "succeeded"
+
+    url = f"/stores/{synced.store_id}/product"
+    page = await client.get(url, params={"id": product_id})
+    forms = re.findall(r'<form method="post"[^>]*class="row-edit"(.*?)</form>', page.text, re.S)
+    form = next(row_form(f) for f in forms if f'name="variant_id" value="{variant.id}"' in f)
+    assert (Decimal(form["price"]), Decimal(form["sale_price"])) == (Decimal(30), Decimal(25))
+    form["sale_price"] = "24.00"
+    posted = await post_form(client, f"/stores/{synced.store_id}/products/edit", form)
+    result = by_testid((await client.get(posted.headers["location"])).text, "edit-result")
+    assert "Sale price 25.00 → 24.00" in result, result
+    async with synced.outside() as shop:
+        held = next(v for v in (await shop.get_product(product_id)).variants if v.id == variant.id)
+    assert (held.regular_price, held.sale_price) == (Decimal("30.00"), Decimal("24.00"))
