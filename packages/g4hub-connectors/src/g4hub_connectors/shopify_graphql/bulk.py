@@ -9,13 +9,14 @@ time and handed on in batches, so memory stays flat whatever the catalog's size.
 
 A bulk operation that failed, was cancelled or expired never reads as an empty catalog: it raises
 `BulkExportError` (with the `partialDataUrl` when Shopify kept partial data, for diagnosis). Up to
-five bulk queries may run per shop from API 2026-01; one per listing is all this module starts.
+five bulk queries may run per shop from API 2026-01: `partition.py` splits a large export into
+id ranges and runs them side by side through `run_bulk_query`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pydantic_core
@@ -29,7 +30,13 @@ from g4hub_connectors.shopify_graphql.client import GraphQLClient, load_query
 from g4hub_connectors.shopify_graphql.jsonl import ProductAssembler
 from g4hub_connectors.shopify_graphql.payloads import BulkOperationPayload, UserError
 
-__all__ = ["BulkExportError", "bulk_products_query", "run_bulk_query", "stream_products"]
+__all__ = [
+    "BulkExportError",
+    "bulk_products_query",
+    "cancel_bulk_operation",
+    "run_bulk_query",
+    "stream_products",
+]
 
 logger = logging.getLogger("g4hub_connectors.shopify_graphql.bulk")
 
@@ -71,8 +78,10 @@ async def run_bulk_query(
     max_poll_interval: float = 10.0,
     busy_attempts: int = 30,
     expected_roots: int | None = None,
+    on_start: Callable[[str], None] | None = None,
 ) -> BulkOperationPayload:
     """Start a bulk query and wait for it to end; the COMPLETED operation, or an error.
+    `on_start` receives the operation's id once Shopify has accepted it.
 
     Polls come `poll_interval` after the start, then each half as long again as the last (up to
     `max_poll_interval`); once the operation reports the products it has written
@@ -96,6 +105,8 @@ async def run_bulk_query(
                 "bulkOperationRunQuery answered without an operation", platform="shopify"
             )
         operation = BulkOperationPayload.model_validate(raw)
+        if on_start is not None:
+            on_start(operation.id)
         break
     if operation is None:
         raise BulkExportError(
@@ -126,6 +137,16 @@ async def run_bulk_query(
     if operation.status != "COMPLETED":
         raise _failure(operation)
     return operation
+
+
+async def cancel_bulk_operation(client: GraphQLClient, operation_id: str) -> None:
+    """Ask Shopify to cancel a running bulk operation (`bulkOperationCancel`), freeing its slot
+    for the shop's next export. Shopify may finish it anyway; nothing waits for that."""
+    data = await client.execute("bulk_cancel", {"id": operation_id}, estimate=10)
+    errors = (data.get("bulkOperationCancel") or {}).get("userErrors") or []
+    if errors:
+        # An operation that ended meanwhile cannot be cancelled: nothing to free.
+        logger.info("bulk %s not cancelled: %s", operation_id, errors[0].get("code"))
 
 
 def _next_wait(

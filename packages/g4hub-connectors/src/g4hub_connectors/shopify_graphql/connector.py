@@ -23,13 +23,13 @@ from g4hub_connectors.errors import (
 )
 from g4hub_connectors.models import Product, ProductPage, ProductUpdate, StoreInfo
 from g4hub_connectors.shopify.auth import TokenGrant
-from g4hub_connectors.shopify_graphql.bulk import (
-    bulk_products_query,
-    run_bulk_query,
-    stream_products,
-)
 from g4hub_connectors.shopify_graphql.client import GraphQLClient
 from g4hub_connectors.shopify_graphql.mapping import map_graphql_products, map_shop
+from g4hub_connectors.shopify_graphql.partition import (
+    bulk_query_slots,
+    export_parts,
+    plan_parts,
+)
 from g4hub_connectors.shopify_graphql.payloads import (
     ProductNode,
     ShopInfoPayload,
@@ -61,6 +61,9 @@ media connection (2 + 2 per medium: the node and its image) and the variants con
 per variant: the node, its selected options and its inventory item)."""
 MAX_PAGE_SIZE = min(250, (COST_BUDGET - 2) // PRODUCT_COST)
 DEFAULT_BULK_THRESHOLD = 10_000
+DEFAULT_BULK_PART_SIZE = 5_000
+"""Products per bulk operation at the least: a catalog of fewer than twice this many exports
+through one operation, a larger one through up to five side by side (API 2026-01 and later)."""
 
 _PRODUCT_GID = "gid://shopify/Product/"
 _CURSOR_PREFIX = "gql:"
@@ -111,9 +114,12 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
       with its inventory item id; `include_variants` changes nothing.
     - Queries are paced by the cost bucket (`extensions.cost.throttleStatus`); `THROTTLED`
       answers are retried after the time the bucket needs.
-    - `iter_products(bulk=True)` reads the catalog through a bulk operation; with `bulk=None`
+    - `iter_products(bulk=True)` reads the catalog through bulk operations; with `bulk=None`
       (the default) a full listing of a catalog of `bulk_threshold` products or more does
-      (`None` turns that off). Incremental listings (`updated_since`) page.
+      (`None` turns that off). Incremental listings (`updated_since`) page. A catalog of at
+      least twice `bulk_part_size` products is split into id ranges exported side by side, as
+      many as the shop allows at the store's API version (five from 2026-01, one before);
+      products then come range by range, interleaved, not in id order.
     - `update_product` writes prices with `productVariantsBulkUpdate` and stock with
       `inventorySetQuantities` (compare-and-set on the quantity it read, with an idempotency key),
       then re-reads and raises `WriteNotAppliedError` for anything the store did not apply.
@@ -134,6 +140,7 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         on_token_refresh: Callable[[TokenGrant], None] | None = None,
         bulk_threshold: int | None = DEFAULT_BULK_THRESHOLD,
         bulk_poll_interval: float = 0.5,
+        bulk_part_size: int = DEFAULT_BULK_PART_SIZE,
     ) -> None:
         super().__init__(config, http_client=http_client)
         self.client = GraphQLClient(
@@ -141,6 +148,7 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
         )
         self.bulk_threshold = bulk_threshold
         self.bulk_poll_interval = bulk_poll_interval
+        self.bulk_part_size = max(1, bulk_part_size)
         self._shop: ShopInfoPayload | None = None
         self._shop_lock = asyncio.Lock()
 
@@ -293,27 +301,21 @@ class ShopifyGraphQLConnector(BaseConnector[ShopifyConfig]):
                 return
 
     async def _bulk_products(self, search: str | None) -> AsyncIterator[Product]:
-        # The catalog's size lets the polls follow the operation's progress (a few points).
+        # The catalog's size sets the number of ranges and lets the polls follow each
+        # operation's progress (a few points).
         expected = await self.count_products(search=search)
-        operation = await run_bulk_query(
+        slots = bulk_query_slots(self.client.served_version or self.config.api_version)
+        parts = await plan_parts(
             self.client,
-            bulk_products_query(search),
-            poll_interval=self.bulk_poll_interval,
-            expected_roots=expected,
+            search,
+            products=expected,
+            parts=min(slots, expected // self.bulk_part_size),
         )
         shop = await self._known_shop()
-        objects = int(operation.objectCount or 0)
-        if operation.url is None:
-            # Shopify gives no file for zero objects; believe that only if the store agrees.
-            count = await self.count_products(search=search)
-            if objects or count:
-                raise UnexpectedResponseError(
-                    f"bulk operation {operation.id} completed without a file, but the store "
-                    f"counts {count} products",
-                    platform=self.platform,
-                )
-            return
-        async for batch in stream_products(self.client, operation.url, expected_objects=objects):
+        export = export_parts(
+            self.client, parts, slots=slots, poll_interval=self.bulk_poll_interval
+        )
+        async for batch in export:
             # Every row was validated as it was parsed: the rebuilt products are nodes already.
             nodes = cast(list[ProductNode], batch)
             for product in map_graphql_products(nodes, batch, currency=shop.shop.currencyCode):

@@ -26,7 +26,12 @@ from datetime import datetime
 from typing import Any
 
 from g4hub_connectors.testing._asgi import Request, Response
-from g4hub_connectors.testing.shopify._catalog import LOCATIONS, PRIMARY_LOCATION, product_index
+from g4hub_connectors.testing.shopify._catalog import (
+    LOCATIONS,
+    PRIMARY_LOCATION,
+    product_id,
+    product_index,
+)
 from g4hub_connectors.testing.shopify._graphql_bucket import GRAPHQL_PLANS, PointBucket
 from g4hub_connectors.testing.shopify._graphql_bulk import BULK_PATH, BulkOperations
 from g4hub_connectors.testing.shopify._graphql_doc import (
@@ -192,7 +197,9 @@ class GraphQLAdmin:
         data: dict[str, Any] = {}
         errors: list[dict[str, Any]] = []
         for root in roots:
-            data[root.key] = self._root(root, document, variables, errors, operation.kind)
+            data[root.key] = self._root(
+                root, document, variables, errors, (operation.kind, version)
+            )
         if operation.kind == "mutation":
             actual = requested
         else:
@@ -246,15 +253,16 @@ class GraphQLAdmin:
         document: Document,
         variables: dict[str, Any],
         errors: list[dict[str, Any]],
-        kind: str,
+        request: tuple[str, str],
     ) -> Any:
+        """One root field's value; `request` is the operation's kind and the served version."""
         scope = _SCOPES.get(root.name)
         if scope is not None and not self.store.has_scope(scope):
             self._denied(root, scope, errors)
             return None
         args = resolve(root.args, variables)
         directives = {name: resolve(dargs, variables) for name, dargs in root.directives}
-        value = self._resolve(root, args, kind, directives)
+        value = self._resolve(root, args, request, directives)
         if isinstance(value, _Error):
             errors.append(value.body)
             return None
@@ -265,9 +273,14 @@ class GraphQLAdmin:
         return project(root.selections, value, document.fragments, variables)
 
     def _resolve(
-        self, root: Field, args: dict[str, Any], kind: str, directives: dict[str, Any]
+        self,
+        root: Field,
+        args: dict[str, Any],
+        request: tuple[str, str],
+        directives: dict[str, Any],
     ) -> Any:
         name = root.name
+        kind, version = request
         if kind == "mutation":
             if name == "productVariantsBulkUpdate":
                 return self.writes.variants_bulk_update(args)
@@ -279,7 +292,9 @@ class GraphQLAdmin:
                     )
                 return self.writes.inventory_set(args, key)
             if name == "bulkOperationRunQuery":
-                return self.bulk.run(args.get("query"), group_objects=args.get("groupObjects"))
+                return self.bulk.run(
+                    args.get("query"), group_objects=args.get("groupObjects"), version=version
+                )
             if name == "bulkOperationCancel":
                 return self.bulk.cancel(args.get("id"))
             return _Error(f"Field '{name}' doesn't exist on type 'Mutation'", "undefinedField")
@@ -343,11 +358,14 @@ class GraphQLAdmin:
 
     def matching(self, search: str | None) -> Iterator[int]:
         """Live product indexes matching Shopify's search syntax (`updated_at:>'…'`,
-        `created_at:<=…`, `status:active`), in id order."""
+        `created_at:<=…`, `status:active`, `id:>=…`; terms joined by spaces or `AND`), in id
+        order."""
         tests: list[tuple[str, str, Any]] = []
         for field_name, op, raw in _FILTER.findall(search or ""):
             value = raw.strip("'\"")
-            if field_name in ("updated_at", "created_at"):
+            if field_name == "id":
+                tests.append(("id", op or "=", int(value)))
+            elif field_name in ("updated_at", "created_at"):
                 moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
                 tests.append((field_name, op or "=", moment))
             elif field_name == "status":
@@ -367,13 +385,15 @@ class GraphQLAdmin:
                 if status not in value:
                     return False
                 continue
-            moment = updated if field_name == "updated_at" else created
+            subject: Any = {"updated_at": updated, "created_at": created}.get(field_name)
+            if field_name == "id":
+                subject = product_id(index)
             ok = {
-                ">": moment > value,
-                ">=": moment >= value,
-                "<": moment < value,
-                "<=": moment <= value,
-                "=": moment == value,
+                ">": subject > value,
+                ">=": subject >= value,
+                "<": subject < value,
+                "<=": subject <= value,
+                "=": subject == value,
             }[op]
             if not ok:
                 return False
@@ -394,7 +414,16 @@ class GraphQLAdmin:
             anchor = product_index(after)
             start = anchor if anchor is not None else -1
         found: list[int] = []
-        for index in self.matching(args.get("query")):
+        indexes = self.matching(args.get("query"))
+        if args.get("reverse") is True:
+            # Newest id first (`sortKey: ID, reverse: true`): the first page only.
+            if after is not None:
+                return _Error(
+                    "Paging a reversed listing is not supported by the fake store.", "BAD_REQUEST"
+                )
+            indexes = iter(sorted(indexes, reverse=True))
+            start = -1
+        for index in indexes:
             if index <= start:
                 continue
             found.append(index)

@@ -1,12 +1,22 @@
 """The fake store's bulk operations: `bulkOperationRunQuery` starts one, the store's clock moves it
-from CREATED through RUNNING to COMPLETED (at `rate` objects per second), and its JSONL result is
-served from another host (`storage_host`), as Shopify serves it from cloud storage with a signed
-URL: requests there need no token, and the store records whether one came anyway.
+from CREATED through RUNNING to COMPLETED (at `rate` objects per second, each operation on its
+own), and its JSONL result is served from another host (`storage_host`), as Shopify serves it from
+cloud storage with a signed URL: requests there need no token, and the store records whether one
+came anyway.
 
-`outcome` makes the next operations end otherwise: `"failed"` (FAILED, INTERNAL_SERVER_ERROR, no
-data), `"partial"` (FAILED with a `partialDataUrl`), `"canceled"`, `"empty"` (COMPLETED without a
-file although the catalog has products: a broken answer the SDK must not trust), or `"truncated"`
-(a file cut after half its lines).
+How many bulk queries may run at once per shop depends on the API version of the request
+(shopify.dev, "Perform bulk operations with the GraphQL Admin API"): one before 2026-01, five from
+2026-01 ("split large imports and exports into parallel jobs", changelog 2025-12-15). A query over
+the limit is refused with a `userErrors` entry: before 2026-01 `OPERATION_IN_PROGRESS` with the
+message apps have long matched on; from 2026-01 `LIMIT_REACHED` ("Bulk operations limit reached",
+the `BulkOperationUserErrorCode` documentation; which of the two codes Shopify sends for a sixth
+query is not documented, and clients should treat both as "try again later").
+
+`outcome` makes the next operations end otherwise (`outcomes`: one operation each, in order):
+`"failed"` (FAILED half way through, INTERNAL_SERVER_ERROR, no data), `"partial"` (FAILED with a
+`partialDataUrl`), `"canceled"`, `"empty"` (COMPLETED without a file although the catalog has
+products: a broken answer the SDK must not trust), or `"truncated"` (a file cut after half its
+lines).
 
 Objects are grouped under their parents (each product's variants and media on the lines right
 after it) only when the query asks `groupObjects: true`: the default is false from API 2026-01,
@@ -33,13 +43,26 @@ from g4hub_connectors.testing.shopify._graphql_doc import (
 )
 from g4hub_connectors.testing.shopify._graphql_exec import flatten_rows
 
-__all__ = ["BULK_PATH", "BulkOperations"]
+__all__ = ["BULK_PATH", "EXPORT_RATE", "BulkOperations", "concurrent_queries"]
 
 BULK_PATH = "/fake-bulk-storage/"
 _UNGROUPED_RUN = 100
 """Products whose lines an ungrouped result writes before their children's."""
-MAX_RUNNING = 5
-"""Bulk queries that may run at once per shop (API 2026-01 and later)."""
+EXPORT_RATE = 20_000.0
+"""Objects (JSONL lines) one bulk query writes per second of the store's clock: an assumption.
+Shopify documents no export rate; its changelog says only that bulk queries became "up to 4X
+faster" (2026-06-17). Benchmarks built on this figure say so."""
+CONCURRENT_QUERIES = 5
+"""Bulk queries that may run at once per shop from API 2026-01."""
+CONCURRENT_QUERIES_BEFORE_2026_01 = 1
+"""... and before 2026-01: one bulk query (and one bulk mutation) at a time per shop."""
+
+
+def concurrent_queries(version: str) -> int:
+    """How many bulk queries a request at API `version` may have running at once on a shop."""
+    if version == "unstable" or version >= "2026-01":
+        return CONCURRENT_QUERIES
+    return CONCURRENT_QUERIES_BEFORE_2026_01
 
 
 @dataclass
@@ -64,9 +87,13 @@ class BulkOperations:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self.rate = 20_000.0
-        """Objects written per second of the store's clock."""
+        self.rate = EXPORT_RATE
+        """Objects each operation writes per second of the store's clock (`EXPORT_RATE`)."""
         self.outcome: str | None = None
+        self.outcomes: list[str | None] = []
+        """Outcomes of the next operations, one each in order, before `outcome` applies."""
+        self.peak_running = 0
+        """The most operations that held the shop's slots at once."""
         self.storage_host: str | None = None
         """Where results are served (default: a `.localhost` name in-process; `localhost` on the
         same port when the store is served, another origin than `127.0.0.1`)."""
@@ -77,8 +104,11 @@ class BulkOperations:
 
     # -- mutations and queries --------------------------------------------------------------------
 
-    def run(self, query: Any, *, group_objects: Any = None) -> dict[str, Any]:
-        """`bulkOperationRunQuery(query:, groupObjects:)`'s payload."""
+    def run(
+        self, query: Any, *, group_objects: Any = None, version: str = "unstable"
+    ) -> dict[str, Any]:
+        """`bulkOperationRunQuery(query:, groupObjects:)`'s payload, for a request at API
+        `version` (which sets how many bulk queries may run at once)."""
         if not isinstance(query, str):
             return self._error(["query"], "Query is required", "INVALID")
         try:
@@ -88,14 +118,16 @@ class BulkOperations:
             return self._error(["query"], f"Invalid bulk query: {exc}", "INVALID")
         if root.name != "products":
             return self._error(["query"], "Bulk queries here must start at products.", "INVALID")
-        running = [
-            op for op in self.operations.values() if self._status(op)[0] in ("CREATED", "RUNNING")
-        ]
-        if len(running) >= MAX_RUNNING:
+        limit = concurrent_queries(version)
+        if len(self.running()) >= limit:
+            if limit == CONCURRENT_QUERIES_BEFORE_2026_01:
+                return self._error(
+                    None,
+                    "A bulk query operation for this app and shop is already in progress.",
+                    "OPERATION_IN_PROGRESS",
+                )
             return self._error(
-                None,
-                "A bulk query operation for this app and shop is already in progress.",
-                "OPERATION_IN_PROGRESS",
+                None, "Bulk operations limit reached. Please try again later.", "LIMIT_REACHED"
             )
         objects, roots = self._count_objects(root)
         operation = _Operation(
@@ -105,10 +137,11 @@ class BulkOperations:
             started=self.store.clock(),
             objects=objects,
             roots=roots,
-            outcome=self.outcome,
+            outcome=self.outcomes.pop(0) if self.outcomes else self.outcome,
             grouped=group_objects is True,
         )
         self.operations[operation.number] = operation
+        self.peak_running = max(self.peak_running, len(self.running()))
         return {
             "bulkOperation": {
                 "id": operation.gid,
@@ -117,6 +150,12 @@ class BulkOperations:
             },
             "userErrors": [],
         }
+
+    def running(self) -> list[_Operation]:
+        """The operations that hold one of the shop's slots (CREATED or RUNNING)."""
+        return [
+            op for op in self.operations.values() if self._status(op)[0] in ("CREATED", "RUNNING")
+        ]
 
     def cancel(self, gid: Any) -> dict[str, Any]:
         operation = self._find(gid)
@@ -158,6 +197,9 @@ class BulkOperations:
         if elapsed < 0.05:
             return "CREATED", 0
         duration = 0.1 + operation.objects / self.rate
+        if operation.outcome in ("failed", "partial"):
+            # It fails half way through, with half of its objects written.
+            duration /= 2
         if elapsed < duration:
             return "RUNNING", int(operation.objects * elapsed / duration)
         if operation.outcome in ("failed", "partial"):
