@@ -2,6 +2,7 @@
 `Base.metadata` (Alembic's environment does)."""
 
 from g4hub_core.models.product_change import ProductChange
+from g4hub_core.models.sku_summary import SkuPending, SkuStoreListing, SkuSummary
 from g4hub_core.models.sku_variant import SkuVariant
 from g4hub_core.models.store import Store
 from g4hub_core.models.store_product import StoreProduct
@@ -16,6 +17,9 @@ from g4hub_core.models.write_job import WriteJob
 
 __all__ = [
     "ProductChange",
+    "SkuPending",
+    "SkuStoreListing",
+    "SkuSummary",
     "SkuVariant",
     "Store",
     "StoreProduct",

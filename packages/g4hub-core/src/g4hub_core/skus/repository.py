@@ -7,8 +7,10 @@ its `(tenant_id, sku)` index (migration 0008): products with fewer than two vari
 (`db.dialects.VARIANT_COUNT`, a partial index) and `sku_variants` (the variants of the others,
 kept by the database's triggers).
 
-The listing walks the SKUs in order and stops after a page of groups, so its cost follows the
-page, not the catalog. The conflict report aggregates the whole catalog.
+Which SKUs a page shows, and the conflict report's counts, are read from the summaries the
+database keeps from those listings (migration 0010): `sku_summaries` (per SKU: listings, stores,
+whether they differ) and `sku_store_listings` (per SKU and store holding it). A page walks them
+in SKU order and stops after `limit`; its listings are then read for those SKUs only.
 """
 
 from __future__ import annotations
@@ -19,30 +21,21 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     String,
     and_,
-    case,
     cast,
     func,
-    literal,
     null,
-    or_,
     select,
-    true,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_core.catalog.search import escape_like
 from g4hub_core.db.dialects import SQLDialect, dialect_of
-from g4hub_core.models import SkuVariant, Store, StoreProduct
+from g4hub_core.models import SkuStoreListing, SkuSummary, SkuVariant, Store, StoreProduct
 
 __all__ = ["SkuRepository", "listing_entries", "stock_listings"]
-
-
-_MAX_CHUNK = 10_000
-"""SKUs one statement of the page walk reads at most."""
 
 
 def _has(column: Any) -> ColumnElement[bool]:
@@ -53,65 +46,46 @@ def listing_entries(
     sql: SQLDialect,
     tenant_id: uuid.UUID,
     *,
-    detail: bool = False,
     where: Callable[[Any], ColumnElement[bool]] | None = None,
     store_ids: Sequence[uuid.UUID] | None = None,
-    products: bool = True,
-    variants: bool = True,
 ) -> Any:
-    """The tenant's listings as a subquery: `sku` ('' or `None` for none), `store_id`, `price`
-    (a number), `stock`; with `detail`, also `product_id`, `variant_id` (`None` for a product's
-    own SKU), `name`, `variant_title`, `manage_stock`. `where(sku)` builds a condition on a
-    branch's SKU column, applied to both; `store_ids` keeps those stores'. `products=False`
-    leaves out products' own SKUs, `variants=False` the variants'."""
+    """The tenant's listings as a subquery: `sku` ('' or `None` for none), `store_id`, `price`,
+    `stock`, `product_id`, `variant_id` (`None` for a product's own SKU), `name`,
+    `variant_title`, `manage_stock`. `where(sku)` builds a condition on a branch's SKU column,
+    applied to both; `store_ids` keeps those stores'."""
     count = sql.variant_count(StoreProduct.__tablename__)
-    price: Any = StoreProduct.price
-    variant_price: Any = SkuVariant.price
-    if not sql.postgresql and not detail:
-        # SQLite keeps money as text, where "9.5" and "9.50" differ; the number does not.
-        price = cast(StoreProduct.price, Float)
-        variant_price = cast(SkuVariant.price, Float)
-    own: list[Any] = [
+    first = select(
         StoreProduct.sku.label("sku"),
         StoreProduct.store_id.label("store_id"),
-        price.label("price"),
+        StoreProduct.price.label("price"),
         StoreProduct.stock_quantity.label("stock"),
-    ]
-    of_variant: list[Any] = [
-        SkuVariant.sku.label("sku"),
-        SkuVariant.store_id.label("store_id"),
-        variant_price.label("price"),
-        SkuVariant.stock_quantity.label("stock"),
-    ]
-    if detail:
-        own += [
-            StoreProduct.platform_product_id.label("product_id"),
-            cast(null(), String).label("variant_id"),
-            StoreProduct.name.label("name"),
-            cast(null(), String).label("variant_title"),
-            StoreProduct.manage_stock.label("manage_stock"),
-        ]
-        of_variant += [
+        StoreProduct.platform_product_id.label("product_id"),
+        cast(null(), String).label("variant_id"),
+        StoreProduct.name.label("name"),
+        cast(null(), String).label("variant_title"),
+        StoreProduct.manage_stock.label("manage_stock"),
+    ).where(StoreProduct.tenant_id == tenant_id, count < 2)
+    second = (
+        select(
+            SkuVariant.sku.label("sku"),
+            SkuVariant.store_id.label("store_id"),
+            SkuVariant.price.label("price"),
+            SkuVariant.stock_quantity.label("stock"),
             StoreProduct.platform_product_id.label("product_id"),
             SkuVariant.variant_id.label("variant_id"),
             StoreProduct.name.label("name"),
             SkuVariant.title.label("variant_title"),
             SkuVariant.manage_stock.label("manage_stock"),
-        ]
-    first = select(*own).where(StoreProduct.tenant_id == tenant_id, count < 2)
-    second = select(*of_variant).where(SkuVariant.tenant_id == tenant_id)
-    if detail:
-        second = second.join(StoreProduct, StoreProduct.id == SkuVariant.product_row_id)
+        )
+        .join(StoreProduct, StoreProduct.id == SkuVariant.product_row_id)
+        .where(SkuVariant.tenant_id == tenant_id)
+    )
     if store_ids is not None:
         first = first.where(StoreProduct.store_id.in_(list(store_ids)))
         second = second.where(SkuVariant.store_id.in_(list(store_ids)))
     if where is not None:
         first = first.where(where(StoreProduct.sku))
         second = second.where(where(SkuVariant.sku))
-    if not products:
-        return second.subquery("listing")
-    if not variants:
-        return first.subquery("listing")
     return union_all(first, second).subquery("listing")
 
 
@@ -124,50 +98,28 @@ class SkuRepository:
         self._sql = dialect_of(session)
 
     @staticmethod
-    def _conditions(
-        *,
-        has_sku: bool | None = True,
-        after: str | None = None,
-        until: str | None = None,
-        q: str | None = None,
-        skus: Sequence[str] | None = None,
-    ) -> Callable[[Any], ColumnElement[bool]]:
+    def _conditions(*, skus: Sequence[str] | None = None) -> Callable[[Any], ColumnElement[bool]]:
+        """Listings with a SKU (one of `skus`, if given)."""
+
         def conditions(column: Any) -> ColumnElement[bool]:
-            found: list[ColumnElement[bool]] = []
-            if has_sku is True:
-                found.append(_has(column))
-            elif has_sku is False:
-                found.append(~_has(column) | column.is_(None))
-            if after is not None:
-                found.append(column > after)
-            if until is not None:
-                found.append(column <= until)
-            if q:
-                found.append(func.lower(column).like(f"%{escape_like(q.lower())}%", escape="\\"))
+            found = [_has(column)]
             if skus is not None:
                 found.append(column.in_(list(skus)))
-            return and_(true(), *found)
+            return and_(*found)
 
         return conditions
 
-    def _entries(
-        self,
-        *,
-        detail: bool = False,
-        has_sku: bool | None = True,
-        after: str | None = None,
-        q: str | None = None,
-        skus: Sequence[str] | None = None,
-    ) -> Any:
-        """The listings, each branch filtered on its SKU column the same way."""
-        conditions = self._conditions(has_sku=has_sku, after=after, q=q, skus=skus)
-        return listing_entries(self._sql, self.tenant_id, detail=detail, where=conditions)
+    def _summaries(self) -> Any:
+        """The tenant's SKUs held by any listing (summaries stay at zero once a SKU is gone)."""
+        return select(SkuSummary.sku).where(
+            SkuSummary.tenant_id == self.tenant_id, SkuSummary.listings > 0, SkuSummary.sku != ""
+        )
 
-    @staticmethod
-    def _differs(entries: Any) -> ColumnElement[bool]:
-        return or_(
-            func.min(entries.c.price) != func.max(entries.c.price),
-            func.min(entries.c.stock) != func.max(entries.c.stock),
+    def _held_by(self, store_id: uuid.UUID) -> Any:
+        return select(SkuStoreListing.sku).where(
+            SkuStoreListing.tenant_id == self.tenant_id,
+            SkuStoreListing.store_id == store_id,
+            SkuStoreListing.sku == SkuSummary.sku,
         )
 
     async def page(
@@ -182,129 +134,39 @@ class SkuRepository:
     ) -> list[str]:
         """SKUs after `after`, in order, matching the filters: containing `q` (any case),
         held by `store_id`, not held by `missing_in` (but by another store), stores disagreeing
-        on price or stock.
-
-        Two walks merged here rather than one `GROUP BY` over the union, whose groups
-        PostgreSQL's planner cannot count (it hashes the whole catalog): products' own SKUs
-        along their index, the filters applied to them there (and every SKU a variant also
-        holds kept, to be judged with its variants here), a page's worth at a time (twice as
-        many each time the variants leave the page short); and the variants' SKUs in the same
-        range, until a page of SKUs passes the filters."""
-        chunk = limit
-        page: list[str] = []
-        cursor = after
-        while len(page) < limit:
-            groups = await self._groups(
-                cursor, None, chunk, q, store_id, missing_in, differs=differs
-            )
-            last = groups[-1].sku if len(groups) == chunk else None
-            # The variants' SKUs up to the chunk's last SKU (all the rest, at the end).
-            variants = {
-                group.sku: group
-                for group in await self._groups(
-                    cursor, last, None, q, store_id, missing_in, variants=True
-                )
-            }
-            found = {group.sku: group for group in groups}
-            for sku in sorted(found.keys() | variants.keys()):
-                if self._passes(found.get(sku), variants.get(sku), store_id, missing_in, differs):
-                    page.append(sku)
-                    if len(page) == limit:
-                        break
-            if last is None:
-                break
-            cursor = last
-            chunk = min(chunk * 2, _MAX_CHUNK)
-        return page
-
-    @staticmethod
-    def _passes(
-        *groups: Any,
-    ) -> bool:
-        *found, store_id, missing_in, differs = groups
-        stores: set[Any] = set()
-        prices: set[Any] = set()
-        stocks: set[Any] = set()
-        for group in found:
-            if group is None:
-                continue
-            if group.held:
-                stores.add(store_id)
-            if group.missing:
-                stores.add(missing_in)
-            prices |= {group.min_price, group.max_price} - {None}
-            stocks |= {group.min_stock, group.max_stock} - {None}
-        if store_id is not None and store_id not in stores:
-            return False
-        if missing_in is not None and missing_in in stores:
-            return False
-        return not differs or len(prices) > 1 or len(stocks) > 1
-
-    async def _groups(
-        self,
-        after: str | None,
-        until: str | None,
-        limit: int | None,
-        q: str | None,
-        store_id: uuid.UUID | None,
-        missing_in: uuid.UUID | None,
-        *,
-        variants: bool = False,
-        differs: bool = False,
-    ) -> Sequence[Any]:
-        """The next `limit` (or all) SKUs after `after` (up to `until`) of products' own SKUs,
-        or of variants, in order, each with its lowest and highest price and stock, whether
-        `store_id` holds it and whether `missing_in` does. Products' SKUs are those passing the
-        filters (`store_id`, `missing_in`, `differs`) among products, and any a variant holds
-        too (the caller judges those with the variants)."""
-        entries = listing_entries(
-            self._sql,
-            self.tenant_id,
-            where=self._conditions(after=after, until=until, q=q),
-            products=not variants,
-            variants=variants,
-        )
-
-        def holds(store: uuid.UUID | None) -> Any:
-            if store is None:
-                return literal(0)
-            return func.max(case((entries.c.store_id == store, 1), else_=0))
-
-        statement = (
-            select(
-                entries.c.sku,
-                func.min(entries.c.price).label("min_price"),
-                func.max(entries.c.price).label("max_price"),
-                func.min(entries.c.stock).label("min_stock"),
-                func.max(entries.c.stock).label("max_stock"),
-                holds(store_id).label("held"),
-                holds(missing_in).label("missing"),
-            )
-            .group_by(entries.c.sku)
-            .order_by(entries.c.sku)
-        )
-        having: list[ColumnElement[bool]] = []
+        on price or stock. One walk of the tenant's summaries (`differs` along its partial
+        index; `store_id` along the store's own SKUs), stopping after `limit`."""
+        statement = self._summaries()
+        # The walk's key: the store's own SKUs when held by one, so its index gives the order.
+        key: Any = SkuSummary.sku
         if store_id is not None:
-            having.append(holds(store_id) == 1)
-        if missing_in is not None:
-            having.append(holds(missing_in) == 0)
-        if differs:
-            having.append(self._differs(entries))
-        if having and not variants:
-            shared = select(SkuVariant.sku).where(
-                SkuVariant.tenant_id == self.tenant_id,
-                self._conditions(after=after, until=until, q=q)(SkuVariant.sku),
+            key = SkuStoreListing.sku
+            statement = statement.join(
+                SkuStoreListing,
+                and_(
+                    SkuStoreListing.tenant_id == self.tenant_id,
+                    SkuStoreListing.store_id == store_id,
+                    SkuStoreListing.sku == SkuSummary.sku,
+                ),
             )
-            statement = statement.having(or_(and_(*having), entries.c.sku.in_(shared)))
-        if limit is not None:
-            statement = statement.limit(limit)
-        return (await self.session.execute(statement)).all()
+        statement = statement.order_by(key).limit(limit)
+        if after is not None:
+            statement = statement.where(key > after)
+        if q:
+            pattern = f"%{escape_like(q.lower())}%"
+            statement = statement.where(func.lower(SkuSummary.sku).like(pattern, escape="\\"))
+        if missing_in is not None:
+            statement = statement.where(~self._held_by(missing_in).exists())
+        if differs:
+            statement = statement.where(SkuSummary.differs.is_(True))
+        return list((await self.session.scalars(statement)).all())
 
     async def listings(self, skus: Sequence[str]) -> Sequence[Any]:
         """Every listing of the tenant carrying one of `skus`, with its store's name."""
         if not skus:
             return []
-        entries = self._entries(detail=True, skus=skus)
+        conditions = self._conditions(skus=skus)
+        entries = listing_entries(self._sql, self.tenant_id, where=conditions)
         statement = (
             select(
                 entries.c.sku,
@@ -328,62 +190,50 @@ class SkuRepository:
         return list((await self.session.scalars(statement)).all())
 
     async def counts(self) -> dict[str, int]:
-        """`skus`, `duplicate_skus`, `products_without_sku`, `differing_skus`."""
-        entries = self._entries()
-        by_sku = (
-            select(
-                entries.c.sku,
-                func.count(func.distinct(entries.c.store_id)).label("stores"),
-                self._differs(entries).label("differs"),
-            )
-            .group_by(entries.c.sku)
-            .subquery()
+        """`skus`, `duplicate_skus`, `products_without_sku`, `differing_skus`, from the
+        summaries (a count along an index each)."""
+        summaries = self._summaries().subquery()
+        differing = self._summaries().where(SkuSummary.differs.is_(True), SkuSummary.stores > 1)
+        without = select(SkuSummary.listings).where(
+            SkuSummary.tenant_id == self.tenant_id, SkuSummary.sku == ""
         )
-        skus, differing = (
-            await self.session.execute(
-                select(
-                    func.count(),
-                    func.coalesce(
-                        func.sum(case((and_(by_sku.c.stores > 1, by_sku.c.differs), 1), else_=0)),
-                        0,
-                    ),
-                ).select_from(by_sku)
-            )
+        statement = select(
+            select(func.count()).select_from(summaries).scalar_subquery(),
+            select(func.count()).select_from(self._duplicates().subquery()).scalar_subquery(),
+            without.scalar_subquery(),
+            select(func.count()).select_from(differing.subquery()).scalar_subquery(),
+        )
+        skus, duplicates, products_without_sku, differing_skus = (
+            await self.session.execute(statement)
         ).one()
-        duplicates = await self.session.scalar(
-            select(func.count()).select_from(self._duplicates().subquery())
-        )
-        without = await self.session.scalar(
-            select(func.count()).select_from(self._entries(has_sku=False))
-        )
         return {
             "skus": int(skus or 0),
             "duplicate_skus": int(duplicates or 0),
-            "products_without_sku": int(without or 0),
-            "differing_skus": int(differing or 0),
+            "products_without_sku": int(products_without_sku or 0),
+            "differing_skus": int(differing_skus or 0),
         }
 
     def _duplicates(self) -> Any:
-        entries = self._entries()
-        return (
-            select(entries.c.store_id, entries.c.sku, func.count().label("count"))
-            .group_by(entries.c.store_id, entries.c.sku)
-            .having(func.count() > 1)
+        """Stores holding a SKU more than once (along the partial index of such rows)."""
+        return select(
+            SkuStoreListing.store_id, SkuStoreListing.sku, SkuStoreListing.listings.label("count")
+        ).where(
+            SkuStoreListing.tenant_id == self.tenant_id,
+            SkuStoreListing.listings > 1,
+            SkuStoreListing.sku != "",
         )
 
     async def duplicate_samples(self, limit: int) -> Sequence[Any]:
-        duplicates = self._duplicates().subquery()
         statement = (
-            select(duplicates).order_by(duplicates.c.sku, duplicates.c.store_id).limit(limit)
+            self._duplicates().order_by(SkuStoreListing.sku, SkuStoreListing.store_id).limit(limit)
         )
         return (await self.session.execute(statement)).all()
 
     async def without_sku_by_store(self) -> Sequence[Any]:
-        entries = self._entries(has_sku=False)
         statement = (
-            select(entries.c.store_id, func.count().label("count"))
-            .group_by(entries.c.store_id)
-            .order_by(entries.c.store_id)
+            select(SkuStoreListing.store_id, SkuStoreListing.listings.label("count"))
+            .where(SkuStoreListing.tenant_id == self.tenant_id, SkuStoreListing.sku == "")
+            .order_by(SkuStoreListing.store_id)
         )
         return (await self.session.execute(statement)).all()
 
@@ -398,7 +248,7 @@ async def stock_listings(
     variant's SKU, never by its own."""
     sql = dialect_of(session)
     entries = listing_entries(
-        sql, tenant_id, detail=True, store_ids=store_ids, where=SkuRepository._conditions()
+        sql, tenant_id, store_ids=store_ids, where=SkuRepository._conditions()
     )
     statement = (
         select(
