@@ -133,7 +133,8 @@ async def test_concurrency_is_bounded_with_variations_too() -> None:
     assert len(products) == 600
     assert store.max_in_flight == 3
     variable = store.variable_product_ids()
-    assert len(wc_requests(store, "/variations")) == len(variable)
+    # One request per variable product: the store (before 10.3) cannot list them all at once.
+    assert len(wc_requests(store, "/products/")) == len(variable)
     for product in products:
         assert bool(product.variants) == (product.id in variable)
 

@@ -70,16 +70,28 @@ async def test_an_incremental_listing_brings_the_parent_of_a_changed_variation()
     assert connector.warnings() == []
 
 
-async def test_a_full_listing_carries_every_variation() -> None:
-    store = FakeWooCommerceStore(products=40, wc_version="10.4.1")
-    async with connect(store) as connector:
+async def test_a_full_listing_carries_every_variation_in_few_requests() -> None:
+    """WooCommerce 10.3+ lists every variation a hundred at a time; older stores are asked
+    per variable product: the products come out the same."""
+    new = FakeWooCommerceStore(products=250, wc_version="10.4.1")
+    old = FakeWooCommerceStore(products=250, wc_version="9.8.5")
+    async with connect(new) as connector:
         found = {p.id: p async for p in connector.iter_products(include_variants=True)}
-    variable = store.variable_product_ids()
-    assert variable
+    async with connect(old) as connector:
+        asked = {p.id: p async for p in connector.iter_products(include_variants=True)}
+    variable = new.variable_product_ids()
+    variations = sum(len(new.webhooks.product_json(p)["variations"]) for p in variable)
+    assert len(variable) > 3
     for product_id in variable:
-        expected = store.webhooks.product_json(product_id)["variations"]
+        expected = new.webhooks.product_json(product_id)["variations"]
         assert [v.id for v in found[product_id].variants] == [str(v) for v in expected]
     assert all(found[p].variants == [] for p in found if p not in variable)
+    assert found == asked
+    # The variations' pages, against a request per variable product (after the store-wide
+    # route answered `rest_no_route` once).
+    assert len(wc_requests(new, "/variations")) == -(-variations // 100)
+    assert len(wc_requests(old, "/products/")) == len(variable)
+    assert len(wc_requests(old, "/v3/variations")) == 1
 
 
 async def test_a_store_before_10_3_warns_that_variation_changes_wait() -> None:

@@ -18,7 +18,9 @@ from g4hub_connectors.testing.woocommerce import FakeWooCommerceStore
 def build_store(args: argparse.Namespace) -> FakeStore:
     latency = args.latency_ms / 1000
     if args.platform == "woocommerce":
-        return FakeWooCommerceStore(products=args.products, latency=latency, seed=args.seed)
+        return FakeWooCommerceStore(
+            products=args.products, latency=latency, seed=args.seed, wc_version=args.wc_version
+        )
     return FakeShopifyStore(products=args.products, latency=latency, seed=args.seed, plan=args.plan)
 
 
@@ -33,6 +35,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--wc-version",
+        default="9.8.5",
+        help="WooCommerce version; 10.3 and later list every variation at GET /variations",
+    )
     parser.add_argument(
         "--plan",
         default="standard",

@@ -298,20 +298,22 @@ class WooCommerceClient(HTTPClient):
         response = await self.request("GET", "products", params=params)
         return self._page(response, PRODUCT_LIST, "a list of products", per_page)
 
-    async def list_changed_variations(
-        self, *, page: int, modified_after: datetime
+    async def list_store_variations(
+        self, *, page: int, modified_after: datetime | None = None, ids_only: bool = False
     ) -> ListPage[WCVariation]:
-        """Variations of every product changed strictly after `modified_after`, by their own
-        `date_modified` (`GET /variations`, WooCommerce 10.3+; older stores answer 404
-        `rest_no_route`). Only the ids are asked for."""
+        """The variations of every product (`GET /variations`, WooCommerce 10.3+; older stores
+        answer 404 `rest_no_route`), each naming its `parent_id`; with `modified_after`, those
+        changed strictly after it by their own `date_modified`; `ids_only`: `id` and
+        `parent_id` alone."""
         params: list[tuple[str, str | int]] = [
             ("page", page),
             ("per_page", MAX_PER_PAGE),
             ("orderby", "id"),
             ("order", "asc"),
-            ("_fields", "id,parent_id"),
             *_modified_after(modified_after),
         ]
+        if ids_only:
+            params.append(("_fields", "id,parent_id"))
         response = await self.request("GET", "variations", params=params)
         return self._page(response, VARIATION_LIST, "a list of variations", MAX_PER_PAGE)
 

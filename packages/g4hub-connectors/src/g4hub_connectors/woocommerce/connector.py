@@ -187,13 +187,18 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
         """
         limiter = asyncio.Semaphore(self.config.max_concurrency)
         await self.store_currency()
+        listed_variations: dict[int, list[WCVariation]] | None = None
+        if include_variants and updated_since is None:
+            listed_variations = await self._store_variations(limiter)
 
         async def fetch(number: int) -> _Batch:
             async with limiter:
                 page = await self._client.list_products(
                     page=number, per_page=MAX_PER_PAGE, modified_after=updated_since
                 )
-            found = await self._variations_of(page.items, limiter) if include_variants else None
+            found = None
+            if include_variants:
+                found = await self._variations_of(page.items, limiter, listed_variations)
             products = self._map_page(page, found)
             return _Batch(products, page.per_page, page.total, page.total_pages)
 
@@ -245,7 +250,9 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
     ) -> AsyncIterator[int]:
         async def fetch(number: int) -> ListPage[WCVariation]:
             async with limiter:
-                return await self._client.list_changed_variations(page=number, modified_after=since)
+                return await self._client.list_store_variations(
+                    page=number, modified_after=since, ids_only=True
+                )
 
         variations = each_once(
             fetch,
@@ -271,12 +278,50 @@ class WooCommerceConnector(BaseConnector[WooCommerceConfig]):
             variations = await self._variations(item.id, limiter)
         return map_product(item, raw, currency=self._currency, variations=variations)
 
+    async def _store_variations(
+        self, limiter: asyncio.Semaphore
+    ) -> dict[int, list[WCVariation]] | None:
+        """Every variation of the store by parent id, from `GET /variations` (WooCommerce
+        10.3+): a hundred per request, where asking each variable product costs one request
+        per product. `None` when the store lacks the route (then each product is asked)."""
+
+        async def fetch(number: int) -> ListPage[WCVariation]:
+            async with limiter:
+                return await self._client.list_store_variations(page=number)
+
+        try:
+            first = await fetch(1)
+        except NotFoundError as exc:
+            if exc.platform_code != "rest_no_route":
+                raise
+            return None
+        found: dict[int, list[WCVariation]] = {}
+        variations = each_once(
+            fetch, first, key=lambda v: v.id, window=self.config.max_concurrency, what="variations"
+        )
+        async for variation in variations:
+            if variation.parent_id:
+                found.setdefault(variation.parent_id, []).append(variation)
+        return found
+
     async def _variations_of(
-        self, products: list[WCProduct], limiter: asyncio.Semaphore
+        self,
+        products: list[WCProduct],
+        limiter: asyncio.Semaphore,
+        listed: dict[int, list[WCVariation]] | None = None,
     ) -> dict[int, list[WCVariation]]:
+        """The variations of the page's variable products: from `listed` (the store-wide
+        listing) where it holds exactly the ids the product names, else asked per product (a
+        product created or changed since that listing)."""
         variable = [p for p in products if p.type == "variable" and p.variations]
-        found = await gather_or_cancel(self._variations(p.id, limiter) for p in variable)
-        return {p.id: v for p, v in zip(variable, found, strict=True)}
+        known: dict[int, list[WCVariation]] = {}
+        for product in variable:
+            held = (listed or {}).get(product.id, [])
+            if listed is not None and {v.id for v in held} == set(product.variations or ()):
+                known[product.id] = sorted(held, key=lambda variation: variation.id)
+        missing = [p for p in variable if p.id not in known]
+        found = await gather_or_cancel(self._variations(p.id, limiter) for p in missing)
+        return known | {p.id: v for p, v in zip(missing, found, strict=True)}
 
     async def _variations(self, product_id: int, limiter: asyncio.Semaphore) -> list[WCVariation]:
         async def fetch(number: int) -> ListPage[WCVariation]:
