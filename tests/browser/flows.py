@@ -6,11 +6,15 @@ Each step screenshots the page it reaches (`Ui.snap`), which also checks it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
-from typing import Any
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from g4hub_connectors.testing import (
@@ -28,7 +32,9 @@ __all__ = [
     "ZERO",
     "add_store",
     "at",
+    "at_the_store",
     "connection_test_button",
+    "corner_shop",
     "credentials_step",
     "fill_credentials",
     "record_button_states",
@@ -38,6 +44,7 @@ __all__ = [
     "sign_in",
     "stat",
     "store_id_of",
+    "tracked_products",
     "wait_for_sync",
 ]
 
@@ -178,6 +185,38 @@ def searchable(store: FakeWooCommerceStore) -> SeedProduct:
     no other product's name (two-digit index, catalog under 100)."""
     catalog = list(generate_catalog(len(store.product_ids())))
     return next(p for p in catalog if p.index >= 10 and p.sku and not p.variants)
+
+
+def tracked_products(store: FakeWooCommerceStore) -> list[tuple[SeedProduct, str]]:
+    """The fake store's simple products (a SKU and a price, no variations) tracking a stock
+    above zero, each with its id at the store, in catalog order."""
+    variable = store.variable_product_ids()
+    ids = store.product_ids()
+    return [
+        (seed, ids[seed.index])
+        for seed in generate_catalog(len(ids))
+        if seed.sku and seed.price and seed.manage_stock and seed.stock and not seed.variants
+        if ids[seed.index] not in variable
+    ]
+
+
+@pytest.fixture
+def corner_shop(secrets: set[str]) -> Iterator[FakeWooCommerceStore]:
+    """A small fake WooCommerce store for the edit tests (import it into the test module)."""
+    store = FakeWooCommerceStore(products=12, store_name="Corner Shop")
+    secrets.update({store.consumer_key, store.consumer_secret})
+    with store.serve():
+        yield store
+
+
+T = TypeVar("T")
+
+
+def at_the_store(call: Coroutine[Any, Any, T]) -> T:
+    """Run a connector call (the store's own admin, behind the hub's back) on a thread of its
+    own: Playwright's sync API holds this thread's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, call).result()
 
 
 # Chromium keeps showing the page a form was posted from until the answer arrives, but

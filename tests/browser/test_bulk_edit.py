@@ -4,34 +4,15 @@ product's result: applied, or a conflict where the store sold one in between."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
-
-import pytest
 from playwright.sync_api import expect
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeWooCommerceStore, generate_catalog
+from g4hub_connectors.testing import FakeWooCommerceStore
 from tests.browser import flows
 from tests.browser._browser import Ui
+from tests.browser.flows import at_the_store, corner_shop
 
-T = TypeVar("T")
-
-
-@pytest.fixture
-def small(secrets: set[str]) -> Iterator[FakeWooCommerceStore]:
-    store = FakeWooCommerceStore(products=12, store_name="Corner Shop")
-    secrets.update({store.consumer_key, store.consumer_secret})
-    with store.serve():
-        yield store
-
-
-def _run(coro: Coroutine[Any, Any, T]) -> T:
-    """A connector call on a thread of its own (Playwright's sync API holds this one's loop)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro).result()
+__all__ = ["corner_shop"]
 
 
 async def _stock(store: FakeWooCommerceStore, product_id: str, value: int | None = None) -> int:
@@ -43,24 +24,22 @@ async def _stock(store: FakeWooCommerceStore, product_id: str, value: int | None
         return stock
 
 
-def test_a_bulk_stock_change_with_each_items_result(ui: Ui, small: FakeWooCommerceStore) -> None:
+def test_a_bulk_stock_change_with_each_items_result(
+    ui: Ui, corner_shop: FakeWooCommerceStore
+) -> None:
     page = ui.page
     flows.register(ui)
-    store_id = flows.add_store(ui, small)
+    store_id = flows.add_store(ui, corner_shop)
     flows.wait_for_sync(ui)
-    variable = small.variable_product_ids()
-    ids = small.product_ids()
-    tracked = [
-        (seed, ids[seed.index])
-        for seed in generate_catalog(len(ids))
-        if seed.manage_stock and seed.stock and ids[seed.index] not in variable
-    ][:2]
+    tracked = flows.tracked_products(corner_shop)[:2]
     assert len(tracked) == 2
     (first, first_id), (second, second_id) = tracked
     page.goto(f"/stores/{store_id}?per_page=50")
     for seed, _ in tracked:
         page.get_by_role("checkbox", name=f"Select {seed.name}", exact=True).check()
-    _run(_stock(small, second_id, (second.stock or 0) - 1))  # a sale the hub has not seen
+    at_the_store(
+        _stock(corner_shop, second_id, (second.stock or 0) - 1)
+    )  # a sale the hub has not seen
     page.get_by_label("What", exact=True).select_option(label="Stock")
     page.get_by_label("How", exact=True).select_option(label="Increase by")
     page.get_by_label("Amount", exact=True).fill("5")
@@ -79,5 +58,5 @@ def test_a_bulk_stock_change_with_each_items_result(ui: Ui, small: FakeWooCommer
     expect(refused).to_contain_text("Conflict")
     expect(refused).to_contain_text(f"The store holds stock {(second.stock or 0) - 1}")
     ui.snap("bulk-results")
-    assert _run(_stock(small, first_id)) == (first.stock or 0) + 5
-    assert _run(_stock(small, second_id)) == (second.stock or 0) - 1
+    assert at_the_store(_stock(corner_shop, first_id)) == (first.stock or 0) + 5
+    assert at_the_store(_stock(corner_shop, second_id)) == (second.stock or 0) - 1
