@@ -4,31 +4,21 @@ tenant's store cannot be a rule's source."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeWooCommerceStore
+from tests.api.rules.conftest import Twins, simple_product_id
 from tests.api.stores.helpers import sign_up
 from tests.api.sync.helpers import add_synced_store
 
 
-@pytest.fixture
-def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
-    first, second = FakeWooCommerceStore(products=8), FakeWooCommerceStore(products=8)
-    with first.serve(), second.serve():
-        yield first, second
-
-
 async def test_a_rule_dry_run_then_run_keeps_the_target_at_the_source_minus_the_buffer(
-    client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
+    client: AsyncTestClient[Any], twins: Twins
 ) -> None:
     account = await sign_up(client)
-    variable = twins[0].variable_product_ids()
-    product_id = next(pid for pid in twins[0].product_ids() if pid not in variable)
+    product_id = simple_product_id(twins[0])
     async with gc.create_connector(twins[0].credentials()) as shop:
         await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=50))
     source = await add_synced_store(client, account, twins[0], "Source")

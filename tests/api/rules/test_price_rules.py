@@ -5,32 +5,22 @@ is 404 on every route; a deleted rule is gone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
-from g4hub_connectors.testing import FakeWooCommerceStore
+from tests.api.rules.conftest import Twins, simple_product_id
 from tests.api.stores.helpers import sign_up
 from tests.api.sync.helpers import add_synced_store
 
 
-@pytest.fixture
-def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
-    first, second = FakeWooCommerceStore(products=8), FakeWooCommerceStore(products=8)
-    with first.serve(), second.serve():
-        yield first, second
-
-
 async def test_a_price_rule_with_rounding_over_http(
-    client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
+    client: AsyncTestClient[Any], twins: Twins
 ) -> None:
     account = await sign_up(client)
-    variable = twins[0].variable_product_ids()
-    product_id = next(pid for pid in twins[0].product_ids() if pid not in variable)
+    product_id = simple_product_id(twins[0])
     async with gc.create_connector(twins[0].credentials()) as shop:
         await shop.update_product(product_id, gc.ProductUpdate(price=Decimal("24.10")))
     source = await add_synced_store(client, account, twins[0], "Source")
