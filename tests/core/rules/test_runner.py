@@ -107,3 +107,28 @@ async def test_an_edit_of_the_source_through_the_hub_reaches_the_target_on_its_o
     while await _stock(twins, [target_id]) != [77]:
         assert time.monotonic() - started < 15, "the target did not follow the source"
         await asyncio.sleep(0.1)
+
+
+async def test_a_change_run_plans_the_changed_skus_and_switching_on_plans_them_all(
+    twins: Twins,
+) -> None:
+    await twins.hub.rules.stop()
+    (_, changed_source, changed_target), (_, _, drifted), *_ = await _pairs(twins)
+    await _rule(twins)
+    assert await twins.hub.rules.tick() == 1
+    before = await _stock(twins, [drifted])
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        await shop.update_product(drifted, gc.ProductUpdate(stock_quantity=3))
+    assert (await sync(twins.hub, twins.tenant_id, twins.target)).status == "succeeded"
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        await unit.writes.update(twins.source, changed_source, ProductChange(stock_quantity=21))
+
+    assert await twins.hub.rules.tick() == 1  # only the SKU changed at the source
+    assert await _stock(twins, [changed_target, drifted]) == [21, 3]
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        (rule,) = await unit.rules.all()
+        await unit.rules.set_enabled(rule.id, False)
+        await unit.rules.set_enabled(rule.id, True)
+    assert await twins.hub.rules.tick() == 1  # switched on again: every SKU
+    assert await _stock(twins, [changed_target, drifted]) == [21, *before]

@@ -6,7 +6,10 @@ or an edit through the hub is a `product_changes` row of its store. `RuleRunner`
 process sharing the database) for enabled rules whose source store has changes past the rule's
 `last_change_id`, runs each and moves the mark.
 
-A run plans in one transaction, then writes its plan concurrently: one connector per target
+A run plans the SKUs of the source's products changed since the mark (every SKU on the rule's
+first run after it is switched on, or past `_INCREMENTAL_PRODUCTS` changed products; a target
+left apart by a conflict is planned again on its SKU's next change at the source, or by a run by
+hand) in one transaction, then writes its plan concurrently: one connector per target
 store, at most the store's `max_concurrency` writes at a time (its connector paces requests
 within the platform's rate limit), each write in a transaction of its own (its row lock, mirror
 and audit entries commit with it, so a long run never holds the tenant's change feed). One
@@ -26,11 +29,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_connectors import BaseConnector
 from g4hub_core.db.dialects import dialect_of
 from g4hub_core.jobs_loop import stop_tasks
-from g4hub_core.models import ProductChange, SyncRule
+from g4hub_core.models import ProductChange, StoreProduct, SyncRule
 from g4hub_core.rules import running
 from g4hub_core.rules.running import PlannedWrite, Result, write_concurrently
 from g4hub_core.rules.service import RuleService
@@ -39,6 +43,10 @@ from g4hub_core.unit import UnitFactory, UnitOfWork
 __all__ = ["RuleRunner"]
 
 logger = logging.getLogger("g4hub_core.rules")
+
+_INCREMENTAL_PRODUCTS = 1_000
+"""Changed source products up to which a run plans only their SKUs; past it, every SKU (one
+pass over the catalog then costs less than matching a long list)."""
 
 
 class RuleRunner:
@@ -94,7 +102,8 @@ class RuleRunner:
         more = True
         while more:
             async with self._work(tenant_id) as work:
-                planned = await self._service(work).planned_writes(rule_id)
+                skus = await _changed_skus(work.session, rule_id, change_id)
+                planned = await self._service(work).planned_writes(rule_id, skus=skus)
                 one_at_a_time = not dialect_of(work.session).postgresql
             results = await self._write(tenant_id, rule_id, planned, one_at_a_time)
             more = len(planned) >= running.MAX_RUN_CHANGES and any(
@@ -146,3 +155,54 @@ class RuleRunner:
                 await self.tick()
             except Exception:
                 logger.warning("running rules failed; retrying", exc_info=True)
+
+
+async def _changed_skus(
+    session: AsyncSession, rule_id: uuid.UUID, change_id: int
+) -> list[str] | None:
+    """The SKUs (products' own and their variants') of the source's products changed after
+    the rule's mark up to `change_id`; `None` (plan every SKU) for a rule without a mark (its
+    first run since it was switched on) or past `_INCREMENTAL_PRODUCTS` products."""
+    rule = await session.get(SyncRule, rule_id)
+    if rule is None or rule.last_change_id == 0:
+        return None
+    changed = (
+        await session.scalars(
+            select(ProductChange.platform_product_id)
+            .where(
+                ProductChange.tenant_id == rule.tenant_id,
+                ProductChange.store_id == rule.source_store_id,
+                ProductChange.id > rule.last_change_id,
+                ProductChange.id <= change_id,
+            )
+            .distinct()
+            .limit(_INCREMENTAL_PRODUCTS + 1)
+        )
+    ).all()
+    if len(changed) > _INCREMENTAL_PRODUCTS:
+        return None
+    skus: set[str] = set()
+    for chunk in _chunks(list(changed), 500):
+        found = await session.execute(
+            select(StoreProduct.sku, StoreProduct.data).where(
+                StoreProduct.tenant_id == rule.tenant_id,
+                StoreProduct.store_id == rule.source_store_id,
+                StoreProduct.platform_product_id.in_(chunk),
+            )
+        )
+        for sku, data in found:
+            skus.update(_skus_of(sku, data))
+    return sorted(skus)
+
+
+def _skus_of(sku: str | None, data: dict[str, Any]) -> set[str]:
+    """A product row's own SKU and its variants' (the row's `data`, a `Product`)."""
+    found = {sku} if sku else set()
+    for variant in data.get("variants") or []:
+        if isinstance(variant, dict) and variant.get("sku"):
+            found.add(str(variant["sku"]))
+    return found
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]

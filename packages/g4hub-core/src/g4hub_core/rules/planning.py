@@ -15,6 +15,7 @@ and the run writes that variant. Per SKU of the source store (not excluded):
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -62,25 +63,31 @@ class RulePlanner:
         self._session = session
         self._tenant_id = tenant_id
 
-    async def plan(self, rule: SyncRule) -> list[PlannedChange]:
+    async def plan(
+        self, rule: SyncRule, *, skus: Sequence[str] | None = None
+    ) -> list[PlannedChange]:
+        """The rule's plan; `skus`: of these SKUs only (inventory rules; a price rule plans
+        every SKU)."""
         if rule.kind == "price":
             return await self._price_plan(rule)
-        return await self._inventory_plan(rule)
+        return await self._inventory_plan(rule, skus)
 
-    async def _inventory_plan(self, rule: SyncRule) -> list[PlannedChange]:
+    async def _inventory_plan(
+        self, rule: SyncRule, skus: Sequence[str] | None
+    ) -> list[PlannedChange]:
         """Each target listing (a product, or a variant of a product of several) holding a SKU
         of the source should hold the source's stock of that SKU (summed over the source's
         listings of it) minus the buffer, never below 0."""
         excluded = set(rule.excluded_skus)
         source: dict[str, int] = {}
         for sku, _, _, _, stock in await stock_listings(
-            self._session, self._tenant_id, [rule.source_store_id]
+            self._session, self._tenant_id, [rule.source_store_id], skus=skus
         ):
             if sku not in excluded and stock is not None:
                 source[sku] = source.get(sku, 0) + stock
         planned: list[PlannedChange] = []
         for sku, store_id, product_id, variant_id, stock in await stock_listings(
-            self._session, self._tenant_id, _targets(rule)
+            self._session, self._tenant_id, _targets(rule), skus=skus
         ):
             if sku not in source:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete
@@ -146,8 +147,11 @@ class RuleService:
 
     async def set_enabled(self, rule_id: uuid.UUID, enabled: bool) -> RuleRead:
         """Switch the rule on (it then runs whenever its source store changes: a sync, a
-        webhook or an edit through the hub) or off."""
+        webhook or an edit through the hub; its first run plans every SKU, later ones the SKUs
+        changed at the source) or off."""
         rule = await self._rules.get_or_raise(rule_id)
+        if enabled and not rule.enabled:
+            rule.last_change_id = 0  # what changed while it was off: every SKU is planned
         rule.enabled = enabled
         await self.unit.session.flush()
         return RuleRead.model_validate(rule)
@@ -193,11 +197,14 @@ class RuleService:
                 )
         return await self.record(rule_id, results, trigger=trigger, actor=actor)
 
-    async def planned_writes(self, rule_id: uuid.UUID) -> list[PlannedWrite]:
-        """The rule's plan as writes, one per target product or variant (at most
-        `MAX_RUN_CHANGES`); `NotFound` for another tenant's rule."""
+    async def planned_writes(
+        self, rule_id: uuid.UUID, *, skus: Sequence[str] | None = None
+    ) -> list[PlannedWrite]:
+        """The rule's plan (of `skus` only, when given: `RulePlanner.plan`) as writes, one per
+        target product or variant (at most `MAX_RUN_CHANGES`); `NotFound` for another
+        tenant's rule."""
         rule = await self._rules.get_or_raise(rule_id)
-        return planned_writes(await self._planner.plan(rule))
+        return planned_writes(await self._planner.plan(rule, skus=skus))
 
     async def open_connector(self, store_id: uuid.UUID) -> BaseConnector[Any]:
         """A target store's connector, for `write`; the caller closes it."""

@@ -239,16 +239,20 @@ class SkuRepository:
 
 
 async def stock_listings(
-    session: AsyncSession, tenant_id: uuid.UUID, store_ids: Sequence[uuid.UUID]
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    store_ids: Sequence[uuid.UUID],
+    *,
+    skus: Sequence[str] | None = None,
 ) -> Sequence[Any]:
     """The listings with a SKU and managed stock of the tenant's `store_ids`, for matching
     stock by SKU across stores (inventory rules): rows of `sku`, `store_id`, `product_id`,
     `variant_id` (give it to the write, `None` for a product's own SKU), `stock`, in SKU,
     store, product and variant order. A product with several variants is matched by each
-    variant's SKU, never by its own."""
+    variant's SKU, never by its own. `skus`: only listings of these SKUs."""
     sql = dialect_of(session)
     entries = listing_entries(
-        sql, tenant_id, store_ids=store_ids, where=SkuRepository._conditions()
+        sql, tenant_id, store_ids=store_ids, where=SkuRepository._conditions(skus=skus)
     )
     statement = (
         select(
