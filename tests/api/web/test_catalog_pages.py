@@ -135,7 +135,11 @@ async def test_a_woocommerce_product_links_to_its_edit_screen(
     variable = sorted(woo.variable_product_ids())[0]
     text = (await client.get(f"/stores/{store_id}/product", params={"id": variable})).text
     assert f'href="{woo.url}/wp-admin/post.php?post={variable}&amp;action=edit"' in text
-    assert "variations of this product" in text
+    # The sync stores the variations: each is a row of the page's variants table.
+    variants = re.search(r'data-testid="variants">(.*?)</table>', text, re.S)
+    assert variants
+    listed = woo.webhooks.product_json(variable)["variations"]
+    assert len(re.findall(r"<tr>", variants.group(1))) == 1 + len(listed)
 
 
 async def test_the_fake_stores_serve_the_images_their_products_name(
