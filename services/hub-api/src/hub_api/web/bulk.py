@@ -36,7 +36,9 @@ from hub_api.web.session import Viewer, local_path
 
 __all__ = ["BULK_FIELDS", "BULK_OPERATIONS", "BulkController", "bulk_notice"]
 
-BULK_FIELDS = {"price": "Price", "stock_quantity": "Stock"}
+BULK_FIELDS = {"price": "Price", "sale_price": "Sale price", "stock_quantity": "Stock"}
+"""`price` is the regular price (a product on sale keeps its sale price); a relative change of
+`sale_price` leaves out the products not on sale."""
 BULK_OPERATIONS = {
     "set": "Set to",
     "increase": "Increase by",
