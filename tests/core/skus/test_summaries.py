@@ -271,3 +271,47 @@ async def test_concurrent_writers_of_one_sku_leave_it_exact(hub: Hub) -> None:
 
     await asyncio.gather(*(writer(store) for store in stores))
     await _assert_exact(hub)
+
+
+async def test_writers_waiting_on_one_sku_count_after_each_others_commit(hub: Hub) -> None:
+    """Two stores' prices of one SKU changed at once, both commits held back until a third
+    transaction lets the SKU go: each counts after the other's commit, so the SKU ends equal
+    in both stores, as it is (a count made before the wait would leave it differing)."""
+    if hub.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    (tenant, stores), _other = await _tenants(hub)
+    async with hub.unit(tenant) as unit:
+        for store in stores[:2]:
+            unit.session.add(
+                StoreProduct(
+                    tenant_id=tenant,
+                    store_id=store,
+                    platform_product_id="1",
+                    sku="MUG",
+                    name="Mug",
+                    price=Decimal("1.00"),
+                    stock_quantity=1,
+                )
+            )
+
+    async def reprice(store: uuid.UUID) -> None:
+        async with hub.unit(tenant) as unit:
+            product = (
+                await unit.session.scalars(
+                    select(StoreProduct).where(StoreProduct.store_id == store)
+                )
+            ).one()
+            product.price = Decimal("2.00")
+
+    async with hub.engine.connect() as holder:
+        await holder.execute(select(SkuSummary).where(SkuSummary.sku == "MUG").with_for_update())
+        writers = [asyncio.create_task(reprice(store)) for store in stores[:2]]
+        done, _pending = await asyncio.wait(writers, timeout=0.5)
+        assert done == set()  # both wait at their commit for the SKU
+        await holder.rollback()
+    await asyncio.gather(*writers)
+    async with hub.unit(tenant) as unit:
+        mug = await unit.session.get(SkuSummary, (tenant, "MUG"))
+    assert mug is not None
+    assert (mug.listings, mug.stores, mug.differs) == (2, 2, False)
+    await _assert_exact(hub)
