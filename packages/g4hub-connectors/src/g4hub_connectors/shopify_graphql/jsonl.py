@@ -77,7 +77,8 @@ def parse_block(block: bytes, first_line: int) -> list[dict[str, Any]]:
 class ProductAssembler:
     """Products rebuilt from the blocks of a grouped bulk JSONL file, fed in order: each a
     product line with its variants and media gathered into `variants.nodes` and `media.nodes`,
-    as a paged query has them; every row validated (`BulkRow`), unknown keys kept.
+    as a paged query has them; every row checked against `BulkRow` and kept as the file has it
+    (without `__parentId`).
 
     `lines` counts the rows read so far (to compare with the operation's `objectCount`)."""
 
