@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
+from hub_api.web import automation
 from tests.api.web.helpers import add_store, by_testid, post_form, sign_up, wait_for_sync
 
 
@@ -24,7 +25,9 @@ def twins() -> Iterator[tuple[FakeWooCommerceStore, FakeWooCommerceStore]]:
 
 
 async def test_a_variations_stock_is_a_line_of_the_dry_run_and_written_by_the_run(
-    client: AsyncTestClient[Any], twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore]
+    client: AsyncTestClient[Any],
+    twins: tuple[FakeWooCommerceStore, FakeWooCommerceStore],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     user = await sign_up(client)
     product_id = sorted(twins[0].variable_product_ids())[0]
@@ -56,6 +59,10 @@ async def test_a_variations_stock_is_a_line_of_the_dry_run_and_written_by_the_ru
     assert len(ours) == 1
     assert f"variant {variant.id}" in ours[0]
     assert ">60<" in ours[0]  # 61 at the source, 1 kept back
+    assert "A run writes" not in by_testid(plan.text, "plan-count")
+    monkeypatch.setattr(automation, "MAX_RUN_CHANGES", 1)  # a plan longer than a run
+    longer = by_testid((await client.get(created.headers["location"])).text, "plan-count")
+    assert "A run writes 1 products or variants of the" in longer
 
     ran = await post_form(
         client, f"{created.headers['location'].split('?')[0]}/run", {"_csrf": user.csrf}

@@ -26,6 +26,7 @@ from litestar.status_codes import HTTP_303_SEE_OTHER
 
 from g4hub_core import InvalidInput, NotFound, Unit
 from g4hub_core.rules import RuleCreate, RuleRead
+from g4hub_core.rules.service import MAX_RUN_CHANGES
 from g4hub_core.stores.schemas import StoreRead
 from hub_api.web.errors import PageError
 from hub_api.web.forms import FormValues, read_form
@@ -274,6 +275,8 @@ class AutomationController(Controller):
             names={store.id: store.name for store in stores},
             changes=plan.changes[:PLAN_ROWS],
             planned=len(plan.changes),
+            writes=len({(c.store_id, c.product_id, c.variant_id) for c in plan.changes}),
+            MAX_RUN_CHANGES=MAX_RUN_CHANGES,
             runs=await unit.rules.runs(rule.id, limit=10),
             audit=trail.items,
             done=DONE.get(request.query_params.get("done", "")),
