@@ -20,10 +20,13 @@ import attrs
 import httpx
 import psycopg
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_core import Hub, HubSettings
+from g4hub_core.db import create_engine
+from g4hub_core.models import SyncLog
 from g4hub_core.stores.schemas import StoreCreate
 from g4hub_core.sync.runner import DatabaseQueue
 from g4hub_core.vault import generate_key, parse_keys
@@ -247,19 +250,21 @@ async def test_serve_no_sync_leaves_syncs_to_a_worker_that_stops_on_sigterm(
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-async def test_serve_workers_answer_from_any_process_and_run_syncs_in_one(
+async def test_serve_workers_answer_from_any_process_and_sync_in_a_background_one(
     data_dir: Path, request: pytest.FixtureRequest, database: str
 ) -> None:
     settings = {"secret_keys": generate_key("test").encoded(), "allow_private_store_hosts": "true"}
     if database == "postgresql":
         settings["database_url"] = request.getfixturevalue("postgres_database")
     env = environment(data_dir, **settings)
+    database_url = HubSettings(data_dir=data_dir, **settings).resolved_database_url  # type: ignore[arg-type]
     store = FakeWooCommerceStore(products=120)
     with store.serve(), (data_dir.parent / "processes.log").open("w") as log:
         web = await _start("serve", "--workers", "3", "--port", "0", env=env, log=log)
         try:
             url = await _announced_url(web)
-            processes = await _web_processes(web.pid, 3)
+            # Three web processes, then the background one.
+            processes = (await _web_processes(web.pid, 4))[:3]
             # No keep-alive: each request is a new connection, taken by any process that runs.
             async with httpx.AsyncClient(
                 base_url=url, timeout=30, headers={"Connection": "close"}
@@ -274,8 +279,8 @@ async def test_serve_workers_answer_from_any_process_and_run_syncs_in_one(
                 added = await http.post("/api/stores", json={"name": "Shop", **store.credentials()})
                 assert added.status_code == 201, added.text
                 sync_url = f"/api/stores/{added.json()['id']}/sync"
-                # Only the last process runs: it answers alone, and the sync it queues waits
-                # for the first process, the one that runs syncs.
+                # Only the last web process runs: it answers alone and queues the sync; then
+                # every web process is stopped, and the background process runs the sync.
                 for pid in processes[:2]:
                     os.kill(pid, signal.SIGSTOP)
                 try:
@@ -283,8 +288,10 @@ async def test_serve_workers_answer_from_any_process_and_run_syncs_in_one(
                         assert (await http.get("/api/dashboard/overview")).status_code == 200
                     queued = (await http.post(sync_url)).json()
                     assert queued["status"] == "queued"
+                    os.kill(processes[2], signal.SIGSTOP)
+                    ended = await _ended_in_database(database_url, queued["id"])
                 finally:
-                    for pid in processes[:2]:
+                    for pid in processes:
                         os.kill(pid, signal.SIGCONT)
                 first = await _finished(http, queued["id"])
                 second = await _finished(http, (await http.post(sync_url)).json()["id"])
@@ -296,10 +303,11 @@ async def test_serve_workers_answer_from_any_process_and_run_syncs_in_one(
                 await web.wait()
 
     output = (data_dir.parent / "processes.log").read_text()
+    assert ended == "succeeded", output
     assert (first["status"], first["products_created"]) == ("succeeded", 120), output
     assert (second["status"], second["products_fetched"]) == ("succeeded", 120), output
     assert web.returncode == 0, output
-    assert "web processes: 3" in web_out.decode()
+    assert "web processes: 3, and one background process" in web_out.decode()
     assert "G4 Hub stopped." in web_out.decode()
     assert _spawned_children(web.pid) == []
     assert "Traceback" not in output
@@ -368,6 +376,25 @@ async def _finished(http: httpx.AsyncClient, log_id: str) -> dict[str, Any]:
             return log
         assert time.monotonic() < deadline, f"the sync never finished: {log}"
         await asyncio.sleep(0.1)
+
+
+async def _ended_in_database(database_url: str, log_id: str) -> str:
+    """Poll a sync's status in the database itself (no web process need answer) until it is
+    over (bounded by TIMEOUT)."""
+    engine = create_engine(database_url)
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        while True:
+            async with engine.connect() as connection:
+                status = await connection.scalar(
+                    select(SyncLog.status).where(SyncLog.id == uuid.UUID(log_id))
+                )
+            if status not in ("queued", "running"):
+                return str(status)
+            assert time.monotonic() < deadline, f"the sync never finished: {status}"
+            await asyncio.sleep(0.1)
+    finally:
+        await engine.dispose()
 
 
 def _settings(data_dir: Path, keys: str) -> HubSettings:

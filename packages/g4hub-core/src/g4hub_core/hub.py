@@ -71,6 +71,12 @@ class Hub:
     by default the one the settings' `job_queue` names, running syncs in this process
     (procrastinate on PostgreSQL, the embedded runner on SQLite; see
     `sync.queues.create_job_queue`).
+
+    `runners`: whether `start` also starts the runners of bulk writes and rules. `g4hub serve
+    --workers N` builds its web processes' hubs without them (and without a sync runner): its
+    one background process runs them, taking what a web process queued at its next poll (a
+    couple of seconds). Webhook deliveries are applied (or nudged) by the process that
+    received them, as ever.
     """
 
     def __init__(
@@ -80,6 +86,7 @@ class Hub:
         http_client: httpx.AsyncClient | None = None,
         jobs: JobQueue | JobQueueFactory | None = None,
         engine: AsyncEngine | None = None,
+        runners: bool = True,
     ) -> None:
         self.settings = settings if settings is not None else HubSettings()
         self.engine = engine or create_engine(
@@ -119,6 +126,7 @@ class Hub:
         self.rules = RuleRunner(
             self._work, lambda work: RuleService(work, writes=self._write_service(work))
         )
+        self._runners = runners
 
     def __repr__(self) -> str:
         return f"Hub(database={self.engine.url.render_as_string(hide_password=True)!r})"
@@ -147,12 +155,14 @@ class Hub:
     async def start(self) -> None:
         await self._jobs.start()
         await self.webhooks.start()
-        await self.writes.start()
-        await self.rules.start()
+        if self._runners:
+            await self.writes.start()
+            await self.rules.start()
 
     async def close(self) -> None:
-        await self.rules.stop()
-        await self.writes.stop()
+        if self._runners:
+            await self.rules.stop()
+            await self.writes.stop()
         await self.webhooks.stop()
         await self._jobs.stop()
         await self.engine.dispose()

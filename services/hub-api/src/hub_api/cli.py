@@ -125,8 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_concurrency,
         default=1,
         metavar="N",
-        help="web processes answering on the one port, 1-64 (default: %(default)s); syncs "
-        "still run in one of them",
+        help="web processes answering on the one port, 1-64 (default: %(default)s); with more "
+        "than one, syncs, bulk writes and rules run in one more, background process",
     )
     serve.set_defaults(command=commands.serve)
 

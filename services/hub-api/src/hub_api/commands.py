@@ -24,6 +24,7 @@ __all__ = [
     "demo",
     "keys_generate",
     "keys_rotate",
+    "queue_ended",
     "serve",
     "worker",
 ]
@@ -39,6 +40,8 @@ def serve(args: argparse.Namespace) -> int:
     # Unless --no-sync, its queue runs syncs here: procrastinate on PostgreSQL, else embedded.
     hub = Hub(settings, jobs=job_queue(run_syncs=not args.no_sync))
     queue = settings.resolved_job_queue
+    workers = getattr(args, "workers", 1)
+    here = "the background process" if workers > 1 else "this process"
     if args.no_sync:
         syncs = (
             "queued in PostgreSQL (procrastinate) for `g4hub worker` processes"
@@ -47,17 +50,16 @@ def serve(args: argparse.Namespace) -> int:
         )
     elif queue == "procrastinate":
         syncs = (
-            f"run by this process ({settings.sync_concurrency} at once) and any `g4hub worker`, "
+            f"run by {here} ({settings.sync_concurrency} at once) and any `g4hub worker`, "
             "through procrastinate"
         )
     else:
-        syncs = f"run in this process ({settings.sync_concurrency} at once)"
-    workers = getattr(args, "workers", 1)
+        syncs = f"run in {here} ({settings.sync_concurrency} at once)"
     banner = (
         "G4 Hub is running at {url}\n"
         "  dashboard: {url}/    API and its docs: {url}/schema    health: {url}/health\n"
         f"  database: {database_label(settings)}\n"
-        + (f"  web processes: {workers} (syncs in the first)\n" if workers > 1 else "")
+        + (f"  web processes: {workers}, and one background process\n" if workers > 1 else "")
         + f"  syncs: {syncs}\n"
         "Ctrl-C stops it."
     )
@@ -132,7 +134,7 @@ def worker(args: argparse.Namespace) -> int:
                 )
                 # A worker whose database goes away stops on an error: wait for the database
                 # (as at start) and start it again, rather than exit.
-                while await _until_stopped(stop, hub.jobs):
+                while await queue_ended(stop, hub.jobs):
                     say("g4hub worker: the job queue stopped on an error; restarting it")
                     if not await resume_jobs(
                         hub.jobs, hub.engine, patience=api.database_wait_seconds, stop=stop
@@ -151,7 +153,7 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _until_stopped(stop: asyncio.Event, jobs: object) -> bool:
+async def queue_ended(stop: asyncio.Event, jobs: object) -> bool:
     """Wait for `stop`, or for a procrastinate worker to end by itself; True in that case."""
     from g4hub_core.sync.procrastinate_queue import ProcrastinateQueue
 

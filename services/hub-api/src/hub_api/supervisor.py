@@ -1,18 +1,22 @@
-"""`g4hub serve --workers N`: N web processes answering on one listening socket.
+"""`g4hub serve --workers N`: N web processes answering on one listening socket, and one
+background process that runs the syncs.
 
-The supervisor binds the socket and migrates the database once, then starts the web processes
-(spawned, so none inherits the supervisor's state) and hands each the socket; the kernel gives
-each new connection to whichever process accepts it first. A process that dies after it started
-is started again; one that fails at start stops them all.
+The supervisor binds the socket and migrates the database once, then starts the processes
+(spawned, so none inherits the supervisor's state) and hands each web process the socket; the
+kernel gives each new connection to whichever process accepts it first. A process that dies
+after it started is started again; one that fails at start stops them all.
 
-Syncs run in exactly one of them, process 0:
-- on PostgreSQL (procrastinate) the others only queue jobs, which process 0 (and any
-  `g4hub worker`) takes through the database;
-- on SQLite (the embedded runner) the others leave a requested sync queued in the database and
-  process 0 polls for it (every `SYNC_POLL_INTERVAL` seconds). One runner means one writer of
-  sync batches, and the recovery of syncs left running by a crash cannot mark another live
-  process's syncs as interrupted.
-With `--no-sync` none runs syncs. Sign-in throttling is counted in each process.
+The web processes only answer requests (and apply the webhook deliveries they receive): a sync
+decodes and writes thousands of products a second, and in a web process it held that process's
+event loop, so the requests queued behind its batches. The background process runs:
+- the syncs: on PostgreSQL a procrastinate worker (the web processes only queue jobs, which it
+  and any `g4hub worker` take through the database); on SQLite the embedded runner, which polls
+  the database for the syncs the web processes leave queued (every `SYNC_POLL_INTERVAL`
+  seconds). One runner means one writer of sync batches, and the recovery of syncs left running
+  by a crash cannot mark another live process's syncs as interrupted;
+- the runners of bulk writes and rules (see `Hub(runners=...)`).
+With `--no-sync` it runs no syncs (`g4hub worker` processes do), only those runners. Sign-in
+throttling is counted in each web process.
 """
 
 from __future__ import annotations
@@ -31,14 +35,15 @@ from types import FrameType
 
 from g4hub_core import Hub, HubSettings
 from hub_api.logging import configure_logging
-from hub_api.process import CliError, say
+from hub_api.process import CliError, resume_jobs, say, stop_signals
 from hub_api.serving import bind, public_url, serve_app
 from hub_api.settings import ApiSettings
 
 __all__ = ["SYNC_POLL_INTERVAL", "serve_workers"]
 
 SYNC_POLL_INTERVAL = 1.0
-"""How often process 0 looks for syncs the other processes queued (SQLite / embedded)."""
+"""How often the background process looks for syncs the web processes queued (SQLite)."""
+BACKGROUND = "the background process"
 
 # A process that ends sooner than this after its start failed to start: starting it again
 # would fail again (a bad setting, a database that refuses), so everything stops.
@@ -57,8 +62,10 @@ def serve_workers(
     run_syncs: bool,
     banner: str,
 ) -> None:
-    """Serve the app from `workers` processes until SIGINT or SIGTERM. `banner` (with `{url}`)
-    is printed by process 0 once it answers. Raises `CliError` when a process cannot start."""
+    """Serve the app from `workers` web processes, with syncs (unless not `run_syncs`) and the
+    other background work in one more process, until SIGINT or SIGTERM. `banner` (with `{url}`)
+    is printed by web process 0 once it answers. Raises `CliError` when a process cannot
+    start."""
     configure_logging(api)
     listening = bind(api.host, api.port)
     try:
@@ -95,7 +102,8 @@ class _Supervisor:
         self._banner = banner
         self._context = multiprocessing.get_context("spawn")
         self._stop = threading.Event()
-        self._processes: dict[int, tuple[BaseProcess, float]] = {}
+        # Each process by its name ("web process 0", ..., `BACKGROUND`): itself, its start.
+        self._processes: dict[str, tuple[BaseProcess, float]] = {}
 
     def run(self, workers: int) -> None:
         previous = {
@@ -103,50 +111,57 @@ class _Supervisor:
         }
         try:
             for index in range(workers):
-                self._start(index)
+                self._start(f"web process {index}")
+            self._start(BACKGROUND)
             failed = self._watch()
         finally:
             self._stop_all()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         if failed is not None:
-            raise CliError(f"web process {failed} could not start (see the log above)")
+            raise CliError(f"{failed} could not start (see the log above)")
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         self._stop.set()
 
-    def _start(self, index: int) -> None:
-        process = self._context.Process(
-            target=_web_process,
-            args=(
-                index,
-                self._listening,
-                self._settings,
-                self._api,
-                self._run_syncs and index == 0,
-                self._banner if index == 0 else None,
-            ),
-            name=f"g4hub-web-{index}",
-        )
+    def _start(self, name: str) -> None:
+        if name == BACKGROUND:
+            process = self._context.Process(
+                target=_background_process,
+                args=(self._settings, self._api, self._run_syncs),
+                name="g4hub-background",
+            )
+        else:
+            first = name == "web process 0"
+            process = self._context.Process(
+                target=_web_process,
+                args=(
+                    name,
+                    self._listening,
+                    self._settings,
+                    self._api,
+                    self._banner if first else None,
+                ),
+                name=f"g4hub-{name.replace(' process ', '-')}",
+            )
         process.start()
-        self._processes[index] = (process, time.monotonic())
+        self._processes[name] = (process, time.monotonic())
 
-    def _watch(self) -> int | None:
-        """Restart processes that die until a stop signal; the index of one that failed to
+    def _watch(self) -> str | None:
+        """Restart processes that die until a stop signal; the name of one that failed to
         start, if any."""
         while not self._stop.is_set():
             sentinels = [process.sentinel for process, _ in self._processes.values()]
             multiprocessing.connection.wait(sentinels, timeout=0.5)
-            for index, (process, started) in list(self._processes.items()):
+            for name, (process, started) in list(self._processes.items()):
                 if process.is_alive() or self._stop.is_set():
                     continue
                 if time.monotonic() - started < _STARTUP_GRACE:
-                    return index
+                    return name
                 sys.stderr.write(
-                    f"g4hub serve: web process {index} ended ({process.exitcode}); "
-                    "starting it again.\n"
+                    f"g4hub serve: {name} ended ({process.exitcode}); starting it again.\n"
                 )
-                self._start(index)
+                self._start(name)
         return None
 
     def _stop_all(self) -> None:
@@ -166,21 +181,19 @@ class _Supervisor:
 
 
 def _web_process(
-    index: int,
+    name: str,
     listening: socket.socket,
     settings: HubSettings,
     api: ApiSettings,
-    runs_syncs: bool,
     banner: str | None,
 ) -> None:
-    """One web process (the target of a spawned process)."""
+    """One web process (the target of a spawned process): it queues syncs and bulk writes for
+    the background process, and runs none itself."""
     from g4hub_core.sync.queues import job_queue
 
     # Only the supervisor's own signals matter here until the server installs its handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    embedded = settings.resolved_job_queue != "procrastinate"
-    poll_interval = SYNC_POLL_INTERVAL if embedded and runs_syncs else None
-    hub = Hub(settings, jobs=job_queue(run_syncs=runs_syncs, poll_interval=poll_interval))
+    hub = Hub(settings, jobs=job_queue(run_syncs=False), runners=False)
 
     def ready(url: str) -> None:
         if banner is not None:
@@ -189,5 +202,36 @@ def _web_process(
     try:
         asyncio.run(serve_app(hub, api, on_ready=ready, listening=listening, migrate=False))
     except CliError as exc:
-        sys.stderr.write(f"g4hub serve: web process {index}: {exc}\n")
+        sys.stderr.write(f"g4hub serve: {name}: {exc}\n")
         sys.exit(1)
+
+
+def _background_process(settings: HubSettings, api: ApiSettings, run_syncs: bool) -> None:
+    """The background process (the target of a spawned process): syncs (unless not
+    `run_syncs`), bulk writes and rules, until SIGINT or SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    configure_logging(api)
+    try:
+        asyncio.run(_run_background(settings, api, run_syncs))
+    except CliError as exc:
+        sys.stderr.write(f"g4hub serve: {BACKGROUND}: {exc}\n")
+        sys.exit(1)
+
+
+async def _run_background(settings: HubSettings, api: ApiSettings, run_syncs: bool) -> None:
+    from g4hub_core.sync.queues import job_queue
+    from hub_api.commands import queue_ended
+
+    embedded = settings.resolved_job_queue != "procrastinate"
+    poll_interval = SYNC_POLL_INTERVAL if embedded and run_syncs else None
+    hub = Hub(settings, jobs=job_queue(run_syncs=run_syncs, poll_interval=poll_interval))
+    stop = asyncio.Event()
+    with stop_signals(lambda count: stop.set()):
+        async with hub:
+            # A procrastinate worker whose database went away ends: wait for the database
+            # and start it again, as `g4hub worker` does.
+            while await queue_ended(stop, hub.jobs):
+                if not await resume_jobs(
+                    hub.jobs, hub.engine, patience=api.database_wait_seconds, stop=stop
+                ):
+                    break
