@@ -7,6 +7,7 @@ variation's own change as the variation."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from g4hub_connectors.testing import FakeWooCommerceStore
 from g4hub_connectors.webhooks import webhook_platform
@@ -139,3 +140,21 @@ async def test_webhooks_say_what_a_variable_product_delivery_lacks() -> None:
     simple = next(p for p in store.product_ids() if p not in store.variable_product_ids())
     [plain] = store.webhooks.emit("product.updated", simple)
     assert HOOKS.parse(plain.headers, plain.body).variant_ids is None
+
+
+async def test_a_product_the_variations_listing_does_not_match_is_asked_alone() -> None:
+    """A variation created between the store-wide listing and its product's page: that
+    product's variations are read on their own, so none is missing."""
+    store = FakeWooCommerceStore(products=40, wc_version="10.4.1")
+    product_id, variations = _variable(store)
+    listing = store.catalog.variations_modified_after
+
+    def without_the_newest(after: Any) -> list[tuple[int, int]]:
+        return [pair for pair in listing(after) if pair[1] != int(variations[-1])]
+
+    store.catalog.variations_modified_after = without_the_newest  # type: ignore[method-assign]
+    async with connect(store) as connector:
+        found = {p.id: p async for p in connector.iter_products(include_variants=True)}
+    assert [v.id for v in found[product_id].variants] == variations
+    assert len(wc_requests(store, f"/products/{product_id}/variations")) == 1
+    assert len(wc_requests(store, "/products/")) == 1
