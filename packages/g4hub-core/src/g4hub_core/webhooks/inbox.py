@@ -13,7 +13,8 @@ with one upsert per store, so the cost of a delivery shrinks as more of them wai
 
 Stale deliveries are dropped: a product older than the row held (by the store's modification
 time), and an update of a product deleted later than that update (the deletion's change is the
-tombstone).
+tombstone). Deliveries that carry part of a product (its variants as ids, or one variant alone)
+are completed from the row held (`variants.py`), never by asking the store.
 """
 
 from __future__ import annotations
