@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from g4hub_connectors.testing import FakeWooCommerceStore
+from g4hub_connectors.testing import FakeStore, FakeWooCommerceStore
 from g4hub_core import Hub, HubSettings
 from tests.core.factories import insert_store, insert_tenant
 from tests.core.sync.helpers import sync
@@ -18,8 +18,8 @@ class Twins:
     tenant_id: uuid.UUID
     source: uuid.UUID
     target: uuid.UUID
-    source_store: FakeWooCommerceStore
-    target_store: FakeWooCommerceStore
+    source_store: FakeStore
+    target_store: FakeStore
 
 
 @pytest.fixture

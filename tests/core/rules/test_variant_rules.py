@@ -4,11 +4,17 @@ what the run then writes, and a run leaves nothing for the next dry run."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from decimal import Decimal
 
+import pytest
+
 import g4hub_connectors as gc
+from g4hub_connectors.testing import FakeShopifyStore
+from g4hub_core import Hub, HubSettings
 from g4hub_core.models import StoreProduct
 from g4hub_core.rules import RuleCreate, RulePlan, RuleRun
+from tests.core.factories import insert_store, insert_tenant
 from tests.core.rules.conftest import Twins
 from tests.core.sync.helpers import rows, sync
 
@@ -158,3 +164,56 @@ async def test_a_variable_product_held_without_its_variations_is_not_priced(
     assert product_id not in {c.product_id for c in plan.changes}
     assert _written(run) == _planned(plan)
     assert {r["status"] for r in run.results} == {"applied"}
+
+
+@pytest.fixture
+async def shopify_twins(settings: HubSettings) -> AsyncIterator[Twins]:
+    """Two fake Shopify stores of one catalog, synced into one tenant."""
+    twins = Twins()
+    source_store = FakeShopifyStore(products=10, shop_name="Source")
+    target_store = FakeShopifyStore(products=10, shop_name="Target")
+    with source_store.serve(), target_store.serve():
+        async with Hub(settings) as hub:
+            twins.hub = hub
+            twins.tenant_id = await insert_tenant(hub)
+            twins.source = await insert_store(hub, twins.tenant_id, source_store.credentials())
+            twins.target = await insert_store(hub, twins.tenant_id, target_store.credentials())
+            for store_id in (twins.source, twins.target):
+                assert (await sync(hub, twins.tenant_id, store_id)).status == "succeeded"
+            twins.source_store, twins.target_store = source_store, target_store
+            yield twins
+
+
+async def test_an_inventory_rule_writes_a_shopify_variant_by_its_sku(
+    shopify_twins: Twins,
+) -> None:
+    twins = shopify_twins
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        product_id = sorted(twins.source_store.variable_product_ids())[0]
+        variant = next(
+            v for v in (await shop.get_product(product_id)).variants if v.sku and v.manage_stock
+        )
+        await shop.update_product(
+            product_id, gc.ProductUpdate(variant_id=variant.id, stock_quantity=33)
+        )
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        rule = await unit.rules.create(
+            RuleCreate(
+                name="Variants", source_store_id=twins.source, target_store_ids=[twins.target]
+            )
+        )
+        plan = await unit.rules.dry_run(rule.id)
+    mine = [c for c in plan.changes if c.sku == variant.sku]
+    assert len(mine) == 1
+    assert (mine[0].variant_id is not None, mine[0].new) == (True, 33)
+
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        run = await unit.rules.run(rule.id)
+        again = await unit.rules.dry_run(rule.id)
+    assert _written(run) == _planned(plan)
+    assert {r["status"] for r in run.results} == {"applied"}
+    assert again.changes == []
+    async with gc.create_connector(twins.target_store.credentials()) as shop:
+        written = await shop.get_product(mine[0].product_id)
+    assert [v.stock_quantity for v in written.variants if v.id == mine[0].variant_id] == [33]
