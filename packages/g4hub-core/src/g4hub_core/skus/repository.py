@@ -109,6 +109,12 @@ class SkuRepository:
 
         return conditions
 
+    async def _rows(self, statement: Any) -> Sequence[Any]:
+        """`statement`'s rows, run on the session's connection: plain rows, without the ORM's
+        loading (a page's listings are thousands of rows: 100 stores side by side)."""
+        connection = await self.session.connection()
+        return (await connection.execute(statement)).all()
+
     def _summaries(self) -> Any:
         """The tenant's SKUs held by any listing (summaries stay at zero once a SKU is gone)."""
         return select(SkuSummary.sku).where(
@@ -183,7 +189,7 @@ class SkuRepository:
             .join(Store, Store.id == entries.c.store_id)
             .order_by(entries.c.sku, Store.name, entries.c.product_id, entries.c.variant_id)
         )
-        return (await self.session.execute(statement)).all()
+        return await self._rows(statement)
 
     async def store_ids(self) -> list[uuid.UUID]:
         statement = select(Store.id).where(Store.tenant_id == self.tenant_id).order_by(Store.name)
@@ -227,7 +233,7 @@ class SkuRepository:
         statement = (
             self._duplicates().order_by(SkuStoreListing.sku, SkuStoreListing.store_id).limit(limit)
         )
-        return (await self.session.execute(statement)).all()
+        return await self._rows(statement)
 
     async def without_sku_by_store(self) -> Sequence[Any]:
         statement = (
@@ -235,7 +241,7 @@ class SkuRepository:
             .where(SkuStoreListing.tenant_id == self.tenant_id, SkuStoreListing.sku == "")
             .order_by(SkuStoreListing.store_id)
         )
-        return (await self.session.execute(statement)).all()
+        return await self._rows(statement)
 
 
 async def stock_listings(
