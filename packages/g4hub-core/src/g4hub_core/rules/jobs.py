@@ -3,20 +3,21 @@
 The trigger is the change feed: every product created, updated or deleted by a sync, a webhook
 or an edit through the hub is a `product_changes` row of its store. `RuleRunner` looks every
 `poll_interval` seconds (half a second: one indexed query, and it sees the changes of every
-process sharing the database) for enabled rules whose source store has changes past the rule's
-`last_change_id`, runs each and moves the mark.
+process sharing the database), and at once after a look that ran rules, for enabled rules
+whose source store has changes past the rule's `last_change_id`, runs each and moves the mark.
 
 A run plans the SKUs of the source's products changed since the mark (every SKU on the rule's
 first run after it is switched on, or past `_INCREMENTAL_PRODUCTS` changed products; a target
 left apart by a conflict is planned again on its SKU's next change at the source, or by a run by
-hand) in one transaction, then writes its plan concurrently: one connector per target
-store, at most the store's `max_concurrency` writes at a time (its connector paces requests
-within the platform's rate limit), each write in a transaction of its own (its row lock, mirror
-and audit entries commit with it, so a long run never holds the tenant's change feed). One
-runner runs rules one after another, so two runs of one rule never overlap in a process; a run
-holds one write per product or variant, and each write locks its product's row, so the hub's
-writes to one product take turns. The mark moves once the run is recorded; a run cut short (the
-hub stopped, a write raised) leaves it, and the next tick plans again from the rows.
+hand) in one transaction, then writes its plan concurrently: one connector per target store, at
+most the store's `max_concurrency` writes at a time (its connector paces requests within the
+platform's rate limit) and `running.MAX_CONCURRENT_WRITES` in all, each write in a transaction
+of its own (its row lock, mirror and audit entries commit with it, so a long run never holds the
+tenant's change feed). One runner runs rules one after another, so two runs of one rule never
+overlap in a process; a run holds one write per product or variant, and each write locks its
+product's row, so the hub's writes to one product take turns. The mark moves once the run is
+recorded; a run cut short (the hub stopped, a write raised) leaves it, and the next tick plans
+again from the rows.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class RuleRunner:
 
     async def tick(self) -> int:
         """Run every enabled rule whose source changed since its last run; returns how many
-        ran."""
+        ran to their end (a run that failed is logged and tried again at the next tick)."""
         async with self._work(None) as work:
             newest = (
                 select(func.max(ProductChange.id))
@@ -88,12 +89,15 @@ class RuleRunner:
                     )
                 )
             ).all()
+        ran = 0
         for rule_id, tenant_id, change_id in due:
             try:
                 await self._run(rule_id, tenant_id, int(change_id))
             except Exception:
                 logger.warning("rule %s failed; retrying later", rule_id, exc_info=True)
-        return len(due)
+            else:
+                ran += 1
+        return ran
 
     async def _run(self, rule_id: uuid.UUID, tenant_id: uuid.UUID, change_id: int) -> None:
         """Run the rule as of change `change_id` of its source (read before its plan), then
@@ -149,12 +153,16 @@ class RuleRunner:
         return results
 
     async def _loop(self) -> None:
+        """Tick, and again at once after a tick that ran something (the source changed
+        meanwhile, most likely); else wait `poll_interval`."""
         while True:
-            await asyncio.sleep(self._poll_interval)
+            ran = 0
             try:
-                await self.tick()
+                ran = await self.tick()
             except Exception:
                 logger.warning("running rules failed; retrying", exc_info=True)
+            if not ran:
+                await asyncio.sleep(self._poll_interval)
 
 
 async def _changed_skus(

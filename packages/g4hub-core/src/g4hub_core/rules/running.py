@@ -20,6 +20,7 @@ from g4hub_core.rules.schemas import PlannedChange
 from g4hub_core.writes.schemas import ExpectedValues, ProductChange
 
 __all__ = [
+    "MAX_CONCURRENT_WRITES",
     "MAX_RUN_CHANGES",
     "PlannedWrite",
     "Result",
@@ -30,6 +31,10 @@ __all__ = [
 
 MAX_RUN_CHANGES = 1_000
 """Writes per run: a larger plan is written by the runs that follow."""
+
+MAX_CONCURRENT_WRITES = 8
+"""A run's writes in flight at once, whatever its number of target stores: within the database
+connection pool's default size and overflow (5 + 10), leaving room for the hub's other work."""
 
 Result = dict[str, object]
 WriteOne = Callable[["PlannedWrite", BaseConnector[Any]], Awaitable[Result]]
@@ -89,14 +94,16 @@ async def write_concurrently(
     write: WriteOne,
     *,
     per_store: Callable[[BaseConnector[Any]], int],
+    at_most: int = MAX_CONCURRENT_WRITES,
 ) -> list[Result | BaseException]:
     """Write each of `planned` with `write` on its store's connector, at most `per_store(its
-    connector)` at a time per store; the results (or what a write raised) in `planned`'s
-    order."""
+    connector)` at a time per store and `at_most` in all (each holds a database connection
+    while it runs); the results (or what a write raised) in `planned`'s order."""
     limits = {store: asyncio.Semaphore(per_store(c)) for store, c in connectors.items()}
+    overall = asyncio.Semaphore(at_most)
 
     async def one(item: PlannedWrite) -> Result:
-        async with limits[item.store_id]:
+        async with limits[item.store_id], overall:
             return await write(item, connectors[item.store_id])
 
     return await asyncio.gather(*(one(item) for item in planned), return_exceptions=True)
