@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import tempfile
 import time
@@ -82,7 +83,7 @@ async def main() -> None:
         args.skus, args.changes = 500, 100
     print(
         f"## Stock propagation: 3 stores x {args.skus:,} SKUs, {args.changes:,} changes at the "
-        "source, an inventory rule to 2 targets"
+        f"source, an inventory rule to 2 targets (load {_load()})"
     )
     fakes: list[Any] = [
         FakeWooCommerceStore(products=args.skus, seed=1, url="http://127.0.0.1"),
@@ -234,6 +235,11 @@ async def run(hub: Hub, fakes: list[Any], args: argparse.Namespace) -> None:
         stock = await stock_at(fake.credentials(), fake.http_client())
         wrong = sum(1 for sku, value in expected.items() if stock.get(sku) != value)
         print(f"{name}: {len(expected) - wrong:,} of {len(expected):,} SKUs hold the new stock")
+    print(f"load {_load()}")
+
+
+def _load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 if __name__ == "__main__":
