@@ -5,18 +5,23 @@
         [--quick] [--explain]
 
 Target (issue 15): a page of the SKU view < 100 ms. Prints best, median and p95 of: the first
-page, a page deep in the catalog (by cursor), `differs` (1 % of SKUs made to disagree), `missing_in`
-(1 % of SKUs removed from one store), `q`, and the whole-catalog conflict report. 2 % of the
-products list three variants each (SKUs on the variants, as on Shopify), so every page also
-reads the variant branch. `--explain` prints each query's plan (EXPLAIN ANALYZE). Works in a
-scratch database it creates and drops; asserts nothing.
+page, a page deep in the catalog (by cursor), `differs` (1 % of SKUs made to disagree),
+`missing_in` (1 % of SKUs removed from one store), `q`, `store_id`, and the whole-catalog
+conflict report (counts read from the summaries of migration 0010); then what the summaries'
+triggers cost a writer (1,000 prices of one store in one statement, with and without
+triggers), and the load average. 1 % of the products (in every store) list three variants each
+(SKUs on the variants, as on Shopify), so pages also read the variant branch. `--explain`
+prints each query's plan (EXPLAIN ANALYZE). Works in a scratch database it creates and drops;
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -62,7 +67,7 @@ async def main() -> None:
                     "DELETE FROM store_products WHERE store_id = %s AND right(sku, 2) = '13'",
                     (stores[7],),
                 )
-                # 2 % of products (in every store) list three variants, SKUs on the variants.
+                # 1 % of products (in every store) list three variants, SKUs on the variants.
                 conn.execute(
                     "UPDATE store_products SET data = data || jsonb_build_object('variants', "
                     "(SELECT jsonb_agg(jsonb_build_object('id', platform_product_id || '-' || v, "
@@ -106,6 +111,27 @@ async def main() -> None:
             counts = await report()
             print(f"{'conflict report':24} {summary(await sample(report, 5, warmup=1))}")
             print(f"  {counts!r}"[:300])
+            write_cost(dsn, stores[len(stores) // 2])
+            print(f"load average {os.getloadavg()}")
+
+
+def write_cost(dsn: str, store: uuid.UUID) -> None:
+    """What keeping the summaries costs a writer: 1,000 prices of one store changed in one
+    statement (as a sync batch), committed, with the triggers and without any (replica role)."""
+    statement = (
+        "UPDATE store_products SET price = price + 0.01 WHERE store_id = %s AND sku <= 'SKU-001000'"
+    )
+    with psycopg.connect(dsn) as conn:
+        for role in ("origin", "replica"):
+            conn.execute(f"SET session_replication_role = {role}")
+            samples = []
+            for _ in range(5):
+                started = time.perf_counter()
+                conn.execute(statement, (store,))
+                conn.commit()
+                samples.append(time.perf_counter() - started)
+            label = "triggers on" if role == "origin" else "no triggers"
+            print(f"{'1,000 prices, ' + label:24} {summary(samples)}")
 
 
 async def explain(hub: Hub, tenant: uuid.UUID, options: dict[str, Any]) -> None:

@@ -73,7 +73,7 @@ _DIFFERS = (
 
 _PG_REFRESH = f"""
 CREATE FUNCTION g4hub_sku_refresh(tenant_ids uuid[], skus text[], store_ids uuid[])
-RETURNS void LANGUAGE plpgsql AS $$
+RETURNS void LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
     INSERT INTO sku_summaries (tenant_id, sku)
     SELECT DISTINCT k.tenant_id, k.sku FROM unnest(tenant_ids, skus) AS k(tenant_id, sku)
@@ -86,10 +86,6 @@ BEGIN
     WITH keys AS (
         SELECT s.tenant_id, s.sku FROM sku_summaries AS s
         WHERE (s.tenant_id, s.sku) IN (SELECT * FROM unnest(tenant_ids, skus))
-    ), pairs AS (
-        SELECT DISTINCT k.tenant_id, k.sku, k.store_id
-        FROM unnest(tenant_ids, skus, store_ids) AS k(tenant_id, sku, store_id)
-        WHERE (k.tenant_id, k.sku) IN (SELECT tenant_id, sku FROM keys)
     ), per_store AS (
         SELECT k.tenant_id, k.sku, l.store_id, count(*) AS listings,
             min(l.price) AS low_price, max(l.price) AS high_price,
@@ -111,17 +107,22 @@ BEGIN
         FROM counted AS c
         WHERE s.tenant_id = c.tenant_id AND s.sku = c.sku
             AND (s.listings, s.stores, s.differs) IS DISTINCT FROM (c.listings, c.stores, c.differs)
+    ), pairs AS (
+        SELECT k.tenant_id, k.sku, k.store_id, p.listings
+        FROM (
+            SELECT DISTINCT k.tenant_id, k.sku, k.store_id
+            FROM unnest(tenant_ids, skus, store_ids) AS k(tenant_id, sku, store_id)
+            WHERE (k.tenant_id, k.sku) IN (SELECT tenant_id, sku FROM keys)
+        ) AS k
+        LEFT JOIN per_store AS p
+            ON p.tenant_id = k.tenant_id AND p.sku = k.sku AND p.store_id = k.store_id
     ), gone AS (
         DELETE FROM sku_store_listings AS x USING pairs AS k
         WHERE x.tenant_id = k.tenant_id AND x.sku = k.sku AND x.store_id = k.store_id
-            AND NOT EXISTS (
-                SELECT 1 FROM per_store AS p
-                WHERE p.tenant_id = k.tenant_id AND p.sku = k.sku AND p.store_id = k.store_id
-            )
+            AND k.listings IS NULL
     )
     INSERT INTO sku_store_listings (tenant_id, sku, store_id, listings)
-    SELECT p.tenant_id, p.sku, p.store_id, p.listings
-    FROM per_store AS p JOIN pairs AS k USING (tenant_id, sku, store_id)
+    SELECT tenant_id, sku, store_id, listings FROM pairs WHERE listings IS NOT NULL
     ON CONFLICT (tenant_id, sku, store_id) DO UPDATE SET listings = excluded.listings
     WHERE sku_store_listings.listings <> excluded.listings;
 END
@@ -162,7 +163,7 @@ def _pg_changed(side: str) -> str:
 # updated rows; one sync batch, then the next), and two writers could wait on each other.
 # The first pending row of a transaction is a marker (no SKU) whose deferred trigger does it.
 _PG_TRIGGER = f"""
-CREATE FUNCTION g4hub_sku_summaries() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION g4hub_sku_summaries() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         {_pg_pending("new_rows")};
