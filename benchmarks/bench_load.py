@@ -12,7 +12,8 @@ load average at the start (other work on the machine inflates every figure), the
 p50/p95/p99 latency and requests/s per kind, failed requests, and how far the sync got. Target
 (issue 12): p99 < 500 ms on both databases on a 2-core machine. The clients share the machine
 with the server: the figures include that competition, as a real single-host deployment would.
-The web processes are what the README recommends (`--workers`: two per core).
+The web processes are what the README recommends (`--workers`: two per core); `serve` runs the
+sync in one more, background process.
 
 --quick: 10 s of load (default 30 s). Asserts nothing.
 """
@@ -201,7 +202,8 @@ def report(database: str, workers: int, clients: int, result: dict[str, Any]) ->
     every = samples["overview"] + samples["search"]
     sync = result["sync"]
     print(
-        f"\n{database}, {workers} web processes: {len(every)} requests in "
+        f"\n{database}, {workers} web processes and the background one (syncs): "
+        f"{len(every)} requests in "
         f"{result['elapsed']:.1f} s = {len(every) / result['elapsed']:.0f} requests/s, "
         f"{result['failures']} failed; sync {sync['status']} at "
         f"{sync.get('products_fetched', 0)} products fetched"
@@ -221,6 +223,11 @@ def report(database: str, workers: int, clients: int, result: dict[str, Any]) ->
             )
     p99 = percentile(every, 0.99) * 1000 if every else float("inf")
     print(f"  target p99 < 500 ms: {'met' if p99 < 500 else 'NOT met'} ({p99:.0f} ms)")
+    print(f"  machine load average after this run (1, 5, 15 min): {_loads()}")
+
+
+def _loads() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _all(figures: dict[str, Any]) -> list[float]:
@@ -272,8 +279,7 @@ def main() -> None:
         f"load: {args.clients} clients for {args.seconds:.0f} s, overview and search, during "
         f"the first sync of a {args.products:,}-product store ({os.cpu_count()} CPUs)"
     )
-    loads = ", ".join(f"{value:.2f}" for value in os.getloadavg())
-    print(f"machine load average at the start (1, 5, 15 min): {loads}")
+    print(f"machine load average at the start (1, 5, 15 min): {_loads()}")
     with tempfile.TemporaryDirectory(prefix="g4hub-load-") as folder:
         for database in args.database or ["sqlite", "postgresql"]:
             run(database, args, Path(folder))
