@@ -157,6 +157,11 @@ async def test_the_export_runs_as_many_ranges_at_once_as_the_version_allows(
     assert len(store.graphql.bulk.operations) == slots
     starts = [q for q in store.graphql.queries if q[0] == "BulkRun"]
     assert len(starts) == slots  # none refused: the export kept to the limit
+    # Each range's file comes from the storage host, never with the token.
+    downloads = store.graphql.bulk.downloads
+    assert len(downloads) == slots
+    assert all("x-shopify-access-token" not in {k.lower() for k in d} for d in downloads)
+    assert all(store.access_token not in str(d) for d in downloads)
 
 
 async def _run_bulk(
