@@ -36,7 +36,8 @@ from g4hub_core.models import (
     WriteJob,
 )
 from g4hub_core.repository import TenantRepository
-from g4hub_core.rules import RuleCreate, RuleService
+from g4hub_core.rules import PlannedChange, RuleCreate, RuleService
+from g4hub_core.rules.running import PlannedWrite
 from g4hub_core.skus import ConflictReport, SkuPage, SkuService
 from g4hub_core.stores.schemas import StoreUpdate
 from g4hub_core.stores.service import StoreService
@@ -198,6 +199,7 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
         },
         WriteService: {
             "update": lambda u: u.writes.update(store, product, Change(price=Decimal("1"))),
+            "open_connector": lambda u: u.writes.open_connector(store),
         },
         BulkWrites: {
             "request": lambda u: u.bulk_writes.request(
@@ -219,6 +221,10 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
             "get": lambda u: u.rules.get(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
             "delete": lambda u: u.rules.delete(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
             "runs": lambda u: u.rules.runs(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "planned_writes": lambda u: u.rules.planned_writes(world.rows.get(SyncRule, log)),  # type: ignore[arg-type]
+            "open_connector": lambda u: u.rules.open_connector(store),
+            "write": lambda u: _refused_write(u, world),
+            "record": lambda u: u.rules.record(world.rows.get(SyncRule, log), [], trigger="manual"),  # type: ignore[arg-type]
         },
         SkuService: {
             "page": lambda u: u.skus.page(store_id=store),
@@ -232,6 +238,23 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
             "with_health": None,  # type: ignore[dict-item]  # decorates the caller's own stores
         },
     }
+
+
+async def _refused_write(unit: Unit, world: World) -> None:
+    """A rule's write to another tenant's product ends as failed, `not_found`, and writes
+    nothing (the isolation test then finds A's rows as they were)."""
+    planned = PlannedWrite(
+        store_id=world.store_id,
+        product_id=world.product_id,
+        variant_id=None,
+        changes=(
+            PlannedChange(
+                sku="S", store_id=world.store_id, product_id=world.product_id, old=1, new=0
+            ),
+        ),
+    )
+    result = await unit.rules.write(planned, world.rows.get(SyncRule, world.log_id))  # type: ignore[arg-type]
+    assert (result["status"], result["error_code"]) == ("failed", "not_found")
 
 
 def _public_methods(cls: type) -> set[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 
 from g4hub_connectors import Product
 from g4hub_connectors.testing import FakeWooCommerceStore
-from g4hub_core import Hub, Unit
+from g4hub_core import Hub, HubSettings, Unit
 from g4hub_core.catalog.ingest import CatalogWriter, IngestBatch, IngestMethod, IngestResult
 from g4hub_core.models import StoreProduct
 from tests.core.factories import insert_store, insert_tenant
@@ -70,6 +70,14 @@ class Shelf:
                 select(StoreProduct).where(StoreProduct.store_id == self.store_id)
             )
             return {row.platform_product_id: row for row in found}
+
+
+@pytest.fixture
+async def hub(settings: HubSettings) -> AsyncIterator[Hub]:
+    """A started hub without its runners: `statements` counts every statement on the engine,
+    and the runners' polls (bulk writes, rules) would land in the counts at random."""
+    async with Hub(settings, runners=False) as started:
+        yield started
 
 
 @pytest.fixture
