@@ -8,12 +8,16 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+import uuid
 from typing import Any
 
 import httpx
 from litestar.testing import AsyncTestClient
+from sqlalchemy import select, update
 
 from g4hub_connectors.testing import FakeShopifyStore, FakeWooCommerceStore
+from g4hub_core import Hub
+from g4hub_core.models import StoreProduct
 from tests.api.conftest import PASSWORD
 from tests.api.web.helpers import (
     WebUser,
@@ -233,3 +237,36 @@ async def test_automation_shows_each_stores_schedule(
     assert table
     assert f'href="/stores/{store_id}">Orchard</a>' in table.group(1)
     assert "Every hour" in table.group(1)
+
+
+async def test_a_variable_product_held_without_its_variations_says_a_sync_brings_them(
+    client: AsyncTestClient[Any], user: WebUser, woo: FakeWooCommerceStore
+) -> None:
+    store_id = await synced(client, user, woo)
+    variable = sorted(woo.variable_product_ids())[0]
+    listed = woo.webhooks.product_json(variable)["variations"]
+    # A row as an older hub kept it: the product alone, its variations only named in `raw`
+    # (hashed from that content, so not the hash of the store's product with its variations).
+    hub: Hub = client.app.state.hub
+    async with hub.engine.begin() as connection:
+        row = StoreProduct.__table__.c
+        where = (row.store_id == uuid.UUID(store_id)) & (row.platform_product_id == variable)
+        data = (await connection.execute(select(row.data).where(where))).scalar_one()
+        held = {**data, "variants": []}
+        await connection.execute(
+            update(StoreProduct).where(where).values(data=held, content_hash="0" * 32)
+        )
+    text = (await client.get(f"/stores/{store_id}/product", params={"id": variable})).text
+    note = page_text(by_testid(text, "variants"))
+    assert f"The store lists {len(listed)} variations of this product" in note
+    assert "Sync now" in note
+
+    # What the page says holds: a sync brings each variation in as a row of the table.
+    resync = await post_form(client, f"/stores/{store_id}/sync", {"_csrf": user.csrf})
+    assert resync.status_code == 303
+    await wait_for_sync(client, store_id)
+    text = (await client.get(f"/stores/{store_id}/product", params={"id": variable})).text
+    variants = re.search(r'data-testid="variants">(.*?)</table>', text, re.S)
+    assert variants
+    assert len(re.findall(r"<tr>", variants.group(1))) == 1 + len(listed)
+    assert "The store lists" not in variants.group(1)
