@@ -112,7 +112,8 @@ def test_an_inventory_rule_with_a_buffer_carries_a_sale_to_the_other_store(
     # The product's write: from whatever the outlet held to 12 - 3 (a first run right after
     # switching on may have written 17 before it). The run's audit entries are saved when the
     # run ends, after the store already shows its first write: the page is read again until then.
-    written = re.compile(rf"Harbour Outlet\s+{product_id}\s+Stock\s+\d+\s+9\s+Written")
+    name = re.escape(_run(_read(outlet, product_id)).name)
+    written = re.compile(rf"Harbour Outlet\s+{name}\s+Stock\s+\d+\s+9\s+Written")
     while True:
         page.goto(rule_url)
         audit = page.get_by_test_id("rule-audit").get_by_role("row").filter(has_text=written)

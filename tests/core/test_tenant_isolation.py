@@ -209,6 +209,7 @@ def _calls(world: World) -> dict[type, dict[str, Callable[[Unit], Awaitable[Any]
         },
         AuditTrail: {
             "page": lambda u: u.audit.page(store_id=store),
+            "titles": lambda u: u.audit.titles([(store, product, None)]),
         },
         RuleService: {
             "create": lambda u: u.rules.create(
@@ -301,8 +302,10 @@ async def test_the_second_tenant_sees_and_changes_nothing(hub: Hub, world: World
         store = await unit.stores.get(world.store_id)
         products = await unit.catalog.list_products(world.store_id)
         logs = await unit.sync.history(world.store_id)
+        titles = await unit.audit.titles([(world.store_id, world.product_id, None)])
     assert store.name == "A shop"
     assert products.total == 30
+    assert titles[(world.store_id, world.product_id, None)]  # A's own product is named
     assert [log.id for log in logs] == [world.log_id]
 
 

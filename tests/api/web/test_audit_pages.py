@@ -68,7 +68,9 @@ async def test_the_audit_list_filters_and_exports_csv(
     assert everything[0]["Who"] == user.email
     assert everything[0]["Change"] == f"{stock + 3} → 0"
     assert "nothing was written" in everything[0]["Reason"]
-    assert first in everything[1]["Product"]
+    async with synced.outside() as shop:
+        name = (await shop.get_product(first)).name
+    assert everything[1]["Product"] == name  # the product's name, linking to its page
 
     by_field = audit_rows((await client.get(audit, params={"field": "price"})).text)
     assert [row["Change"].split(" → ")[1] for row in by_field] == ["19.99"]

@@ -46,6 +46,19 @@ async def _two_stores(
     return source, target
 
 
+def audit_rows(page: str) -> list[dict[str, str]]:
+    """A store's audit trail: each row's cells by their label."""
+    table = page.split('data-testid="audit"')[1].split("</table>")[0].split("<tbody>")[1]
+    return [
+        {
+            label: page_text(text)
+            for label, text in re.findall(r'data-label="([^"]+)">(.*?)</td>', row, re.S)
+        }
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+        if "data-label" in row
+    ]
+
+
 def _rule_id(location: str) -> str:
     match = re.match(r"^/automation/rules/([0-9a-f-]{36})\?done=created$", location)
     assert match, location
@@ -60,6 +73,7 @@ async def test_an_inventory_rule_from_the_form_to_its_writes(
     product_id = next(pid for pid in twins[0].product_ids() if pid not in variable)
     async with gc.create_connector(twins[0].credentials()) as shop:
         await shop.update_product(product_id, gc.ProductUpdate(stock_quantity=40))
+        name = (await shop.get_product(product_id)).name
     source, target = await _two_stores(client, user, twins)
     empty = await client.get("/automation")
     assert empty.status_code == 200
@@ -98,10 +112,17 @@ async def test_an_inventory_rule_from_the_form_to_its_writes(
     )
     assert created.status_code == 303, created.text
     rule_id = _rule_id(created.headers["location"])
+    async with gc.create_connector(twins[1].credentials()) as outlet:
+        before = (await outlet.get_product(product_id)).stock_quantity
     rule_page = await client.get(created.headers["location"])
     assert by_testid(rule_page.text, "rule-status") == "Off"
     plan = by_testid(rule_page.text, "dry-run")
     assert "38" in plan  # 40 at the source, 2 kept back
+    assert name in plan  # the product by its name, not its id alone
+    # The source has neither a schedule nor webhooks: the page says how its sales get in.
+    freshness = by_testid(rule_page.text, "source-freshness")
+    assert "Main shop has no real-time updates and no automatic syncs" in freshness
+    assert "Sync now" in freshness
     assert "The rule has written nothing yet." in page_text(rule_page.text)
     listing = await client.get("/automation")
     assert "Stock from the main shop" in by_testid(listing.text, "rules")
@@ -116,6 +137,19 @@ async def test_an_inventory_rule_from_the_form_to_its_writes(
     after = await client.get(ran.headers["location"])
     assert f"Run by {user.email}" in by_testid(after.text, "runs")
     assert "38" in by_testid(after.text, "rule-audit")
+    assert name in by_testid(after.text, "rule-audit")
+    # The target's audit trail names the rule that wrote, and the product.
+    target_audit = (await client.get(f"/stores/{target}/audit")).text
+    # (The run that switching on starts and the manual run may both plan it: the later one's
+    # compare-and-set finds 38 already there and records a conflict, writing nothing.)
+    written = [
+        row
+        for row in audit_rows(target_audit)
+        if row["Product"] == name and row["Result"] == "Applied"
+    ]
+    assert [(row["Who"], row["Change"]) for row in written] == [
+        ("Rule “Stock from the main shop”", f"{before} → 38")
+    ]
     assert "Nothing to change" in by_testid(after.text, "plan-count")
     off = await post_form(
         client, f"/automation/rules/{rule_id}/switch", {"_csrf": user.csrf, "enabled": "off"}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -32,7 +33,8 @@ async def test_a_variations_stock_is_a_line_of_the_dry_run_and_written_by_the_ru
     user = await sign_up(client)
     product_id = sorted(twins[0].variable_product_ids())[0]
     async with gc.create_connector(twins[0].credentials()) as shop:
-        variant = next(v for v in (await shop.get_product(product_id)).variants if v.sku)
+        named = await shop.get_product(product_id)
+        variant = next(v for v in named.variants if v.sku)
         await shop.update_product(
             product_id, gc.ProductUpdate(variant_id=variant.id, stock_quantity=61)
         )
@@ -57,7 +59,9 @@ async def test_a_variations_stock_is_a_line_of_the_dry_run_and_written_by_the_ru
     lines = re.findall(r"<tr>(.*?)</tr>", plan.text.split('data-testid="dry-run"')[1], re.S)
     ours = [line for line in lines if f"<code>{variant.sku}</code>" in line]
     assert len(ours) == 1
-    assert f"variant {variant.id}" in ours[0]
+    # The variation by its product's name and its own title, not by ids.
+    assert variant.title
+    assert html.escape(f"{named.name} · {variant.title}", quote=False) in ours[0]
     assert ">60<" in ours[0]  # 61 at the source, 1 kept back
     assert "A run writes" not in by_testid(plan.text, "plan-count")
     monkeypatch.setattr(automation, "MAX_RUN_CHANGES", 1)  # a plan longer than a run

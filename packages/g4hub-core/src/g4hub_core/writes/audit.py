@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import datetime
 
 from g4hub_core.errors import InvalidInput
@@ -82,6 +82,26 @@ class AuditTrail:
             items=items,
             next_cursor=None if last is None else f"{last.created_at.isoformat()}_{last.id}",
         )
+
+    async def titles(
+        self, keys: Iterable[tuple[uuid.UUID, str, str | None]]
+    ) -> dict[tuple[uuid.UUID, str, str | None], str]:
+        """What a person calls each (store, product id, variant id or `None`) given, as far as
+        the hub holds it: the product's name, and " · " and the variant's title for a variant
+        (e.g. "Bright Scarf · Blue / L"). Keys the hub holds no product for are left out. For
+        the few dozen rows of a page (audit entries, a dry run's changes)."""
+        wanted = set(keys)
+        names, variants = await self._audit.titles(
+            sorted({(store, product) for store, product, _ in wanted}, key=str)
+        )
+        shown: dict[tuple[uuid.UUID, str, str | None], str] = {}
+        for store, product, variant in wanted:
+            name = names.get((store, product))
+            if name is None:
+                continue
+            title = variants.get((store, product, variant)) if variant is not None else None
+            shown[(store, product, variant)] = f"{name} · {title}" if title else name
+        return shown
 
     async def csv(
         self,

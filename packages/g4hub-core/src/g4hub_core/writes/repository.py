@@ -6,9 +6,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select, tuple_
 
-from g4hub_core.models import StoreProduct, WriteAudit, WriteJob
+from g4hub_core.models import SkuVariant, StoreProduct, WriteAudit, WriteJob
 from g4hub_core.repository import TenantRepository
 
 __all__ = ["AuditRepository", "WriteJobRepository", "locked_product"]
@@ -65,6 +65,38 @@ class AuditRepository(TenantRepository[WriteAudit]):
         statement = statement.order_by(WriteAudit.created_at.desc(), WriteAudit.id.desc())
         statement = statement.limit(limit)
         return (await self.session.scalars(statement)).all()
+
+    async def titles(
+        self, products: Sequence[tuple[uuid.UUID, str]]
+    ) -> tuple[dict[tuple[uuid.UUID, str], str], dict[tuple[uuid.UUID, str, str], str]]:
+        """The tenant's product names by (store, product id), and its variants' titles by
+        (store, product id, variant id), of the `products` given (at most a page's worth)."""
+        if not products:
+            return {}, {}
+        keys = tuple_(StoreProduct.store_id, StoreProduct.platform_product_id).in_(set(products))
+        names = await self.session.execute(
+            select(
+                StoreProduct.store_id, StoreProduct.platform_product_id, StoreProduct.name
+            ).where(StoreProduct.tenant_id == self.tenant_id, keys)
+        )
+        variants = await self.session.execute(
+            select(
+                StoreProduct.store_id,
+                StoreProduct.platform_product_id,
+                SkuVariant.variant_id,
+                SkuVariant.title,
+            )
+            .join(SkuVariant, SkuVariant.product_row_id == StoreProduct.id)
+            .where(StoreProduct.tenant_id == self.tenant_id, keys)
+        )
+        return (
+            {(store, product): name for store, product, name in names if name},
+            {
+                (store, product, variant): title
+                for store, product, variant, title in variants
+                if variant is not None and title
+            },
+        )
 
 
 class WriteJobRepository(TenantRepository[WriteJob]):

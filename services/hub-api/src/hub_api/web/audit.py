@@ -88,10 +88,15 @@ class AuditController(Controller):
         except InvalidInput as exc:
             error, cursor = exc.message, None
             trail = await unit.audit.page(store_id=sid, limit=_PER_PAGE, **filters.arguments())
+        rules = {rule.id: rule.name for rule in await unit.rules.all()}
         return page(
             "audit.html",
             store=store,
             entries=trail.items,
+            titles=await unit.audit.titles(
+                (e.store_id, e.product_id, e.variant_id) for e in trail.items
+            ),
+            rule_names=rules,
             next_cursor=trail.next_cursor,
             first_page=cursor is not None,
             filters=filters,

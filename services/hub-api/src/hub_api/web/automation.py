@@ -268,12 +268,20 @@ class AutomationController(Controller):
         plan = await unit.rules.dry_run(rule.id)
         stores = await unit.stores.list()
         trail = await unit.audit.page(rule_id=rule.id, limit=AUDIT_ROWS)
+        changes = plan.changes[:PLAN_ROWS]
+        shown = [(c.store_id, c.product_id, c.variant_id) for c in changes]
+        shown += [(e.store_id, e.product_id, e.variant_id) for e in trail.items]
+        source = next((s for s in stores if s.id == rule.source_store_id), None)
         return page(
             "automation_rule.html",
             rule=rule,
             describe=describe,
             names={store.id: store.name for store in stores},
-            changes=plan.changes[:PLAN_ROWS],
+            titles=await unit.audit.titles(shown),
+            source=source,
+            source_live=source is not None
+            and (await unit.webhooks.status(source.id)).status == "live",
+            changes=changes,
             planned=len(plan.changes),
             writes=len({(c.store_id, c.product_id, c.variant_id) for c in plan.changes}),
             MAX_RUN_CHANGES=MAX_RUN_CHANGES,

@@ -128,6 +128,7 @@ class StoresController(Controller):
             edit=await edit_result(unit, sid, request.query_params),
             version=version_of(product),
             writes=(await unit.audit.page(store_id=sid, product_id=product_id, limit=50)).items,
+            rule_names={rule.id: rule.name for rule in await unit.rules.all()},
             FIELD_LABELS=FIELD_LABELS,
             RESULT_LABELS=RESULT_LABELS,
         )
