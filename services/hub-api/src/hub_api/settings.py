@@ -48,6 +48,11 @@ class ApiSettings(BaseSettings):
     database_wait_seconds: float = Field(default=60.0, ge=0, le=86_400)
     """How long `g4hub worker` keeps retrying (with backoff) a database that does not answer
     when it starts, before it gives up."""
+    background_niceness: int = Field(default=10, ge=0, le=19)
+    """How much lower the CPU priority of `g4hub serve --workers`' background process (syncs,
+    bulk writes, rules) is than the web processes' (added to their nice value; 0: the same).
+    On a busy machine a dashboard answer matters more than a sync ending a few seconds sooner;
+    an idle CPU still runs the background process at full speed."""
     log_json: bool = True
     """One JSON object per log line (for log collectors); plain text otherwise."""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -15,8 +15,10 @@ event loop, so the requests queued behind its batches. The background process ru
   seconds). One runner means one writer of sync batches, and the recovery of syncs left running
   by a crash cannot mark another live process's syncs as interrupted;
 - the runners of bulk writes and rules (see `Hub(runners=...)`).
-With `--no-sync` it runs no syncs (`g4hub worker` processes do), only those runners. Sign-in
-throttling is counted in each web process.
+With `--no-sync` it runs no syncs (`g4hub worker` processes do), only those runners. It runs
+at a lower CPU priority (`G4HUB_BACKGROUND_NICENESS`, default 10): under load the web processes
+answer first, and a sync takes the cycles they leave. Sign-in throttling is counted in each web
+process.
 """
 
 from __future__ import annotations
@@ -211,6 +213,8 @@ def _background_process(settings: HubSettings, api: ApiSettings, run_syncs: bool
     `run_syncs`), bulk writes and rules, until SIGINT or SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     configure_logging(api)
+    # Lower priority only: the kernel still gives it every cycle the web processes leave idle.
+    os.nice(api.background_niceness)
     try:
         asyncio.run(_run_background(settings, api, run_syncs))
     except CliError as exc:
