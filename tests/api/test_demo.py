@@ -1,6 +1,8 @@
 """The README's first command, as a newcomer follows it: `g4hub demo` starts, prints where to
-open it and the fake stores' keys, and with plain HTTP calls (what curl sends) a new account
-connects both stores, syncs them and sees their products and the overview. Ctrl-C stops it all.
+open it and the three fake stores' keys, and with plain HTTP calls (what curl sends) a new
+account connects the stores, syncs them and sees their products and the overview; the printed
+sale script sells one unit at the WooCommerce store, which the hub sees at that store's next
+sync. Ctrl-C stops it all.
 """
 
 from __future__ import annotations
@@ -114,13 +116,20 @@ async def test_a_newcomer_connects_the_demo_stores_and_sees_their_products(demo:
             "access_token": demo.field("access_token"),
             "api_version": demo.field("api_version"),
         }
+        outlet = {
+            "platform": "woocommerce",
+            "store_url": demo.field("store_url", 2),
+            "consumer_key": demo.field("consumer_key", 1),
+            "consumer_secret": demo.field("consumer_secret", 1),
+        }
+        assert outlet["consumer_key"] != woo["consumer_key"]  # a store of its own
         checked = await http.post("/api/stores/test-connection", json=woo)
         assert checked.status_code == 200, checked.text
         assert checked.json()["success"] is True
         assert checked.json()["products_count"] == PRODUCTS
 
         store_ids = []
-        for name, credentials in (("Woo", woo), ("Shop", shop)):
+        for name, credentials in (("Woo", woo), ("Shop", shop), ("Outlet", outlet)):
             added = await http.post("/api/stores", json={"name": name, **credentials})
             assert added.status_code == 201, added.text
             store_id = added.json()["id"]
@@ -138,8 +147,21 @@ async def test_a_newcomer_connects_the_demo_stores_and_sees_their_products(demo:
 
         overview = await http.get("/api/dashboard/overview")
         assert overview.status_code == 200, overview.text
-        assert overview.json()["connected_stores"] == 2
-        assert overview.json()["products_synced"] == 2 * PRODUCTS
+        assert overview.json()["connected_stores"] == 3
+        assert overview.json()["products_synced"] == 3 * PRODUCTS
+
+        # The printed sale, run as printed (with this interpreter), then a sync of the store.
+        script = demo.output[demo.output.index("python3 - <<'EOF'") :]
+        script = script[: script.index("\nEOF\n") + 5].replace("python3", sys.executable, 1)
+        sold = re.search(r"Sold one .* \((\S+)\): (\d+) left", await _bash(script))
+        assert sold, script
+        sku, left = sold.groups()
+        before = await http.get(f"/api/stores/{store_ids[0]}/products", params={"q": sku})
+        assert [p["stock_quantity"] for p in before.json()["items"]] == [int(left) + 1]
+        assert (await http.post(f"/api/stores/{store_ids[0]}/sync")).status_code == 202
+        await _wait_for_sync(http, store_ids[0])
+        after = await http.get(f"/api/stores/{store_ids[0]}/products", params={"q": sku})
+        assert [p["stock_quantity"] for p in after.json()["items"]] == [int(left)]
 
     await _stop(demo)
 
@@ -213,7 +235,7 @@ async def _bash(script: str, **env: str) -> str:
 
 
 async def _stop(demo: Demo) -> None:
-    """Ctrl-C: the hub and both stores stop, and the demo says so."""
+    """Ctrl-C: the hub and the stores stop, and the demo says so."""
     demo.process.send_signal(signal.SIGINT)
     assert demo.process.stdout is not None
     rest, _ = await asyncio.wait_for(demo.process.communicate(), STARTUP_TIMEOUT)

@@ -1,7 +1,7 @@
 """`g4hub`: the hub's command line (also `python -m hub_api`).
 
     g4hub serve [--host H] [--port P] [--no-sync]   the API, migrations applied first
-    g4hub demo [--port P] [--products N]            serve, plus two fake stores to connect
+    g4hub demo [--port P] [--products N]            serve, plus three fake stores to connect
     g4hub worker [--concurrency N] [--poll-interval S] [--recover]
                                                     run queued syncs, without the web server
     g4hub db upgrade | db current                   the database's schema
@@ -132,11 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = subcommands.add_parser(
         "demo",
-        help="serve the API with a fake WooCommerce and a fake Shopify store to connect",
+        help="serve the API with three fake stores to connect (two WooCommerce, one Shopify)",
         description="Serve the API on its own SQLite database (<data dir>/demo, so demo data "
-        "never mixes with a real hub's), next to a fake WooCommerce and a fake Shopify store "
-        "on loopback ports.\nPrints the stores' URLs and keys and curl commands that register, "
-        "connect a store, sync it and list its products. Ctrl-C stops everything.",
+        "never mixes with a real hub's), next to two fake WooCommerce stores and a fake Shopify "
+        "store selling the same SKUs, on loopback ports.\nPrints the stores' URLs and keys, a "
+        "script that makes a sale at one, and curl commands that register, connect a store, "
+        "sync it and list its products. Ctrl-C stops everything.",
         formatter_class=_FORMATTER,
     )
     _listen_options(demo)

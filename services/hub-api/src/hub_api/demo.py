@@ -1,5 +1,6 @@
-"""`g4hub demo`: the hub on its own SQLite database, next to a fake WooCommerce and a fake
-Shopify store on loopback ports, with everything a person needs to connect them printed.
+"""`g4hub demo`: the hub on its own SQLite database, next to three fake stores on loopback ports
+(two WooCommerce, one Shopify, with one catalog: the same SKUs, for rules across stores), with
+everything a person needs to connect them printed, and a script that makes a sale at one.
 
 The demo keeps its data in `<data dir>/demo` (`G4HUB_DATA_DIR`, else the embedded default's
 folder), never in the hub's own database: it allows stores on loopback addresses, which a real
@@ -13,12 +14,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import shlex
 from pathlib import Path
 
-from g4hub_connectors.testing import FakeShopifyStore, FakeStore, FakeWooCommerceStore
+from g4hub_connectors.testing import (
+    FakeShopifyStore,
+    FakeStore,
+    FakeWooCommerceStore,
+    generate_catalog,
+)
 from g4hub_core import Hub, HubSettings
 from hub_api.commands import api_settings
 from hub_api.serving import say, serve_app
@@ -45,13 +52,23 @@ def run_demo(args: argparse.Namespace) -> int:
     api = api_settings(args, **plain)
     woo = FakeWooCommerceStore(products=args.products, store_name="Demo WooCommerce Store")
     shop = FakeShopifyStore(products=args.products, shop_name="Demo Shopify Store")
+    # The same catalog (so the same SKUs) under keys of its own, the same on every run.
+    outlet = FakeWooCommerceStore(
+        products=args.products,
+        store_name="Demo WooCommerce Outlet",
+        consumer_key="ck_" + _key("outlet consumer key"),
+        consumer_secret="cs_" + _key("outlet consumer secret"),
+    )
     with contextlib.ExitStack() as stores:
         # Next to the hub's port when free, so the URLs stay the same from one run to the next.
         woo_url = _serve(stores, woo, api.port + 1 if api.port else 0)
         shop_url = _serve(stores, shop, api.port + 2 if api.port else 0)
+        outlet_url = _serve(stores, outlet, api.port + 3 if api.port else 0)
+        urls: list[tuple[FakeStore, str]] = [(woo, woo_url), (shop, shop_url), (outlet, outlet_url)]
 
         def ready(url: str) -> None:
-            say(_box(url, settings.data_dir, woo, woo_url, shop, shop_url, args.products))
+            say(_box(url, settings.data_dir, urls, args.products))
+            say(_sale(woo, woo_url))
             say(_walkthrough(url, woo, woo_url))
 
         # Emptied once the port is ours: a demo already running keeps its database.
@@ -83,39 +100,78 @@ def _serve(stack: contextlib.ExitStack, store: FakeStore, port: int) -> str:
     return stack.enter_context(store.serve("127.0.0.1", 0))
 
 
-def _box(
-    url: str,
-    data_dir: Path,
-    woo: FakeWooCommerceStore,
-    woo_url: str,
-    shop: FakeShopifyStore,
-    shop_url: str,
-    products: int,
-) -> str:
-    # These are the fake stores' own test keys, printed so a person can connect them.
-    woo_credentials = woo.credentials(store_url=woo_url)
-    shop_credentials = shop.credentials(store_url=shop_url)
+def _key(purpose: str) -> str:
+    return hashlib.sha1(f"g4hub demo {purpose}".encode(), usedforsecurity=False).hexdigest()
+
+
+def _box(url: str, data_dir: Path, stores: list[tuple[FakeStore, str]], products: int) -> str:
     lines = [
         f"G4 Hub demo is running at {url}",
         f"  dashboard (sign up, then add the stores below): {url}/",
         f"  API docs (try every route in the browser): {url}/schema",
         f"  demo data: {data_dir} (starts empty each run)",
+    ]
+    # These are the fake stores' own test keys, printed so a person can connect them.
+    for store, store_url in stores:
+        credentials = store.credentials(store_url=store_url)
+        lines.append("")
+        if isinstance(store, FakeWooCommerceStore):
+            lines += [
+                f"Fake WooCommerce store “{store.store_name}” ({products} products):",
+                f"  store_url        {credentials['store_url']}",
+                f"  consumer_key     {credentials['consumer_key']}",
+                f"  consumer_secret  {credentials['consumer_secret']}",
+            ]
+        elif isinstance(store, FakeShopifyStore):
+            lines += [
+                f"Fake Shopify store “{store.shop_name}” ({products} products):",
+                f"  store_url        {credentials['store_url']}",
+                f"  access_token     {credentials['access_token']}",
+                f"  api_version      {credentials['api_version']}",
+            ]
+    lines += [
         "",
-        f"Fake WooCommerce store ({products} products):",
-        f"  store_url        {woo_credentials['store_url']}",
-        f"  consumer_key     {woo_credentials['consumer_key']}",
-        f"  consumer_secret  {woo_credentials['consumer_secret']}",
-        "",
-        f"Fake Shopify store ({products} products):",
-        f"  store_url        {shop_credentials['store_url']}",
-        f"  access_token     {shop_credentials['access_token']}",
-        f"  api_version      {shop_credentials['api_version']}",
-        "",
-        "Ctrl-C stops the hub and both stores.",
+        "The stores sell the same SKUs: a rule on the Automation page keeps them in step.",
+        "Ctrl-C stops the hub and the stores.",
     ]
     width = max(len(line) for line in lines)
     edge = "+" + "-" * (width + 2) + "+"
     return "\n".join([edge, *(f"| {line.ljust(width)} |" for line in lines), edge])
+
+
+def _sale(woo: FakeWooCommerceStore, woo_url: str) -> str:
+    """A script selling one unit at the WooCommerce store, behind the hub's back, as an order
+    would (WooCommerce over plain HTTP takes signed requests only, which curl cannot make: the
+    SDK signs them)."""
+    ids = woo.product_ids()
+    seed = next(
+        p
+        for p in generate_catalog(len(ids))
+        if p.sku and p.manage_stock and p.stock and not p.variants and p.name.isascii()
+        if ids[p.index] not in woo.variable_product_ids()
+    )
+    credentials = woo.credentials(store_url=woo_url)
+    shown = {key: credentials[key] for key in ("platform", "store_url")}
+    shown |= {key: credentials[key] for key in ("consumer_key", "consumer_secret")}
+    return "\n".join(
+        [
+            "",
+            f"A sale at “{woo.store_name}”, behind the hub's back: each run of this sells one",
+            f"{seed.name} ({seed.sku}). The hub sees it at the store's next sync (“Sync now”",
+            "on its page): a stock rule from that store then updates the others.",
+            "",
+            "python3 - <<'EOF'",
+            "import asyncio, g4hub_connectors as gc",
+            "async def sell():",
+            f"    async with gc.create_connector({shown!r}) as shop:",
+            f"        product = await shop.get_product({ids[seed.index]!r})",
+            "        change = gc.ProductUpdate(stock_quantity=product.stock_quantity - 1)",
+            f"        sold = await shop.update_product({ids[seed.index]!r}, change)",
+            '        print(f"Sold one {sold.name} ({sold.sku}): {sold.stock_quantity} left")',
+            "asyncio.run(sell())",
+            "EOF",
+        ]
+    )
 
 
 def _walkthrough(url: str, woo: FakeWooCommerceStore, woo_url: str) -> str:
