@@ -139,6 +139,9 @@ def test_a_merchant_links_three_stores_edits_and_keeps_their_stock_in_step(
     page.get_by_label("Rule name", exact=True).fill("Stock from Main Street")
     page.get_by_role("radio", name="Stock", exact=True).check()
     page.get_by_label("Source store", exact=True).select_option(label="Main Street Shop")
+    # The form shows a stock rule's settings only, and the source is no store to keep in step.
+    expect(page.get_by_label("By how much", exact=True)).to_be_hidden()
+    expect(page.get_by_role("checkbox", name="Main Street Shop", exact=True)).to_be_disabled()
     page.get_by_role("checkbox", name="Harbour Outlet", exact=True).check()
     page.get_by_role("checkbox", name="Shopify Boutique", exact=True).check()
     page.get_by_label("Buffer (units kept back in each target)").fill(str(BUFFER))

@@ -5,6 +5,8 @@
 // 3. Times are shown in the reader's time zone; the page's UTC text stays in the tooltip.
 // 4. The catalog's selects (sort, filters, page size) apply as soon as one changes.
 // 5. While a store syncs, the overview refreshes its numbers every two seconds.
+// 6. The new rule form shows the settings of the kind of rule chosen only, and the source store
+//    cannot also be ticked as a store to keep in step.
 (function () {
   "use strict";
 
@@ -104,9 +106,24 @@
   }
 
   function onChange(event) {
+    var ruleForm = event.target.closest && event.target.closest("form[data-rule-form]");
+    if (ruleForm) fitRuleForm(ruleForm);
     var select = event.target;
     if (!(select instanceof HTMLSelectElement) || !select.hasAttribute("data-autosubmit")) return;
     if (select.form) select.form.requestSubmit();
+  }
+
+  function fitRuleForm(form) {
+    var kind = form.querySelector("input[name=kind]:checked");
+    form.querySelectorAll("fieldset[data-kind]").forEach(function (fieldset) {
+      fieldset.hidden = !!kind && fieldset.getAttribute("data-kind") !== kind.value;
+    });
+    var source = form.querySelector("select[name=source_store_id]");
+    form.querySelectorAll("input[data-store]").forEach(function (box) {
+      var isSource = !!source && box.getAttribute("data-store") === source.value;
+      if (isSource) box.checked = false;
+      box.disabled = isSource;
+    });
   }
 
   // The overview's live part is fetched again and swapped in while any store syncs.
@@ -142,6 +159,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-poll-url][data-active=true]").forEach(poll);
     localizeTimes(document);
+    document.querySelectorAll("form[data-rule-form]").forEach(fitRuleForm);
     var live = document.querySelector("#live[data-refresh=true]");
     if (live) refreshOverview(live);
   });
