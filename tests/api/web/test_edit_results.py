@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 
 import g4hub_connectors as gc
 from g4hub_connectors.testing import FakeWooCommerceStore
+from hub_api.web.edits import back_to
 from tests.api.web.edit_helpers import (
     Synced,
     hub_settings,
@@ -132,3 +133,17 @@ async def test_a_variation_on_sale_shows_its_regular_and_sale_prices_and_edits_t
     async with synced.outside() as shop:
         held = next(v for v in (await shop.get_product(product_id)).variants if v.id == variant.id)
     assert (held.regular_price, held.sale_price) == (Decimal("30.00"), Decimal("24.00"))
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/stores/s", "/stores/s?write=a.b#edit-result"),
+        ("/stores/s?", "/stores/s?write=a.b#edit-result"),  # a page without a query
+        ("/stores/s?q=mug", "/stores/s?q=mug&write=a.b#edit-result"),
+    ],
+)
+def test_the_page_an_edit_goes_back_to_keeps_its_query_and_adds_the_result(
+    target: str, location: str
+) -> None:
+    assert back_to(target, write="a.b").url == location

@@ -255,7 +255,9 @@ def _same(name: str, new: Any, expected_text: str) -> bool:
 
 
 def back_to(target: str, **params: str) -> Redirect:
-    separator = "&" if "?" in target else "?"
+    """A redirect to `target` (a page's own path and query, as its form sent it back: it may end
+    with a bare "?") with `params` added to its query, scrolled to the edit's result."""
+    separator = "" if target.endswith(("?", "&")) else "&" if "?" in target else "?"
     return Redirect(
         f"{target}{separator}{urlencode(params)}#edit-result",
         status_code=HTTP_303_SEE_OTHER,
