@@ -113,7 +113,7 @@ def test_an_inventory_rule_with_a_buffer_carries_a_sale_to_the_other_store(
     # switching on may have written 17 before it). The run's audit entries are saved when the
     # run ends, after the store already shows its first write: the page is read again until then.
     name = re.escape(_run(_read(outlet, product_id)).name)
-    written = re.compile(rf"Harbour Outlet\s+{name}\s+Stock\s+\d+\s+9\s+Written")
+    written = re.compile(rf"Harbour Outlet\s+{name}\s+Stock\s+\d+\s+9\s+Applied")
     while True:
         page.goto(rule_url)
         audit = page.get_by_test_id("rule-audit").get_by_role("row").filter(has_text=written)

@@ -28,6 +28,7 @@ from g4hub_core import InvalidInput, NotFound, Unit
 from g4hub_core.rules import RuleCreate, RuleRead
 from g4hub_core.rules.service import MAX_RUN_CHANGES
 from g4hub_core.stores.schemas import StoreRead
+from hub_api.web.edits import RESULT_LABELS
 from hub_api.web.errors import PageError
 from hub_api.web.forms import FormValues, read_form
 from hub_api.web.rendering import PAGE_HEADERS, page
@@ -290,6 +291,7 @@ class AutomationController(Controller):
             done=DONE.get(request.query_params.get("done", "")),
             KINDS=KINDS,
             FIELDS=FIELDS,
+            RESULT_LABELS=RESULT_LABELS,
         )
 
     @post("/rules/{rule_id:str}/switch")
