@@ -209,7 +209,9 @@ async def test_a_variant_is_edited_on_its_products_page(
             v for v in (await store.get_product(product_id)).variants if v.id == variant_id
         )
     assert str(variant.price) == "64.00"
-    assert f"(variant {variant_id})" in page_text(shown.text.split('id="writes-heading"')[1])
+    # The write names the variant by its title, as the variants table does.
+    assert variant.title
+    assert f"Price ({variant.title})" in page_text(shown.text.split('id="writes-heading"')[1])
 
     # The store's table sends a product of several variants to its page.
     listing = await client.get(f"/stores/{synced.store_id}", params={"per_page": "50"})

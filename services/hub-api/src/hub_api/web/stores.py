@@ -116,12 +116,15 @@ class StoresController(Controller):
         sid = parse_store_id(store_id)
         store = await unit.stores.get(sid)
         product = await unit.catalog.get_product(sid, product_id)
-        variants = product.data.get("variants") or []
+        variants = [v for v in product.data.get("variants") or [] if isinstance(v, dict)]
         return page(
             "product.html",
             store=store,
             product=product,
-            variants=[v for v in variants if isinstance(v, dict)],
+            variants=variants,
+            variant_names={
+                str(v["id"]): v.get("title") or v.get("name") for v in variants if v.get("id")
+            },
             images=[i for i in (product.data.get("images") or []) if isinstance(i, str)],
             admin_url=product_admin_url(store.platform, store.store_url, product_id),
             currency=product.currency or store.store_info.get("currency"),
