@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 from pathlib import Path
@@ -48,3 +49,58 @@ async def test_the_background_process_runs_at_a_lower_cpu_priority_than_the_web_
     output = (data_dir.parent / "processes.log").read_text()
     assert [niceness[pid] for pid in (web.pid, *web_processes)] == [ours] * 3, output
     assert niceness[background] == min(ours + 10, 19), output
+
+
+async def test_connections_opened_at_once_are_spread_over_the_web_processes(
+    data_dir: Path,
+) -> None:
+    """A dashboard keeps its connections open, so whichever process accepts one answers all of
+    its requests: 16 connections opened together must not all land on one web process."""
+    env = environment(data_dir, secret_keys=generate_key("test").encoded())
+    with (data_dir.parent / "processes.log").open("w") as log:
+        web = await _start("serve", "--workers", "2", "--port", "0", env=env, log=log)
+        try:
+            url = await _announced_url(web)
+            web_processes = (await _web_processes(web.pid, 3))[:2]
+            port = int(url.rsplit(":", 1)[1])
+            streams = await asyncio.gather(
+                *(asyncio.open_connection("127.0.0.1", port) for _ in range(16))
+            )
+            try:
+                # One request on each, so every connection has surely been accepted.
+                for _, writer in streams:
+                    writer.write(b"GET /health HTTP/1.1\r\nHost: hub\r\n\r\n")
+                for reader, _ in streams:
+                    assert (await reader.readline()).startswith(b"HTTP/1.1 200")
+                held = {pid: _connections_to(pid, port) for pid in web_processes}
+            finally:
+                for _, writer in streams:
+                    writer.close()
+            web.send_signal(signal.SIGTERM)
+            await asyncio.wait_for(web.communicate(), TIMEOUT)
+        finally:
+            if web.returncode is None:
+                web.kill()
+                await web.wait()
+
+    assert sum(held.values()) == 16, held
+    assert all(count > 0 for count in held.values()), held
+
+
+def _connections_to(pid: int, port: int) -> int:
+    """How many established TCP connections to local `port` the process `pid` holds."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = str(fd.readlink())
+            if target.startswith("socket:["):
+                inodes.add(target[len("socket:[") : -1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            established = fields[3] == "01"
+            if local_port == port and established and fields[9] in inodes:
+                count += 1
+    return count

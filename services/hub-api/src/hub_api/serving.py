@@ -55,8 +55,10 @@ class _Server(uvicorn.Server):
             self.ready.set()
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A socket bound to `host:port` (0: a free port), or `CliError` saying why not."""
+def bind(host: str, port: int, *, reuse_port: bool = False) -> socket.socket:
+    """A socket bound to `host:port` (0: a free port), or `CliError` saying why not. With
+    `reuse_port`, other sockets of this user may bind the same port with it too
+    (`SO_REUSEPORT`)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
@@ -66,6 +68,8 @@ def bind(host: str, port: int) -> socket.socket:
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse_port:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         sock.bind(address)
     except OSError as exc:
         sock.close()

@@ -1,10 +1,15 @@
-"""`g4hub serve --workers N`: N web processes answering on one listening socket, and one
+"""`g4hub serve --workers N`: N web processes answering on one port, and one
 background process that runs the syncs.
 
-The supervisor binds the socket and migrates the database once, then starts the processes
-(spawned, so none inherits the supervisor's state) and hands each web process the socket; the
-kernel gives each new connection to whichever process accepts it first. A process that dies
-after it started is started again; one that fails at start stops them all.
+The supervisor binds the port and migrates the database once, then starts the processes
+(spawned, so none inherits the supervisor's state). On Linux each web process listens on a
+socket of its own bound to that port (`SO_REUSEPORT`; the supervisor's, never listening, keeps
+the port), and the kernel spreads new connections evenly over them: on one shared socket the
+process that happened to wake first took nearly every connection (a dashboard keeps its
+connections open), so one process answered for all and the others idled. The price: a web
+process that hangs (rather than dies) keeps its share of new connections waiting. Elsewhere the
+web processes share the supervisor's socket. A process that dies after it started is started
+again; one that fails at start stops them all.
 
 The web processes only answer requests (and apply the webhook deliveries they receive): a sync
 decodes and writes thousands of products a second, and in a web process it held that process's
@@ -54,6 +59,8 @@ _STARTUP_GRACE = 10.0
 # directly), then to finish open requests after a SIGTERM, before they are killed.
 _SIGNAL_REACH = 1.0
 _STOP_TIMEOUT = 30.0
+# Linux balances the connections of SO_REUSEPORT sockets; other systems do not (or lack it).
+_OWN_SOCKETS = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 
 
 def serve_workers(
@@ -69,7 +76,7 @@ def serve_workers(
     is printed by web process 0 once it answers. Raises `CliError` when a process cannot
     start."""
     configure_logging(api)
-    listening = bind(api.host, api.port)
+    listening = bind(api.host, api.port, reuse_port=_OWN_SOCKETS)
     try:
         asyncio.run(_upgrade(settings))
         url = public_url(listening)
@@ -195,6 +202,14 @@ def _web_process(
 
     # Only the supervisor's own signals matter here until the server installs its handlers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _OWN_SOCKETS:
+        host, port = listening.getsockname()[:2]
+        listening.close()
+        try:
+            listening = bind(host, port, reuse_port=True)
+        except CliError as exc:
+            sys.stderr.write(f"g4hub serve: {name}: {exc}\n")
+            sys.exit(1)
     hub = Hub(settings, jobs=job_queue(run_syncs=False), runners=False)
 
     def ready(url: str) -> None:
