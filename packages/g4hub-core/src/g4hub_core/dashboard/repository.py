@@ -4,8 +4,9 @@ or past syncs.
 Each reads through an index of the initial migration: stores by `tenant_id`; a store's newest
 sync by `(store_id, created_at)`; whether a sync is active by the partial unique index on
 `store_id` where `status IN ('queued', 'running')`; the tenant's feed by `(tenant_id,
-created_at, id)` (migration 0009), read backwards. None touches `store_products`: stores carry
-their `products_synced`.
+created_at, id)` (migration 0009), read backwards; a store's webhook endpoint (its real-time
+status) by the unique `store_id`, joined to the store's row. None touches `store_products`:
+stores carry their `products_synced`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, RowMapping, exists, literal_column, select
 
-from g4hub_core.models import Store, SyncLog
+from g4hub_core.models import Store, SyncLog, WebhookEndpoint
 from g4hub_core.models.sync_log import ACTIVE_STATUSES
 from g4hub_core.repository import TenantRepository
 
@@ -39,8 +40,9 @@ class StoreStatusRepository(TenantRepository[Store]):
     async def statuses(self, store_id: uuid.UUID | None = None) -> Sequence[RowMapping]:
         """One mapping per store (or only `store_id`), by name: its overview columns,
         `last_sync_status` (its newest sync's status or `None`), `syncing` (a sync is queued or
-        running) and its newest finished sync's `finished_status`, `finished_error` and
-        `finished_at`."""
+        running), its newest finished sync's `finished_status`, `finished_error` and
+        `finished_at`, and its webhook endpoint's `endpoint_status`, `endpoint_reason` and
+        `endpoint_checked_at` (all `None` without an endpoint)."""
         syncing = exists().where(SyncLog.store_id == Store.id, _active()).correlate(Store)
         statement = (
             self.statement()
@@ -62,6 +64,16 @@ class StoreStatusRepository(TenantRepository[Store]):
                 _newest(SyncLog.status, finished=True).label("finished_status"),
                 _newest(SyncLog.error_message, finished=True).label("finished_error"),
                 _newest(SyncLog.finished_at, finished=True).label("finished_at"),
+                WebhookEndpoint.status.label("endpoint_status"),
+                WebhookEndpoint.status_reason.label("endpoint_reason"),
+                WebhookEndpoint.checked_at.label("endpoint_checked_at"),
+            )
+            .join_from(
+                Store,
+                WebhookEndpoint,
+                (WebhookEndpoint.store_id == Store.id)
+                & (WebhookEndpoint.tenant_id == self.tenant_id),
+                isouter=True,
             )
             .order_by(Store.name, Store.created_at, Store.id)
         )

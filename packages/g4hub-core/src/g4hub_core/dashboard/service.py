@@ -7,14 +7,13 @@ from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import RowMapping, select
+from sqlalchemy import RowMapping
 
 from g4hub_core.dashboard.health import StoreHealth, store_health
 from g4hub_core.dashboard.realtime import RealtimeStatus, realtime_status
 from g4hub_core.dashboard.repository import ActivityRepository, StoreStatusRepository
 from g4hub_core.dashboard.schemas import Activity, Indicator, Overview, StoreStatus, TrendPoint
 from g4hub_core.errors import InvalidInput
-from g4hub_core.models import WebhookEndpoint
 from g4hub_core.unit import UnitOfWork
 
 if TYPE_CHECKING:
@@ -43,7 +42,8 @@ def indicator(connection_status: str, last_sync_status: str | None, syncing: boo
 
 class DashboardService:
     """Read-only views over the tenant's stores and syncs. Two queries per overview (stores with
-    their sync state; the activity feed), one per feed, whatever the tenant's size."""
+    their sync state and real-time status; the activity feed), one per feed or `with_health`,
+    whatever the tenant's size."""
 
     def __init__(self, unit: UnitOfWork, *, public_url: str | None = None) -> None:
         self._unit = unit
@@ -55,11 +55,9 @@ class DashboardService:
         """Counts by connection status and platform, products synced, the latest successful
         sync, each store's status, and the `recent` newest syncs (0 to 100)."""
         _check_limit("recent", recent, minimum=0)
-        stores = [_store_status(row) for row in await self._stores.statuses()]
-        endpoints = await self._endpoints()
         stores = [
-            store.model_copy(update={"realtime": self._realtime(endpoints, store)})
-            for store in stores
+            _store_status(row, self._realtime(row, row["sync_interval_minutes"]))
+            for row in await self._stores.statuses()
         ]
         by_status = Counter(store.connection_status for store in stores)
         synced_at = [store.last_sync_at for store in stores if store.last_sync_at is not None]
@@ -95,43 +93,29 @@ class DashboardService:
         if not stores:
             return []
         one = stores[0].id if len(stores) == 1 else None
-        verdicts = await self.health(one)
-        endpoints = await self._endpoints(one)
+        rows = {row["id"]: row for row in await self._stores.statuses(one)}
         return [
             store.model_copy(
                 update={
-                    "health": verdicts.get(store.id),
-                    "realtime": self._realtime(endpoints, store),
+                    "health": _health(rows[store.id]) if store.id in rows else None,
+                    "realtime": self._realtime(rows.get(store.id), store.sync_interval_minutes),
                 }
             )
             for store in stores
         ]
 
-    async def _endpoints(
-        self, store_id: uuid.UUID | None = None
-    ) -> dict[uuid.UUID, tuple[str, str | None, datetime | None]]:
-        """Each store's webhook endpoint status, reason and last check (the real-time status
-        as the subscriptions last left it), by store id; one query."""
-        statement = select(
-            WebhookEndpoint.store_id,
-            WebhookEndpoint.status,
-            WebhookEndpoint.status_reason,
-            WebhookEndpoint.checked_at,
-        ).where(WebhookEndpoint.tenant_id == self._unit.tenant_id)
-        if store_id is not None:
-            statement = statement.where(WebhookEndpoint.store_id == store_id)
-        rows = await self._unit.session.execute(statement)
-        return {row[0]: (row[1], row[2], row[3]) for row in rows}
-
     def _realtime(
-        self,
-        endpoints: dict[uuid.UUID, tuple[str, str | None, datetime | None]],
-        store: StoreRead | StoreStatus,
+        self, row: RowMapping | None, sync_interval_minutes: int | None
     ) -> RealtimeStatus:
+        """The real-time status from a `statuses` row's endpoint columns (the subscriptions'
+        last word)."""
+        endpoint = (
+            (row["endpoint_status"], row["endpoint_reason"], row["endpoint_checked_at"])
+            if row is not None and row["endpoint_status"] is not None
+            else None
+        )
         return realtime_status(
-            endpoints.get(store.id),
-            public_url=self._public_url,
-            sync_interval_minutes=store.sync_interval_minutes,
+            endpoint, public_url=self._public_url, sync_interval_minutes=sync_interval_minutes
         )
 
     async def trend(self, *, limit: int = 30) -> list[TrendPoint]:
@@ -172,10 +156,16 @@ def _health(row: RowMapping) -> StoreHealth:
     )
 
 
-def _store_status(row: RowMapping) -> StoreStatus:
+def _store_status(row: RowMapping, realtime: RealtimeStatus) -> StoreStatus:
     health = _health(row)
     return StoreStatus.model_validate(
-        {**row, "syncing": bool(row["syncing"]), "indicator": health.state, "health": health}
+        {
+            **row,
+            "syncing": bool(row["syncing"]),
+            "indicator": health.state,
+            "health": health,
+            "realtime": realtime,
+        }
     )
 
 
