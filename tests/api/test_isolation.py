@@ -120,7 +120,12 @@ QUERY_CASES = [
     "/api/catalog/skus?store_id={store_id}",
     "/api/catalog/skus?missing_in={store_id}",
 ]
-WEB_QUERY_CASES = ["/skus?store={store_id}", "/skus?missing_in={store_id}"]
+WEB_QUERY_CASES = [
+    "/skus?store={store_id}",
+    "/skus?missing_in={store_id}",
+    "/changes?store={store_id}",
+    "/changes/csv?store={store_id}",
+]
 
 # Path parameters that are not tenant ids: the API's schema pages, our static files, and the
 # public webhook endpoints (an unguessable endpoint token and a signature instead of a session;

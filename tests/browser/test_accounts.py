@@ -36,6 +36,7 @@ def test_the_navigation_reaches_every_section(ui: Ui) -> None:
         ("Stores", "/stores"),
         ("SKUs", "/skus"),
         ("Automation", "/automation"),
+        ("Changes", "/changes"),
         ("Settings", "/settings"),
         ("Overview", "/overview"),
     ):

@@ -209,3 +209,16 @@ def test_a_merchant_links_three_stores_edits_and_keeps_their_stock_in_step(
         expect(by_rule.nth(1)).to_contain_text(
             re.compile(rf"{kept.stock} → {20 - BUFFER}\s*Applied")
         )
+
+    # Every store's changes in one list, from the navigation, narrowed to one store.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Changes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Changes made by the hub")
+    everything = _audit_rows(page)
+    for store_name in ("Main Street Shop", "Harbour Outlet", "Shopify Boutique"):
+        expect(everything.filter(has_text=store_name).first).to_be_visible()
+    ui.snap("every-stores-changes")
+    page.get_by_label("Store", exact=True).select_option(label="Shopify Boutique")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    expect(everything.filter(has_text="Harbour Outlet")).to_have_count(0)
+    expect(everything.filter(has_text=kept.name)).to_have_count(2)
+    ui.snap("boutique-changes")

@@ -1,5 +1,6 @@
 """A store's audit list in the dashboard: every write with who, field, old → new and result,
-filtered by field, result and who made it, and the same as a CSV download."""
+filtered by field, result and who made it, and the same as a CSV download; and every store's
+list (`/changes`), naming each write's store, narrowed to one store."""
 
 from __future__ import annotations
 
@@ -102,3 +103,37 @@ async def test_the_audit_list_filters_and_exports_csv(
     assert [row["product_id"] for row in csv.DictReader(io.StringIO(own_csv.text))] == [second]
     listed = await client.get(audit, params={"result": "applied"})
     assert f'href="/stores/{synced.store_id}/audit/csv?result=applied"' in listed.text
+
+
+async def test_every_stores_changes_in_one_list_by_store(
+    client: AsyncTestClient[Any], user: WebUser, small_woo: FakeWooCommerceStore
+) -> None:
+    first = await synced_store(client, user, small_woo, name="Plum Orchard")
+    other = FakeWooCommerceStore(products=12, store_name="Quince Corner")
+    with other.serve():
+        second = await synced_store(client, user, other, name="Quince Corner")
+        for synced, price in ((first, "11.11"), (second, "22.22")):
+            page = await client.get(f"/stores/{synced.store_id}")
+            product = next(
+                pid
+                for pid in product_ids(page.text)
+                if pid not in synced.store.variable_product_ids()
+            )
+            form = {**row_form(product_row(page.text, product)), "price": price}
+            edited = await post_form(client, f"/stores/{synced.store_id}/products/edit", form)
+            assert edited.status_code == 303
+
+    listed = audit_rows((await client.get("/changes")).text)
+    assert [(row["Store"], row["Change"].split(" → ")[1]) for row in listed] == [
+        ("Quince Corner", "22.22"),
+        ("Plum Orchard", "11.11"),
+    ]
+    assert all(row["Who"] == user.email for row in listed)
+    only = audit_rows((await client.get("/changes", params={"store": first.store_id})).text)
+    assert [row["Store"] for row in only] == ["Plum Orchard"]
+    exported = await client.get("/changes/csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert sorted(row["new_value"] for row in rows) == ["11.11", "22.22"]
+    assert {row["store_id"] for row in rows} == {first.store_id, second.store_id}
+    # Each store's own list links to this one.
+    assert 'href="/changes"' in (await client.get(f"/stores/{first.store_id}/audit")).text

@@ -277,6 +277,7 @@ async def test_every_page_has_a_title_a_skip_link_and_one_heading(
         "/overview",
         "/stores",
         "/automation",
+        "/changes",
         "/settings",
         "/stores/new",
         "/stores/new/credentials?platform=woocommerce",
@@ -304,5 +305,6 @@ async def test_every_page_has_a_title_a_skip_link_and_one_heading(
         "Stores",
         "SKUs",
         "Automation",
+        "Changes",
         "Settings",
     ]

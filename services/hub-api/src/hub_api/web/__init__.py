@@ -17,7 +17,7 @@ from litestar import Router
 from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 
-from hub_api.web.audit import AuditController
+from hub_api.web.audit import AuditController, ChangesController
 from hub_api.web.auth import WebAuthController
 from hub_api.web.automation import AutomationController
 from hub_api.web.bulk import BulkController
@@ -56,6 +56,7 @@ def web_router() -> Router:
             EditController,
             BulkController,
             AuditController,
+            ChangesController,
         ],
         dependencies=web_dependencies,
         exception_handlers=web_exception_handlers,

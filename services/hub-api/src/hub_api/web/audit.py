@@ -1,9 +1,11 @@
-"""A store's audit trail in the dashboard: `/stores/<id>/audit` (every write the hub made or
+"""The audit trail in the dashboard: a store's, `/stores/<id>/audit` (every write the hub made or
 tried at the store, newest first, filtered by product, field, result and who made it, paged by
-cursor) and `/stores/<id>/audit/csv` (the same, every match, as a CSV file)."""
+cursor) and `/stores/<id>/audit/csv` (the same, every match, as a CSV file); and every store's,
+`/changes` and `/changes/csv`, with the store as one more filter."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,7 +20,7 @@ from hub_api.web.edits import FIELD_LABELS, RESULT_LABELS
 from hub_api.web.rendering import PAGE_HEADERS, page
 from hub_api.web.stores import parse_store_id
 
-__all__ = ["ACTOR_KINDS", "AuditController", "AuditFilters"]
+__all__ = ["ACTOR_KINDS", "AuditController", "AuditFilters", "ChangesController"]
 
 ACTOR_KINDS = {"": "Anyone", "people": "People", "rules": "Rules"}
 _PER_PAGE = 50
@@ -33,6 +35,8 @@ class AuditFilters:
     by: str = ""
     actor: str = ""
     product: str = ""
+    store: str = ""
+    """Every store's list only: a store id, checked by the page (another tenant's is a 404)."""
 
     @classmethod
     def read(cls, params: Any) -> AuditFilters:
@@ -45,6 +49,7 @@ class AuditFilters:
             by=by if by in ACTOR_KINDS else "",
             actor=(params.get("actor") or "").strip()[:320],
             product=(params.get("product") or "")[:100],
+            store=(params.get("store") or "").strip()[:36],
         )
 
     def arguments(self) -> dict[str, Any]:
@@ -59,6 +64,7 @@ class AuditFilters:
 
     def query(self) -> str:
         pairs = {
+            "store": self.store,
             "product": self.product,
             "field": self.field,
             "result": self.result,
@@ -125,3 +131,66 @@ class AuditController(Controller):
                 "Content-Disposition": f'attachment; filename="{name}"',
             },
         )
+
+
+class ChangesController(Controller):
+    path = "/changes"
+    include_in_schema = False
+
+    @get("/")
+    async def changes(
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit]
+    ) -> Template:
+        filters = AuditFilters.read(request.query_params)
+        store_id = await _store_filter(unit, filters)
+        cursor = (request.query_params.get("cursor") or "")[:100] or None
+        error = None
+        try:
+            trail = await unit.audit.page(
+                store_id=store_id, cursor=cursor, limit=_PER_PAGE, **filters.arguments()
+            )
+        except InvalidInput as exc:
+            error, cursor = exc.message, None
+            trail = await unit.audit.page(store_id=store_id, limit=_PER_PAGE, **filters.arguments())
+        stores = await unit.stores.list()
+        return page(
+            "changes.html",
+            stores=stores,
+            store_names={store.id: store.name for store in stores},
+            entries=trail.items,
+            titles=await unit.audit.titles(
+                (e.store_id, e.product_id, e.variant_id) for e in trail.items
+            ),
+            rule_names={rule.id: rule.name for rule in await unit.rules.all()},
+            next_cursor=trail.next_cursor,
+            first_page=cursor is not None,
+            filters=filters,
+            error=error,
+            FIELD_LABELS=FIELD_LABELS,
+            RESULT_LABELS=RESULT_LABELS,
+            ACTOR_KINDS=ACTOR_KINDS,
+        )
+
+    @get("/csv")
+    async def csv(
+        self, request: Request[Any, Any, Any], unit: NamedDependency[Unit]
+    ) -> Response[str]:
+        filters = AuditFilters.read(request.query_params)
+        store_id = await _store_filter(unit, filters)
+        chunks = unit.audit.csv(store_id=store_id, **filters.arguments())
+        text = "".join([chunk async for chunk in chunks])
+        return Response(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={**PAGE_HEADERS, "Content-Disposition": 'attachment; filename="changes.csv"'},
+        )
+
+
+async def _store_filter(unit: Unit, filters: AuditFilters) -> uuid.UUID | None:
+    """The store the list is narrowed to: `None` for every store; another tenant's or an
+    unknown store is a 404, as on the store's own pages."""
+    if not filters.store:
+        return None
+    sid = parse_store_id(filters.store)
+    await unit.stores.get(sid)
+    return sid
