@@ -69,11 +69,13 @@ class CatalogService:
         _check_paging(page, per_page)
         query = _clean_query(q)
         where, order_by = _listing(sort, status, stock_status)
-        await self._require_store(store_id)
         offset = (page - 1) * per_page
         rows = await self._products.page(
             store_id, offset=offset, limit=per_page, query=query, where=where, order_by=order_by
         )
+        if not rows:
+            # Rows come only from the tenant's own store; without any, the store may not be one.
+            await self._require_store(store_id)
         if 0 < len(rows) < per_page or (not rows and offset == 0):
             total = offset + len(rows)  # a short page is the last one: no count needed
         else:
