@@ -38,6 +38,7 @@ from hub_api.deps import dependencies
 from hub_api.errors import exception_handlers
 from hub_api.health import health
 from hub_api.logging import RequestContextMiddleware
+from hub_api.model_schemas import ModelRulesSchemaPlugin
 from hub_api.options import answer_options_with_every_method
 from hub_api.request import HubRequest
 from hub_api.settings import ApiSettings
@@ -110,7 +111,7 @@ def create_app(
         # Logging belongs to the process (`configure_logging`), not to each app built in it.
         logging_config=None,
         security=SECURITY,
-        plugins=[OpenApiErrorsPlugin()],
+        plugins=[OpenApiErrorsPlugin(), ModelRulesSchemaPlugin()],
         state=State(
             {
                 "hub": the_hub,

@@ -28,7 +28,7 @@ def _cell(value: object) -> str:
 
 
 def _decode(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    if cursor is None:
+    if not cursor:  # none, or an empty one (a form's empty field): the first page
         return None
     moment, _, last_id = cursor.rpartition("_")
     try:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from g4hub_core import Unit
 from g4hub_core.rules import RuleCreate, RulePlan, RuleRead, RuleRun, RuleRunRead
 from hub_api.auth.principal import Principal
+from hub_api.errors import documented_errors
 
 __all__ = ["RuleController"]
 
@@ -53,7 +54,7 @@ class RuleController(Controller):
     path = "/api/rules"
     tags = ["rules"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Add a rule")
+    @post("/", status_code=HTTP_201_CREATED, summary="Add a rule", raises=documented_errors(404))
     async def create_rule(
         self, unit: NamedDependency[Unit], data: JSONBody[RuleCreate]
     ) -> RuleRead:

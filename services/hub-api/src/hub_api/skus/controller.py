@@ -15,6 +15,7 @@ from litestar.params import QueryParameter
 
 from g4hub_core import Unit
 from g4hub_core.skus import MAX_SKU_PAGE, ConflictReport, SkuPage
+from hub_api.errors import documented_errors
 
 __all__ = ["SkuController"]
 
@@ -23,7 +24,7 @@ class SkuController(Controller):
     path = "/api/catalog/skus"
     tags = ["catalog"]
 
-    @get("/", summary="Products side by side by SKU")
+    @get("/", summary="Products side by side by SKU", raises=documented_errors(404))
     async def skus(
         self,
         unit: NamedDependency[Unit],

@@ -32,7 +32,11 @@ _NULLABLE_TEXT = Schema(one_of=[Schema(type=OpenAPIType.STRING), _NULL])
 
 def _common(kind: StoreBodyKind) -> dict[str, Schema | Reference]:
     properties: dict[str, Schema | Reference] = {
-        "store_url": Schema(type=OpenAPIType.STRING, description="The store's address."),
+        "store_url": Schema(
+            type=OpenAPIType.STRING,
+            pattern=r"\S",  # an empty or blank address is refused
+            description="The store's address.",
+        ),
         "api_version": _NULLABLE_TEXT,
     }
     if kind in ("create", "update"):

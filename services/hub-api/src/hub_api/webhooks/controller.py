@@ -31,6 +31,7 @@ from g4hub_core import Hub, Unit
 from g4hub_core.webhooks import WebhookStatusRead
 from hub_api.auth.principal import Principal
 from hub_api.errors import ApiError, documented_errors
+from hub_api.model_schemas import ModelRules, register
 
 __all__ = ["StoreWebhookController", "WebhookInboxController"]
 
@@ -53,6 +54,13 @@ class DeliveryAnswer(BaseModel):
 class SigningSecret(BaseModel):
     secret: SecretStr = Field(min_length=8, max_length=512)
     """The secret the store signs deliveries with (a Shopify custom app's API secret key)."""
+
+
+# The hub takes a secret of at least 8 characters once the spaces around it are left out.
+register(
+    SigningSecret,
+    ModelRules(fields={"secret": {"pattern": r"^\s*\S[\s\S]{6,}\S\s*$", "max_length": 512}}),
+)
 
 
 async def _body(request: Request[Any, Any, Any], limit: int) -> bytes:
