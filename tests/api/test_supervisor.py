@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
 from pathlib import Path
 
 import httpx
@@ -63,6 +64,11 @@ async def test_connections_opened_at_once_are_spread_over_the_web_processes(
             url = await _announced_url(web)
             web_processes = (await _web_processes(web.pid, 3))[:2]
             port = int(url.rsplit(":", 1)[1])
+            # The banner comes once web process 0 answers; the other may still be starting.
+            deadline = time.monotonic() + TIMEOUT
+            while not all(_sockets_to(pid, port, "0A") for pid in web_processes):
+                assert time.monotonic() < deadline, "a web process never listened"
+                await asyncio.sleep(0.1)
             streams = await asyncio.gather(
                 *(asyncio.open_connection("127.0.0.1", port) for _ in range(16))
             )
@@ -72,7 +78,7 @@ async def test_connections_opened_at_once_are_spread_over_the_web_processes(
                     writer.write(b"GET /health HTTP/1.1\r\nHost: hub\r\n\r\n")
                 for reader, _ in streams:
                     assert (await reader.readline()).startswith(b"HTTP/1.1 200")
-                held = {pid: _connections_to(pid, port) for pid in web_processes}
+                held = {pid: _sockets_to(pid, port, "01") for pid in web_processes}
             finally:
                 for _, writer in streams:
                     writer.close()
@@ -87,8 +93,9 @@ async def test_connections_opened_at_once_are_spread_over_the_web_processes(
     assert all(count > 0 for count in held.values()), held
 
 
-def _connections_to(pid: int, port: int) -> int:
-    """How many established TCP connections to local `port` the process `pid` holds."""
+def _sockets_to(pid: int, port: int, state: str) -> int:
+    """How many TCP sockets on local `port` in `state` ("01": established, "0A": listening, as
+    /proc/net/tcp writes them) the process `pid` holds."""
     inodes = set()
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         with contextlib.suppress(OSError):
@@ -100,7 +107,6 @@ def _connections_to(pid: int, port: int) -> int:
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
             local_port = int(fields[1].rsplit(":", 1)[1], 16)
-            established = fields[3] == "01"
-            if local_port == port and established and fields[9] in inodes:
+            if local_port == port and fields[3] == state and fields[9] in inodes:
                 count += 1
     return count
