@@ -70,7 +70,11 @@ def scratch_postgres(purpose: str) -> Iterator[str]:
 
 
 @contextlib.asynccontextmanager
-async def migrated_hub(database_url: str, data_dir: Path) -> AsyncIterator[Hub]:
+async def migrated_hub(
+    database_url: str, data_dir: Path, *, runners: bool = True
+) -> AsyncIterator[Hub]:
+    """A migrated, started hub; `runners=False`: without the background runners, as the web
+    processes of `g4hub serve` run (their polls would share the timed requests' event loop)."""
     settings = HubSettings(
         database_url=database_url,
         data_dir=data_dir,
@@ -78,7 +82,7 @@ async def migrated_hub(database_url: str, data_dir: Path) -> AsyncIterator[Hub]:
         allow_private_store_hosts=True,
         job_queue="embedded",  # `timed_sync` waits on the in-process runner
     )
-    hub = Hub(settings)
+    hub = Hub(settings, runners=runners)
     await hub.upgrade()
     async with hub:
         yield hub
