@@ -15,7 +15,8 @@ NEUTRAL = [
 ]
 ALLOWED = {ROOT / "services/hub-api/src/hub_api/demo.py"}
 PLATFORM_LITERAL = re.compile(r"""["'](woocommerce|shopify)(\.[a-z]+)?["']""", re.IGNORECASE)
-PLATFORM_TEST = re.compile(r"""platform\s*(==|!=|in)\s*[\[("']""")
+# A store's platform compared (`sys.platform`, the operating system, is not a store's).
+PLATFORM_TEST = re.compile(r"""(?<!sys\.)platform\s*(==|!=|in)\s*[\[("']""")
 WIZARD = ROOT / "services/hub-api/src/hub_api/web"
 WIZARD_FILES = ["forms.py", "credentials.py", "wizard.py", "draft.py", "store_edit.py"]
 WIZARD_TEMPLATES = ["wizard_platform.html", "wizard_credentials.html", "store_edit.html"]
