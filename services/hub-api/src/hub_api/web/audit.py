@@ -84,33 +84,7 @@ class AuditController(Controller):
     ) -> Template:
         sid = parse_store_id(store_id)
         store = await unit.stores.get(sid)
-        filters = AuditFilters.read(request.query_params)
-        cursor = (request.query_params.get("cursor") or "")[:100] or None
-        error = None
-        try:
-            trail = await unit.audit.page(
-                store_id=sid, cursor=cursor, limit=_PER_PAGE, **filters.arguments()
-            )
-        except InvalidInput as exc:
-            error, cursor = exc.message, None
-            trail = await unit.audit.page(store_id=sid, limit=_PER_PAGE, **filters.arguments())
-        rules = {rule.id: rule.name for rule in await unit.rules.all()}
-        return page(
-            "audit.html",
-            store=store,
-            entries=trail.items,
-            titles=await unit.audit.titles(
-                (e.store_id, e.product_id, e.variant_id) for e in trail.items
-            ),
-            rule_names=rules,
-            next_cursor=trail.next_cursor,
-            first_page=cursor is not None,
-            filters=filters,
-            error=error,
-            FIELD_LABELS=FIELD_LABELS,
-            RESULT_LABELS=RESULT_LABELS,
-            ACTOR_KINDS=ACTOR_KINDS,
-        )
+        return page("audit.html", store=store, **await _trail(request, unit, sid))
 
     @get("/csv")
     async def csv(
@@ -118,19 +92,7 @@ class AuditController(Controller):
     ) -> Response[str]:
         sid = parse_store_id(store_id)
         store = await unit.stores.get(sid)
-        filters = AuditFilters.read(request.query_params)
-        # Read whole inside the request's unit: a stream would read after it has closed.
-        chunks = unit.audit.csv(store_id=sid, **filters.arguments())
-        text = "".join([chunk async for chunk in chunks])
-        name = f"audit-{store.id}.csv"
-        return Response(
-            text,
-            media_type="text/csv; charset=utf-8",
-            headers={
-                **PAGE_HEADERS,
-                "Content-Disposition": f'attachment; filename="{name}"',
-            },
-        )
+        return await _csv(request, unit, sid, f"audit-{store.id}.csv")
 
 
 class ChangesController(Controller):
@@ -141,49 +103,68 @@ class ChangesController(Controller):
     async def changes(
         self, request: Request[Any, Any, Any], unit: NamedDependency[Unit]
     ) -> Template:
-        filters = AuditFilters.read(request.query_params)
-        store_id = await _store_filter(unit, filters)
-        cursor = (request.query_params.get("cursor") or "")[:100] or None
-        error = None
-        try:
-            trail = await unit.audit.page(
-                store_id=store_id, cursor=cursor, limit=_PER_PAGE, **filters.arguments()
-            )
-        except InvalidInput as exc:
-            error, cursor = exc.message, None
-            trail = await unit.audit.page(store_id=store_id, limit=_PER_PAGE, **filters.arguments())
+        store_id = await _store_filter(unit, AuditFilters.read(request.query_params))
         stores = await unit.stores.list()
         return page(
             "changes.html",
             stores=stores,
             store_names={store.id: store.name for store in stores},
-            entries=trail.items,
-            titles=await unit.audit.titles(
-                (e.store_id, e.product_id, e.variant_id) for e in trail.items
-            ),
-            rule_names={rule.id: rule.name for rule in await unit.rules.all()},
-            next_cursor=trail.next_cursor,
-            first_page=cursor is not None,
-            filters=filters,
-            error=error,
-            FIELD_LABELS=FIELD_LABELS,
-            RESULT_LABELS=RESULT_LABELS,
-            ACTOR_KINDS=ACTOR_KINDS,
+            **await _trail(request, unit, store_id),
         )
 
     @get("/csv")
     async def csv(
         self, request: Request[Any, Any, Any], unit: NamedDependency[Unit]
     ) -> Response[str]:
-        filters = AuditFilters.read(request.query_params)
-        store_id = await _store_filter(unit, filters)
-        chunks = unit.audit.csv(store_id=store_id, **filters.arguments())
-        text = "".join([chunk async for chunk in chunks])
-        return Response(
-            text,
-            media_type="text/csv; charset=utf-8",
-            headers={**PAGE_HEADERS, "Content-Disposition": 'attachment; filename="changes.csv"'},
+        store_id = await _store_filter(unit, AuditFilters.read(request.query_params))
+        return await _csv(request, unit, store_id, "changes.csv")
+
+
+async def _trail(
+    request: Request[Any, Any, Any], unit: Unit, store_id: uuid.UUID | None
+) -> dict[str, Any]:
+    """What both lists show: a page of the trail (of one store, or of every store with `None`)
+    by the request's filters and cursor (an unreadable cursor: the first page and why), with
+    the products' and rules' names and the filters' labels."""
+    filters = AuditFilters.read(request.query_params)
+    cursor = (request.query_params.get("cursor") or "")[:100] or None
+    error = None
+    try:
+        trail = await unit.audit.page(
+            store_id=store_id, cursor=cursor, limit=_PER_PAGE, **filters.arguments()
         )
+    except InvalidInput as exc:
+        error, cursor = exc.message, None
+        trail = await unit.audit.page(store_id=store_id, limit=_PER_PAGE, **filters.arguments())
+    return {
+        "entries": trail.items,
+        "titles": await unit.audit.titles(
+            (e.store_id, e.product_id, e.variant_id) for e in trail.items
+        ),
+        "rule_names": {rule.id: rule.name for rule in await unit.rules.all()},
+        "next_cursor": trail.next_cursor,
+        "first_page": cursor is not None,
+        "filters": filters,
+        "error": error,
+        "FIELD_LABELS": FIELD_LABELS,
+        "RESULT_LABELS": RESULT_LABELS,
+        "ACTOR_KINDS": ACTOR_KINDS,
+    }
+
+
+async def _csv(
+    request: Request[Any, Any, Any], unit: Unit, store_id: uuid.UUID | None, name: str
+) -> Response[str]:
+    """Every match of the request's filters as a CSV file called `name`."""
+    filters = AuditFilters.read(request.query_params)
+    # Read whole inside the request's unit: a stream would read after it has closed.
+    chunks = unit.audit.csv(store_id=store_id, **filters.arguments())
+    text = "".join([chunk async for chunk in chunks])
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={**PAGE_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 async def _store_filter(unit: Unit, filters: AuditFilters) -> uuid.UUID | None:
