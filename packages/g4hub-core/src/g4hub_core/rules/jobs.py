@@ -22,7 +22,6 @@ again from the rows.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import uuid
@@ -34,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from g4hub_connectors import BaseConnector
 from g4hub_core.db.dialects import dialect_of
-from g4hub_core.jobs_loop import stop_tasks
+from g4hub_core.jobs_loop import Loops
 from g4hub_core.models import ProductChange, StoreProduct, SyncRule
 from g4hub_core.rules import running
 from g4hub_core.rules.running import PlannedWrite, Result, write_concurrently
@@ -61,14 +60,13 @@ class RuleRunner:
         self._work = work
         self._service = service
         self._poll_interval = poll_interval
-        self._tasks: list[asyncio.Task[None]] = []
+        self._loops = Loops()
 
     async def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._loop(), name="rules")]
+        self._loops.start("rules", self._loop())
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        await stop_tasks(tasks)
+        await self._loops.stop()
 
     async def tick(self) -> int:
         """Run every enabled rule whose source changed since its last run; returns how many
@@ -155,14 +153,14 @@ class RuleRunner:
     async def _loop(self) -> None:
         """Tick, and again at once after a tick that ran something (the source changed
         meanwhile, most likely); else wait `poll_interval`."""
-        while True:
+        while not self._loops.stopping:
             ran = 0
             try:
                 ran = await self.tick()
             except Exception:
                 logger.warning("running rules failed; retrying", exc_info=True)
-            if not ran:
-                await asyncio.sleep(self._poll_interval)
+            if not ran and not await self._loops.pause(self._poll_interval):
+                return
 
 
 async def _changed_skus(

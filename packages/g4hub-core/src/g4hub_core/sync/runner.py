@@ -21,11 +21,11 @@ syncs waiting.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import Counter
 
+from g4hub_core.jobs_loop import Loops
 from g4hub_core.sync.jobs import JobRuntime, SyncJob
 from g4hub_core.sync.recovery import queued_jobs, recover_abandoned
 
@@ -77,9 +77,9 @@ class EmbeddedRunner:
         self._running = False
         self._poll_interval = poll_interval
         self._recover = recover
-        self._poller: asyncio.Task[None] | None = None
         self._schedule = schedule
-        self._scheduler: asyncio.Task[None] | None = None
+        self._loops = Loops()
+        """Polling and scheduling, stopped between rounds."""
 
     async def start(self) -> None:
         """Recover what a crash left (with `recover`: `running` → failed "interrupted";
@@ -98,20 +98,15 @@ class EmbeddedRunner:
             await self.enqueue(job)
         if self._poll_interval is not None:
             await self.poll_once()
-            self._poller = asyncio.create_task(self._poll(self._poll_interval), name="sync poll")
+            self._loops.start("sync poll", self._poll(self._poll_interval))
         if self._schedule:
-            self._scheduler = asyncio.create_task(self._scheduled(), name="sync schedule")
+            self._loops.start("sync schedule", self._scheduled())
 
     async def stop(self) -> None:
         """Stop taking jobs (and polling); cancel running jobs (each records that it was
         interrupted) and wait for them. Jobs still waiting for a slot stay queued."""
         self._running = False
-        for background in (self._poller, self._scheduler):
-            if background is not None:
-                background.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await background
-        self._poller = self._scheduler = None
+        await self._loops.stop()
         for job in self._waiting:
             self._known.discard(job.log_id)
         self._waiting.clear()
@@ -186,8 +181,7 @@ class EmbeddedRunner:
         return taken
 
     async def _poll(self, interval: float) -> None:
-        while self._running:
-            await asyncio.sleep(interval)
+        while await self._loops.pause(interval):
             try:
                 await self.poll_once()
             except Exception:
@@ -196,12 +190,12 @@ class EmbeddedRunner:
 
     async def _scheduled(self) -> None:
         interval = self._runtime.settings.sync_schedule_check_seconds
-        while self._running:
+        while not self._loops.stopping:
             try:
                 await self._runtime.queue_due()
             except Exception:
                 logger.warning("queueing scheduled syncs failed; retrying", exc_info=True)
-            await asyncio.sleep(interval)
+            await self._loops.pause(interval)
 
     async def _run(self, job: SyncJob) -> None:
         try:

@@ -22,7 +22,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from g4hub_core.jobs_loop import run_woken, stop_tasks
+from g4hub_core.jobs_loop import Loops, run_woken
 from g4hub_core.webhooks.inbox import WebhookInbox
 
 __all__ = ["NUDGE_GAP", "WebhookRunner"]
@@ -55,7 +55,7 @@ class WebhookRunner:
         self._workers = workers
         self._nudge = nudge
         self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._loops = Loops()
 
     @property
     def queued(self) -> bool:
@@ -75,18 +75,15 @@ class WebhookRunner:
 
     async def start(self) -> None:
         if self._nudge is None:
-            self._tasks = [
-                asyncio.create_task(self._apply_loop(), name=f"webhook apply {n}")
-                for n in range(self._workers)
-            ]
+            for n in range(self._workers):
+                self._loops.start(f"webhook apply {n}", self._apply_loop())
         else:
-            self._tasks = [asyncio.create_task(self._nudge_loop(), name="webhook nudge")]
+            self._loops.start("webhook nudge", self._nudge_loop())
         if self._watch is not None and self._watch_interval is not None:
-            self._tasks.append(asyncio.create_task(self._watch_loop(), name="webhook watchdog"))
+            self._loops.start("webhook watchdog", self._watch_loop())
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        await stop_tasks(tasks)
+        await self._loops.stop()
 
     async def apply_waiting(self) -> int:
         """Apply batches until none waits (what a job of the queue runs); returns how many."""
@@ -111,6 +108,7 @@ class WebhookRunner:
 
     async def _apply_loop(self) -> None:
         await run_woken(
+            self._loops,
             self._wake,
             self._poll_interval,
             self.apply_waiting,
@@ -123,12 +121,8 @@ class WebhookRunner:
         # nudge leaves waiting; one stored after wakes the loop again). Not woken for a poll
         # interval: nudge only when deliveries wait.
         assert self._nudge is not None
-        while True:
-            woken = True
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._poll_interval)
-            except TimeoutError:
-                woken = False
+        while await self._loops.pause(self._poll_interval, self._wake):
+            woken = self._wake.is_set()
             self._wake.clear()
             try:
                 if woken or await self._inbox.waiting():
@@ -139,13 +133,12 @@ class WebhookRunner:
                 # Deliveries arriving meanwhile share the next nudge: a stream costs the queue
                 # a few deferrals a second, not one per delivery (the job waiting, or the one
                 # running, applies them anyway).
-                await asyncio.sleep(NUDGE_GAP)
+                await self._loops.pause(NUDGE_GAP)
 
     async def _watch_loop(self) -> None:
         assert self._watch is not None
         assert self._watch_interval is not None
-        while True:
-            await asyncio.sleep(self._watch_interval)
+        while await self._loops.pause(self._watch_interval):
             try:
                 await self._watch()
             except Exception:

@@ -33,7 +33,7 @@ from sqlalchemy import and_, or_, select
 from g4hub_connectors import BaseConnector
 from g4hub_core.db.base import utcnow
 from g4hub_core.errors import CoreError
-from g4hub_core.jobs_loop import run_woken, stop_tasks
+from g4hub_core.jobs_loop import Loops, run_woken
 from g4hub_core.models import WriteAudit, WriteJob
 from g4hub_core.unit import UnitFactory, UnitOfWork
 from g4hub_core.writes.schemas import BulkItem, ProductChange, WriteJobRead
@@ -100,20 +100,18 @@ class WriteRunner:
         self._poll_interval = poll_interval
         self._workers = workers
         self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._loops = Loops()
 
     def notify(self) -> None:
         """A job was queued: run it now rather than at the next poll."""
         self._wake.set()
 
     async def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._loop(), name=f"write jobs {n}") for n in range(self._workers)
-        ]
+        for n in range(self._workers):
+            self._loops.start(f"write jobs {n}", self._loop())
 
     async def stop(self) -> None:
-        tasks, self._tasks = self._tasks, []
-        await stop_tasks(tasks)
+        await self._loops.stop()
 
     async def drain(self) -> int:
         """Run every queued job now, in this task; returns how many ran."""
@@ -294,6 +292,7 @@ class WriteRunner:
 
     async def _loop(self) -> None:
         await run_woken(
+            self._loops,
             self._wake,
             self._poll_interval,
             self.drain,
