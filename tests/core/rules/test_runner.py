@@ -132,3 +132,37 @@ async def test_a_change_run_plans_the_changed_skus_and_switching_on_plans_them_a
         await unit.rules.set_enabled(rule.id, True)
     assert await twins.hub.rules.tick() == 1  # switched on again: every SKU
     assert await _stock(twins, [changed_target, drifted]) == [21, *before]
+
+
+async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
+    twins: Twins,
+) -> None:
+    await twins.hub.rules.stop()  # the test starts both runs itself
+    pairs = await _pairs(twins)
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        for n, (_, source_id, _) in enumerate(pairs):
+            await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    await _rule(twins)
+    # Slow answers, so two runs of the rule (two processes' runners, say) overlap. (A run by
+    # hand is one transaction over all its writes: on PostgreSQL, one overlapping the runner
+    # deadlocks on the change feed's lock, whatever the product locks do.)
+    twins.target_store.latency = 0.05
+
+    await asyncio.gather(twins.hub.rules.tick(), twins.hub.rules.tick())
+
+    targets = [target for _, _, target in pairs]
+    assert await _stock(twins, targets) == [40 + n for n in range(len(pairs))]
+    writes = [
+        sum(
+            1
+            for request in twins.target_store.requests
+            if request.method in ("POST", "PUT", "PATCH") and request.path.endswith(f"/{target}")
+        )
+        for target in targets
+    ]
+    assert writes == [1] * len(targets)
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        trail = await unit.audit.page(store_id=twins.target, by_rule=True)
+    applied = sorted(entry.product_id for entry in trail.items if entry.result == "applied")
+    assert applied == sorted(targets)

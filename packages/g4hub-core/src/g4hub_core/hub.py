@@ -53,6 +53,7 @@ from g4hub_core.vault.rotation import RotationReport, rotate_credentials
 from g4hub_core.vault.vault import Vault
 from g4hub_core.webhooks import Webhooks, WebhookService
 from g4hub_core.writes import AuditTrail, BulkWrites, WriteRunner, WriteService
+from g4hub_core.writes.locks import ProductLocks
 
 __all__ = ["Hub", "Unit"]
 
@@ -93,6 +94,7 @@ class Hub:
             self.settings.resolved_database_url, echo=self.settings.database_echo
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.product_locks = ProductLocks.for_database(self.engine.url)
         self.vault = Vault(load_keys(self.settings))
         # Every connector the hub builds connects only to addresses vetted in the same step
         # (`stores.transport`): a store host cannot rebind to the hub's own network.
@@ -143,7 +145,7 @@ class Hub:
         stores = StoreService(
             work, settings=self.settings, vault=self.vault, http_client=self.http_client
         )
-        return WriteService(work, open_connector=stores.open_connector)
+        return WriteService(work, open_connector=stores.open_connector, locks=self.product_locks)
 
     async def _apply_webhooks(self) -> int:
         return await self.webhooks.runner.apply_waiting()
@@ -166,6 +168,7 @@ class Hub:
         await self.webhooks.stop()
         await self._jobs.stop()
         await self.engine.dispose()
+        self.product_locks.close()
         if self._owns_http_client:
             await self.http_client.aclose()
 
@@ -258,7 +261,9 @@ class Unit(UnitOfWork):
 
     @cached_property
     def writes(self) -> WriteService:
-        return WriteService(self, open_connector=self.stores.open_connector)
+        return WriteService(
+            self, open_connector=self.stores.open_connector, locks=self._hub.product_locks
+        )
 
     @cached_property
     def bulk_writes(self) -> BulkWrites:

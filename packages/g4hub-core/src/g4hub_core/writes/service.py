@@ -2,7 +2,9 @@
 
 Each change follows one path, for an edit, a bulk item or a rule alike:
 
-1. the hub's row is locked (the hub's own writes to one product take turns);
+1. the product's turn is taken (`ProductLocks`, on SQLite) and the hub's row locked (PostgreSQL)
+   and read afresh: the hub's own writes to one product take turns, each finding the last
+   one's value at the store;
 2. the store is read afresh and each changed field compared with the value the caller expects
    (`ProductChange`): a difference is a `conflict`, and nothing is written;
 3. the connector writes, passing the expected stock on (Shopify GraphQL compares-and-sets it)
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +41,7 @@ from g4hub_core.models import StoreProduct, WriteAudit
 from g4hub_core.repository import TenantRepository
 from g4hub_core.stores.repository import StoreRepository
 from g4hub_core.unit import UnitOfWork
+from g4hub_core.writes.locks import ProductLocks
 from g4hub_core.writes.repository import AuditRepository, locked_product
 from g4hub_core.writes.schemas import FieldChange, ProductChange, WriteOutcome, WriteStatus
 
@@ -108,9 +112,11 @@ class WriteService:
         unit: UnitOfWork,
         *,
         open_connector: OpenConnector,
+        locks: ProductLocks,
     ) -> None:
         self.unit = unit
         self._open_connector = open_connector
+        self._locks = locks
         self._products = _Products(unit.session, unit.tenant_id)
         self._stores = StoreRepository(unit.session, unit.tenant_id)
         self._audit = AuditRepository(unit.session, unit.tenant_id)
@@ -133,67 +139,76 @@ class WriteService:
         `connector`: the store's connector, open (`open_connector`), for a caller writing many
         changes to one store; the caller closes it. Without it, one is opened for this write."""
         await self._stores.get_or_raise(store_id)
-        row = (
-            None
-            if "\x00" in product_id
-            else await locked_product(self._products, store_id, product_id)
-        )
-        if row is None:
-            raise NotFound(
-                f"The store has no product with id {product_id!r} (as of its last sync).",
-                code="product_not_found",
-                details={"store_id": str(store_id), "platform_product_id": product_id},
-            )
-        changes = change.changes()
-        hub_view = target_values(Product.model_validate(row.data), change.variant_id)
-        expected = {name: hub_view[name] for name in changes} | {
-            name: value for name, value in change.expectations().items() if name in changes
-        }
         audit = _Audit(self, store_id, product_id, change.variant_id, actor, rule_id, job_id)
-        if change.if_match is not None and change.if_match.strip('"') != row.content_hash:
-            return await audit.finish(
-                row,
-                "conflict",
-                changes,
-                hub_view,
-                code="stale_etag",
-                message="The product changed in the hub since it was read; nothing was written.",
+        # The turn ends before the mirror and the audit (see `writes.locks`).
+        async with self._locks.hold(store_id, product_id):
+            row = (
+                None
+                if "\x00" in product_id
+                else await locked_product(self._products, store_id, product_id)
             )
-        if connector is None:
-            async with await self._open_connector(store_id) as opened:
-                return await self._write(opened, row, change, expected, hub_view, audit)
-        return await self._write(connector, row, change, expected, hub_view, audit)
+            if row is None:
+                raise NotFound(
+                    f"The store has no product with id {product_id!r} (as of its last sync).",
+                    code="product_not_found",
+                    details={"store_id": str(store_id), "platform_product_id": product_id},
+                )
+            changes = change.changes()
+            hub_view = target_values(Product.model_validate(row.data), change.variant_id)
+            expected = {name: hub_view[name] for name in changes} | {
+                name: value for name, value in change.expectations().items() if name in changes
+            }
+            if change.if_match is not None and change.if_match.strip('"') != row.content_hash:
+                ending = _Ending(
+                    "conflict",
+                    hub_view,
+                    code="stale_etag",
+                    message=(
+                        "The product changed in the hub since it was read; nothing was written."
+                    ),
+                )
+            elif connector is None:
+                async with await self._open_connector(store_id) as opened:
+                    ending = await self._at_store(opened, row, change, expected, hub_view)
+            else:
+                ending = await self._at_store(connector, row, change, expected, hub_view)
+        if ending.mirror is not None:
+            row = await self._mirror(row, ending.mirror)
+        return await audit.finish(
+            row,
+            ending.status,
+            changes,
+            ending.before,
+            current=ending.current,
+            code=ending.code,
+            message=ending.message,
+        )
 
     async def open_connector(self, store_id: uuid.UUID) -> BaseConnector[Any]:
         """The store's connector, for `update(connector=...)`; the caller closes it."""
         return await self._open_connector(store_id)
 
-    async def _write(
+    async def _at_store(
         self,
         connector: BaseConnector[Any],
         row: StoreProduct,
         change: ProductChange,
         expected: Mapping[str, Any],
         hub_view: Mapping[str, Any],
-        audit: _Audit,
-    ) -> WriteOutcome:
-        """Steps 2 to 4 of the module's: compare, write, mirror and audit."""
+    ) -> _Ending:
+        """Steps 2 and 3 of the module's: compare and write; how it ended, and what to mirror."""
         store_id, product_id, changes = row.store_id, row.platform_product_id, change.changes()
         try:
             stored = await connector.get_product(product_id)
         except ConnectorError as exc:
-            return await audit.finish(
-                row, "failed", changes, hub_view, code=exc.code, message=exc.user_message
-            )
+            return _Ending("failed", hub_view, code=exc.code, message=exc.user_message)
         before = target_values(stored, change.variant_id)
         stale = [name for name in changes if not _same(before[name], expected[name])]
         if stale:
-            row = await self._mirror(row, stored)
-            return await audit.finish(
-                row,
+            return _Ending(
                 "conflict",
-                changes,
                 before,
+                mirror=stored,
                 code="write_conflict",
                 message=(
                     "The store's value changed since it was read "
@@ -213,39 +228,30 @@ class WriteService:
             written = await connector.update_product(product_id, update)
         except WriteConflictError as exc:
             now = await self._reread(connector, product_id)
-            row = await self._mirror(row, now)
-            current = target_values(now, change.variant_id) if now is not None else before
-            return await audit.finish(
-                row,
+            return _Ending(
                 "conflict",
-                changes,
                 before,
-                current=current,
+                mirror=now,
+                current=target_values(now, change.variant_id) if now is not None else before,
                 code=exc.code,
                 message=exc.user_message,
             )
         except WriteNotAppliedError as exc:
             now = exc.applied if isinstance(exc.applied, Product) else None
             now = now or await self._reread(connector, product_id)
-            row = await self._mirror(row, now)
-            current = target_values(now, change.variant_id) if now is not None else before
-            return await audit.finish(
-                row,
+            return _Ending(
                 "not_applied",
-                changes,
                 before,
-                current=current,
+                mirror=now,
+                current=target_values(now, change.variant_id) if now is not None else before,
                 code=exc.code,
                 message=exc.user_message,
             )
         except ConnectorError as exc:
             logger.info("write to store %s failed: %s", store_id, exc.code)
-            return await audit.finish(
-                row, "failed", changes, before, code=exc.code, message=exc.user_message
-            )
-        row = await self._mirror(row, written)
-        return await audit.finish(
-            row, "applied", changes, before, current=target_values(written, change.variant_id)
+            return _Ending("failed", before, code=exc.code, message=exc.user_message)
+        return _Ending(
+            "applied", before, mirror=written, current=target_values(written, change.variant_id)
         )
 
     async def _reread(self, connector: BaseConnector[Any], product_id: str) -> Product | None:
@@ -277,6 +283,19 @@ class WriteService:
     def record(self, entries: Sequence[WriteAudit]) -> None:
         for entry in entries:
             self._audit.add(entry)
+
+
+@dataclass(frozen=True)
+class _Ending:
+    """How a write ended at the store: its status, the store's values before it (`before`) and
+    after (`current`, default `before`), and the product to mirror in the hub's row."""
+
+    status: WriteStatus
+    before: Mapping[str, Any]
+    mirror: Product | None = None
+    current: Mapping[str, Any] | None = None
+    code: str | None = None
+    message: str | None = None
 
 
 class _Audit:
