@@ -35,6 +35,8 @@ class ModelRules:
     fields: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     """Schema attributes to set on a field's schema (`pattern`, `max_length`, ...), where the
     model checks what its field's type does not say."""
+    all_of: tuple[Schema, ...] = ()
+    """Conditions on the whole body (one field's rule depending on another's value)."""
 
 
 MONEY = r"^\s*0*\d{1,11}(\.\d{0,4}0*)?\s*$"
@@ -47,8 +49,55 @@ DECIMAL = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 ADJUSTMENT = r"^\s*[-+]?0*\d{1,8}(\.\d{0,4}0*)?\s*$"
 """A rule's price adjustment as text: signed, at most 8 digits before the point and 4 after."""
 
+PERCENT = (
+    r"^\s*(\+?0*(\d{1,3}(\.\d{0,4}0*)?|1000(\.0*)?)|-0*(\d{1,2}(\.\d{0,4}0*)?|100(\.0*)?))\s*$"
+)
+"""A price rule's percent adjustment: -100 to 1000 (`rules.schemas.MAX_PERCENT`)."""
+
+AMOUNT = r"^\s*[-+]?0*(\d{1,6}(\.\d{0,4}0*)?|1000000(\.0*)?)\s*$"
+"""A price rule's amount adjustment: at most 1,000,000 either way (`rules.schemas.MAX_AMOUNT`)."""
+
+
+def _when(field: str, value: object, then: Schema, otherwise: Schema | None = None) -> Schema:
+    """`then` applies when the body sends `field` as `value`, else `otherwise`."""
+    return Schema(
+        schema_if=Schema(properties={field: Schema(const=value)}, required=[field]),
+        then=then,
+        schema_else=otherwise,
+    )
+
+
+PRICE_RULE = _when(
+    "kind",
+    "price",
+    Schema(
+        all_of=[
+            # The type defaults to percent.
+            _when(
+                "price_adjustment_type",
+                "amount",
+                Schema(properties={"price_adjustment": Schema(pattern=AMOUNT)}),
+                Schema(properties={"price_adjustment": Schema(pattern=PERCENT)}),
+            ),
+            # It keeps the price (the default), the sale price or both.
+            Schema(
+                any_of=[
+                    Schema(properties={"sync_price": Schema(const=True)}),
+                    Schema(
+                        properties={"sync_sale_price": Schema(const=True)},
+                        required=["sync_sale_price"],
+                    ),
+                ]
+            ),
+        ]
+    ),
+)
+"""What `RuleCreate` checks of a price rule as a whole."""
+
 RULES: dict[type[BaseModel], ModelRules] = {
-    RuleCreate: ModelRules(fields={"price_adjustment": {"pattern": ADJUSTMENT}}),
+    RuleCreate: ModelRules(
+        fields={"price_adjustment": {"pattern": ADJUSTMENT}}, all_of=(PRICE_RULE,)
+    ),
     ExpectedValues: ModelRules(
         fields={"price": {"pattern": DECIMAL}, "sale_price": {"pattern": DECIMAL}}
     ),
@@ -84,6 +133,8 @@ class ModelRulesSchemaPlugin(PydanticSchemaPlugin):
 def _apply(schema: Schema, rules: ModelRules) -> None:
     if rules.one_of_required:
         schema.any_of = [Schema(required=[name]) for name in rules.one_of_required]
+    if rules.all_of:
+        schema.all_of = [*(schema.all_of or []), *rules.all_of]
     properties = schema.properties or {}
     for name in rules.not_null:
         field = properties.get(name)
