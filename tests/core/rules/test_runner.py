@@ -1,6 +1,7 @@
 """The rule runner: a change at the source reaches the target on its own, fast; a plan larger
 than one run is written whole by one tick; the concurrent writes keep compare-and-set (a sale at
-the target the hub has not seen is a conflict, the others are applied)."""
+the target the hub has not seen is a conflict, the others are applied); a run by hand during a
+tick of the same rule ends, as the tick does, with each store write once and audited."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 import pytest
 
 import g4hub_connectors as gc
-from g4hub_core.rules import RuleCreate, running
+from g4hub_core.rules import RuleCreate, RuleRun, running
 from g4hub_core.writes import ProductChange
 from tests.core.rules.conftest import Twins
 from tests.core.sync.helpers import rows, sync
@@ -144,9 +145,7 @@ async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
             await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
     assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
     await _rule(twins)
-    # Slow answers, so two runs of the rule (two processes' runners, say) overlap. (A run by
-    # hand is one transaction over all its writes: on PostgreSQL, one overlapping the runner
-    # deadlocks on the change feed's lock, whatever the product locks do.)
+    # Slow answers, so two runs of the rule (two processes' runners, say) overlap.
     twins.target_store.latency = 0.05
 
     await asyncio.gather(twins.hub.rules.tick(), twins.hub.rules.tick())
@@ -166,3 +165,65 @@ async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
         trail = await unit.audit.page(store_id=twins.target, by_rule=True)
     applied = sorted(entry.product_id for entry in trail.items if entry.result == "applied")
     assert applied == sorted(targets)
+
+
+async def test_a_run_by_hand_during_a_tick_of_the_same_rule_audits_every_store_write(
+    twins: Twins,
+) -> None:
+    await twins.hub.rules.stop()  # the test starts both runs itself
+    pairs = await _pairs(twins)
+    async with gc.create_connector(twins.source_store.credentials()) as shop:
+        for n, (_, source_id, _) in enumerate(pairs):
+            await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
+    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
+    await _rule(twins)
+    # Slow answers, so "Run now" and the tick write side by side. The tick starts once "Run
+    # now" has written its first product: its writers then hold other products' row locks while
+    # "Run now" has saved a product (the tenant's change feed's lock, until its transaction ends).
+    twins.target_store.latency = 0.05
+    asked = len(twins.target_store.requests)
+
+    async def run_now() -> RuleRun:
+        async with twins.hub.unit(twins.tenant_id) as unit:
+            (rule,) = await unit.rules.all()
+            return await unit.rules.run(rule.id, actor="owner@example.com")
+
+    async with asyncio.timeout(120):
+        by_hand_run = asyncio.create_task(run_now())
+        while not any(
+            request.method in ("POST", "PUT", "PATCH")
+            for request in twins.target_store.requests[asked:]
+        ):
+            assert not by_hand_run.done()
+            await asyncio.sleep(0.005)
+        ran = await twins.hub.rules.tick()
+        by_hand = await by_hand_run
+
+    assert ran == 1  # the tick's run ended: none of its writes was cut short
+    targets = [target for _, _, target in pairs]
+    wanted = [40 + n for n in range(len(pairs))]
+    assert await _stock(twins, targets) == wanted
+    hub_rows = await rows(twins.hub, twins.target)
+    assert [hub_rows[target].stock_quantity for target in targets] == wanted
+    async with twins.hub.unit(twins.tenant_id) as unit:
+        trail = await unit.audit.page(store_id=twins.target, by_rule=True)
+    for target in targets:
+        entries = [entry for entry in trail.items if entry.product_id == target]
+        # Each store write has its audit entry; the later writer found the value there.
+        assert _writes_to(twins, target) == 1
+        assert sorted((e.result, e.error_code) for e in entries)[0] == ("applied", None)
+        assert [(e.result, e.error_code) for e in entries if e.result != "applied"] in (
+            [],
+            [("conflict", "write_conflict")],
+        )
+    assert sorted(
+        (str(result["product_id"]), str(result["status"])) for result in by_hand.results
+    ) == sorted((entry.product_id, entry.result) for entry in trail.items if entry.actor)
+
+
+def _writes_to(twins: Twins, product_id: str) -> int:
+    return sum(
+        1
+        for request in twins.target_store.requests
+        if request.method in ("POST", "PUT", "PATCH") and request.path.endswith(f"/{product_id}")
+    )

@@ -14,10 +14,11 @@ most the store's `max_concurrency` writes at a time (its connector paces request
 platform's rate limit) and `running.MAX_CONCURRENT_WRITES` in all, each write in a transaction
 of its own (its row lock, mirror and audit entries commit with it, so a long run never holds the
 tenant's change feed). One runner runs rules one after another, so two runs of one rule never
-overlap in a process; a run holds one write per product or variant, and each write locks its
-product's row, so the hub's writes to one product take turns. The mark moves once the run is
-recorded; a run cut short (the hub stopped, a write raised) leaves it, and the next tick plans
-again from the rows.
+overlap in a process; a run holds one write per product or variant, and the hub's writes to one
+product take turns in `WriteService.update` (its `ProductLocks` turn on SQLite, its product's row
+lock on PostgreSQL), whoever runs them: another process's runner, a run by hand (which commits
+each write too, `RuleService.run`), an edit. The mark moves once the run is recorded; a run cut
+short (the hub stopped, a write raised) leaves it, and the next tick plans again from the rows.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """A rule's run as writes: the plan grouped into one write per target product (or variant),
 each through the write path, and the run's result entries.
 
-`RuleService.run` writes them one after another in its unit (a run by hand). The rule runner
-(`rules.jobs`) writes them concurrently, each in its own transaction, on one connector per target
-store (`write_concurrently`): a product's row is locked by its write, and a run holds one write
-per product or variant, so one product's writes still take turns.
+`RuleService.run` (a run by hand) writes them one after another in its unit, committing each.
+The rule runner (`rules.jobs`) writes them concurrently, each in its own transaction, on one
+connector per target store (`write_concurrently`). Either way a run holds one write per product
+or variant, and one product's writes, of this run or another writer, take turns in
+`WriteService.update`: its `ProductLocks` turn on SQLite, its product's row lock on PostgreSQL.
 """
 
 from __future__ import annotations

@@ -52,7 +52,8 @@ class RuleRunRepository(TenantRepository[SyncRuleRun]):
 
 
 class RuleService:
-    """The tenant's rules. Never commits: the unit does."""
+    """The tenant's rules. Never commits (the unit does), but for `run`: each of its writes
+    commits on its own."""
 
     def __init__(self, unit: UnitOfWork, *, writes: WriteService) -> None:
         self.unit = unit
@@ -180,8 +181,17 @@ class RuleService:
         """Write the plan (at most `MAX_RUN_CHANGES` products or variants), each one's fields
         through the write path in one change, one after another on one connector per target
         store, and record the run (a run on a change at the source that had nothing to do is
-        not recorded)."""
+        not recorded). Leaves the rule's mark (`last_change_id`): that is the runner's.
+
+        Unlike the other methods, commits the unit: what it held before the run, then each
+        write with its row lock, mirror and audit entries, as the runner does; the record
+        commits with the unit. (One transaction over the run would hold the tenant's change
+        feed from its first write on, while waiting for a product another writer has locked,
+        and on SQLite the database's write lock across the run's calls to the stores.) A write
+        that raises ends the run: the writes before it stay written and audited, the later ones
+        are not tried, and the run is not recorded."""
         planned = await self.planned_writes(rule_id)
+        await self.unit.commit()
         results: list[dict[str, object]] = []
         async with contextlib.AsyncExitStack() as opened:
             connectors: dict[uuid.UUID, BaseConnector[Any]] = {}
@@ -195,6 +205,7 @@ class RuleService:
                         item, rule_id, actor=actor, connector=connectors[item.store_id]
                     )
                 )
+                await self.unit.commit()
         return await self.record(rule_id, results, trigger=trigger, actor=actor)
 
     async def planned_writes(

@@ -24,9 +24,10 @@ So a turn is two locks, neither of them the database's:
   of one process sharing a byte would need a 62-bit hash collision).
 
 A turn ends before the hub mirrors the store's answer and audits it: those need SQLite's write
-lock, and a run by hand holds that lock from its first write to its last (one transaction), so
-a writer waiting for it while holding a turn the run wants next would never get it. The hub's
-row may thus trail the store for the next writer for a moment; the store's read decides.
+lock, which the caller's transaction holds from its first write until it ends (`update` may be
+called in a unit that has written already), so a writer waiting for it while holding a turn
+that transaction wants next would never get it. The hub's row may thus trail the store for the
+next writer for a moment; the store's read decides.
 
 On PostgreSQL there is nothing to hold (`for_database` gives locks that hold nothing): the row
 lock serializes writers of every process, until the write's transaction ends.

@@ -107,9 +107,10 @@ class WriteJobRepository(TenantRepository[WriteJob]):
 async def locked_product(
     repository: TenantRepository[StoreProduct], store_id: uuid.UUID, product_id: str
 ) -> StoreProduct | None:
-    """The tenant's product row, locked until the transaction ends (PostgreSQL; SQLite
-    serializes writers anyway), so the hub's own writes to one product take turns. Read afresh,
-    not from the session's identity map."""
+    """The tenant's product row, read afresh (not from the session's identity map) and, on
+    PostgreSQL, locked until the transaction ends, so the hub's writes to one product take turns
+    across processes. SQLite drops `FOR UPDATE`: there the turn is `ProductLocks`' alone
+    (`writes.locks`)."""
     statement = (
         repository.statement()
         .where(StoreProduct.store_id == store_id, StoreProduct.platform_product_id == product_id)
