@@ -111,12 +111,15 @@ async def test_the_migration_folds_the_products_already_synced(empty_engine: Asy
 async def test_a_page_leaves_each_product_document_unread(hub: Hub) -> None:
     tenant_id, store_id = await shop(hub, ACCENTED)
     async with hub.unit(tenant_id) as unit:
-        rows = await ProductRepository(unit.session, tenant_id).page(
+        found = await ProductRepository(unit.session, tenant_id).page(
             store_id, offset=0, limit=10, query="cafe"
         )
+        rows = found.rows
         assert rows
-        # Plain rows of the listing's columns: the document is not even selected.
-        assert all(set(row.keys()) == {c.key for c in LISTING_COLUMNS} for row in rows)
+        # Plain rows of the listing's columns (and the search's count): the document is not
+        # even selected.
+        columns = {c.key for c in LISTING_COLUMNS} | {"total"}
+        assert all(set(row.keys()) == columns for row in rows)
         listed = await unit.catalog.list_products(store_id, q="cafe")
     assert [item.name for item in listed.items] == sorted(row["name"] for row in rows)
 
@@ -159,5 +162,6 @@ async def test_sqlite_picks_a_search_pages_matches_from_the_index_before_reading
             for row in await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
         )
         found = await repository.page(store_id, offset=0, limit=2, query="cafe")
+        assert found.total == 2  # counted by the page's own statement
     assert "COVERING INDEX ix_store_products_store_id_search" in plan
-    assert [row.name for row in found] == ["CAFÉ NOIR", "Café Crème"]  # by name, bytewise
+    assert [row.name for row in found.rows] == ["CAFÉ NOIR", "Café Crème"]  # by name, bytewise

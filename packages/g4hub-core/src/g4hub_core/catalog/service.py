@@ -70,13 +70,16 @@ class CatalogService:
         query = _clean_query(q)
         where, order_by = _listing(sort, status, stock_status)
         offset = (page - 1) * per_page
-        rows = await self._products.page(
+        found = await self._products.page(
             store_id, offset=offset, limit=per_page, query=query, where=where, order_by=order_by
         )
+        rows = found.rows
         if not rows:
             # Rows come only from the tenant's own store; without any, the store may not be one.
             await self._require_store(store_id)
-        if 0 < len(rows) < per_page or (not rows and offset == 0):
+        if found.total is not None:
+            total = found.total
+        elif 0 < len(rows) < per_page or (not rows and offset == 0):
             total = offset + len(rows)  # a short page is the last one: no count needed
         else:
             total = await self._products.count(store_id, query=query, where=where)

@@ -97,6 +97,8 @@ ANALYZE_FROM = 1_000
 """A sync refreshes the catalog's planner statistics each time the rows it created pass
 1,000, 2,000, 4,000, ... (a few times per big sync, never for a small one)."""
 
+_MERGE_SEARCH_INDEX = "SELECT gin_clean_pending_list('ix_store_products_search_trgm'::regclass)"
+
 
 def _doubled_past(before: int, after: int, start: int) -> bool:
     """Whether going from `before` to `after` passes `start`, `2 * start`, `4 * start`, ..."""
@@ -245,6 +247,9 @@ class SyncEngine:
                 run, connector.iter_products(updated_since=since, include_variants=True)
             )
         await settled(self._finish(run))
+        if run.result.created >= ANALYZE_FROM:
+            # The last refresh saw the catalog at its last doubling: now it is whole.
+            await self._refresh_statistics(run)
 
     async def _stream(self, run: _Run, products: AsyncIterator[Product]) -> None:
         """Write the listing in batches, reading the next batch while one is being written."""
@@ -307,13 +312,19 @@ class SyncEngine:
         on): its planner statistics otherwise still describe the table before a big first
         sync until autovacuum runs (a minute later, or never where it is off), and reads plan
         for an empty store meanwhile (a search walks every row instead of the trigram index,
-        ~60 ms instead of ~5 on 20,000 products). Best effort: a failure is only logged."""
-        try:
-            async with self._unit(run.job.tenant_id) as unit:
-                if dialect_of(unit.session).name == "postgresql":
-                    await unit.session.execute(text("ANALYZE store_products"))
-        except Exception:
-            logger.warning("refreshing the catalog's statistics failed", exc_info=True)
+        ~60 ms instead of ~5 on 20,000 products). It also merges the trigram index's pending
+        list (rows a GIN index takes in fast, unsorted, until autovacuum merges them): a search
+        reads that list whole, and the planner, costing it, walks the name index instead
+        (~18 ms instead of ~2 for a search on 20,000 products). Best effort: a failure (the
+        index not the hub user's own) is only logged."""
+        for statement in ("ANALYZE store_products", _MERGE_SEARCH_INDEX):
+            try:
+                async with self._unit(run.job.tenant_id) as unit:
+                    if dialect_of(unit.session).name != "postgresql":
+                        return
+                    await unit.session.execute(text(statement))
+            except Exception:
+                logger.warning("refreshing the catalog's statistics failed", exc_info=True)
 
     async def _save(self, run: _Run, **values: Any) -> None:
         job = run.job
