@@ -135,16 +135,23 @@ async def test_a_change_run_plans_the_changed_skus_and_switching_on_plans_them_a
     assert await _stock(twins, [changed_target, drifted]) == [21, *before]
 
 
-async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
-    twins: Twins,
-) -> None:
-    await twins.hub.rules.stop()  # the test starts both runs itself
+async def _changed_at_source(twins: Twins) -> list[tuple[str, str, str]]:
+    """Stop the runner (the test starts the runs itself), give each source product a new stock
+    (40, 41, ...), sync the source and add the rule; returns `_pairs`."""
+    await twins.hub.rules.stop()
     pairs = await _pairs(twins)
     async with gc.create_connector(twins.source_store.credentials()) as shop:
         for n, (_, source_id, _) in enumerate(pairs):
             await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
     assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
     await _rule(twins)
+    return pairs
+
+
+async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
+    twins: Twins,
+) -> None:
+    pairs = await _changed_at_source(twins)
     # Slow answers, so two runs of the rule (two processes' runners, say) overlap.
     twins.target_store.latency = 0.05
 
@@ -170,13 +177,7 @@ async def test_two_overlapping_runs_of_one_rule_write_each_target_product_once(
 async def test_a_run_by_hand_during_a_tick_of_the_same_rule_audits_every_store_write(
     twins: Twins,
 ) -> None:
-    await twins.hub.rules.stop()  # the test starts both runs itself
-    pairs = await _pairs(twins)
-    async with gc.create_connector(twins.source_store.credentials()) as shop:
-        for n, (_, source_id, _) in enumerate(pairs):
-            await shop.update_product(source_id, gc.ProductUpdate(stock_quantity=40 + n))
-    assert (await sync(twins.hub, twins.tenant_id, twins.source)).status == "succeeded"
-    await _rule(twins)
+    pairs = await _changed_at_source(twins)
     # Slow answers, so "Run now" and the tick write side by side. The tick starts once "Run
     # now" has written its first product: its writers then hold other products' row locks while
     # "Run now" has saved a product (the tenant's change feed's lock, until its transaction ends).
