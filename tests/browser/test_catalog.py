@@ -59,8 +59,12 @@ def test_sort_filter_and_a_products_own_page(ui: Ui, shop: FakeShopifyStore) -> 
     amounts = [float(t.split()[0].replace(",", "")) for t in prices.all_inner_texts() if t != "—"]
     assert amounts == sorted(amounts, reverse=True)
     expect(page.get_by_label("Sort by", exact=True)).to_have_value("-price")
+    # Each select reloads the page: the next one applies once the page's script (deferred)
+    # listens again, not as soon as the text shows (CI once changed Stock before it ran).
+    page.wait_for_load_state()
     page.get_by_label("Per page", exact=True).select_option("50")
     expect(page.get_by_text("Page 1 of 1 · 40 products")).to_be_visible()
+    page.wait_for_load_state()
     page.get_by_label("Stock", exact=True).select_option(label="In stock")
     expect(page).to_have_url(re.compile(r"stock=instock"))
     shown = set(page.locator('td[data-label="Availability"]').all_inner_texts())
